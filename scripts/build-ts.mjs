@@ -9,9 +9,13 @@ import { transform } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 await rm('dist', { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-  stdio: 'inherit',
-});
+try {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
+} catch {
+  process.exit(1); // tsc has printed the diagnostics
+}
 
 const esmDir = path.resolve('dist/esm');
 const cjsDir = path.resolve('dist/cjs');

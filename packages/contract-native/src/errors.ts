@@ -56,12 +56,9 @@ export class ContractError extends Error {
 
 /** True if `value` is a {@link ContractError} (by name, so it survives duplicate installs), optionally with `code`. */
 export function isContractError(value: unknown, code?: string): value is ContractError {
-  return (
-    value instanceof Error &&
-    value.name === 'ContractError' &&
-    typeof (value as { code?: unknown }).code === 'string' &&
-    (code === undefined || (value as { code: string }).code === code)
-  );
+  if (!(value instanceof Error) || value.name !== 'ContractError') return false;
+  const actual = (value as Error & { code?: unknown }).code;
+  return typeof actual === 'string' && (code === undefined || actual === code);
 }
 
 function errnoName(errno: number): string {

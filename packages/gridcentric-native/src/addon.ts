@@ -49,7 +49,7 @@ export function loadAddon(flavor: AddonFlavor): GridcentricAddonBase {
     throw new GridcentricError(
       `the ${flavor} build of ${PACKAGE_NAME} is missing (${file}); ` +
         (flavor === 'system' ? 'reinstall the package to rebuild it' : 'run the workspace build'),
-      { code: 'ERR_ADDON_NOT_BUILT', path: file },
+      { code: 'ERR_ADDON_NOT_BUILT' },
     );
   }
   const addon = createRequire(import.meta.url)(file) as GridcentricAddonBase & {

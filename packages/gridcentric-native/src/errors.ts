@@ -56,12 +56,9 @@ export class GridcentricError extends Error {
 
 /** True if `value` is a {@link GridcentricError} (by name, so it survives duplicate installs), optionally with `code`. */
 export function isGridcentricError(value: unknown, code?: string): value is GridcentricError {
-  return (
-    value instanceof Error &&
-    value.name === 'GridcentricError' &&
-    typeof (value as { code?: unknown }).code === 'string' &&
-    (code === undefined || (value as { code: string }).code === code)
-  );
+  if (!(value instanceof Error) || value.name !== 'GridcentricError') return false;
+  const actual = (value as Error & { code?: unknown }).code;
+  return typeof actual === 'string' && (code === undefined || actual === code);
 }
 
 function errnoName(errno: number): string {

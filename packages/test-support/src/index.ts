@@ -1,0 +1,1 @@
+export { describeEntryPoints } from './entry-points.ts';
