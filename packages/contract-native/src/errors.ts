@@ -18,7 +18,7 @@ export interface ContractErrorDetails {
 }
 
 /**
- * The error every @sysbind contract backend throws for a failure of the system or of the library.
+ * The error every `@sysbind` contract backend throws for a failure of the system or of the library.
  * Shaped like Node's SystemError: `code`, `errno` (negative), `syscall`; plus `ctid` and `path`.
  * The native addon constructs it from C++, so backends agree on one class; test for it with
  * {@link isContractError}, which does not depend on `instanceof`.

@@ -18,7 +18,7 @@ export interface GridcentricErrorDetails {
 }
 
 /**
- * The error every @sysbind Gridcentric backend throws for a failure of the system or of the library.
+ * The error every `@sysbind` Gridcentric backend throws for a failure of the system or of the library.
  * Shaped like Node's SystemError: `code`, `errno` (negative), `syscall`; plus `vmid` and `ticket`.
  * The native addon constructs it from C++, so backends agree on one class; test for it with
  * {@link isGridcentricError}, which does not depend on `instanceof`.
