@@ -8,7 +8,14 @@ import path from 'node:path';
 const sanitize = process.env.SYSBIND_SANITIZE === '1';
 const out = path.join('build', sanitize ? 'sim-asan' : 'sim');
 const cmakeJs = createRequire(path.resolve('package.json')).resolve('cmake-js/bin/cmake-js');
-const options = ['--out', out, '--CDSYSBIND_FLAVOR=sim', `--CDSYSBIND_SANITIZE=${sanitize ? 'ON' : 'OFF'}`, '--log-level', 'warn'];
+const options = [
+  '--out',
+  out,
+  '--CDSYSBIND_FLAVOR=sim',
+  `--CDSYSBIND_SANITIZE=${sanitize ? 'ON' : 'OFF'}`,
+  '--log-level',
+  'warn',
+];
 
 // `configure` first: `build` alone would reuse a stale cache and ignore changed -D options.
 for (const command of ['configure', 'build']) {

@@ -8,7 +8,9 @@ const prettierArgs = [check ? '--check' : '--write', '--log-level=warn', '**/*.{
 const prettier = spawnSync('pnpm', ['exec', 'prettier', ...prettierArgs], { stdio: 'inherit' });
 if (prettier.status !== 0) process.exit(prettier.status ?? 1);
 
-const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.c', '*.cc', '*.h'], { encoding: 'utf8' });
+const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.c', '*.cc', '*.h'], {
+  encoding: 'utf8',
+});
 const files = listed.stdout.split('\n').filter((file) => file !== '');
 if (files.length === 0) process.exit(0);
 const args = check ? ['--dry-run', '-Werror', ...files] : ['-i', ...files];

@@ -10,7 +10,9 @@ const projects = ['packages', 'examples'].flatMap((folder) => {
   const dir = path.join(root, folder);
   if (!existsSync(dir)) return [];
   if (existsSync(path.join(dir, 'package.json'))) return [dir];
-  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(dir, e.name));
 });
 const reportOf = (project) => path.join(project, 'reports', 'vitest.json');
 
@@ -31,7 +33,9 @@ for (const project of projects) {
   totals.failed += report.numFailedTests;
   totals.skipped += report.numPendingTests + report.numTodoTests;
   // A test file that failed to load has no failed tests but is a failure all the same.
-  suitesFailedToRun += report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  suitesFailedToRun += report.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
 }
 
 const ran = totals.passed + totals.failed;
