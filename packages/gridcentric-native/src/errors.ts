@@ -61,12 +61,19 @@ export function isGridcentricError(value: unknown, code?: string): value is Grid
   return typeof actual === 'string' && (code === undefined || actual === code);
 }
 
+// libuv names only the errnos it maps itself (it has no ECHILD or EIDRM), so fall back to the
+// platform's errno table before giving up.
+const platformErrnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, value]) => [-value, name]));
+
 function errnoName(errno: number): string {
+  let name: string | undefined;
   try {
-    return getSystemErrorName(errno);
+    name = getSystemErrorName(errno);
   } catch {
-    return `Unknown system error ${errno}`;
+    name = undefined;
   }
+  if (name !== undefined && !name.startsWith('Unknown system error')) return name;
+  return platformErrnoNames.get(errno) ?? `Unknown system error ${errno}`;
 }
 
 const descriptions: Readonly<Record<string, string>> = {
