@@ -1,0 +1,15 @@
+export {
+  createGridcentricSimulator,
+  type CloneHook,
+  type CloneSide,
+  type DomainSnapshot,
+  type GridcentricSimulator,
+  type GridcentricSimulatorOptions,
+  type GridcentricSimulatorSnapshot,
+  type TicketSnapshot,
+  type WaitSnapshot,
+} from './simulator.ts';
+export { createGuestApiBackend } from './backend.ts';
+export type { SimulatorClock, SimulatorClockMode } from './clock.ts';
+export type { FaultableFunction, GridcentricFaultSpec } from './faults.ts';
+export type { ReapCause, TicketLifecycle } from './model.ts';

@@ -1,0 +1,332 @@
+import {
+  GC_SIMULATED_LIBRARY_VERSION,
+  deriveCloneIp,
+  type DomainStatus,
+  type GcDomainExit,
+  type GcGuestApi,
+  type GridcentricBackend,
+} from '@sysbind/gridcentric-native';
+import { createGuestApiBackend } from './backend.ts';
+import { createRealTimeClock, createVirtualClock, type SimulatorClock, type SimulatorClockMode } from './clock.ts';
+import { GridcentricEngine } from './engine.ts';
+import { FaultTable, type GridcentricFaultSpec } from './faults.ts';
+import { createSimulatedGuestApi } from './guest-api.ts';
+import { isLive, type DomainRecord, type ReapCause, type TicketLifecycle } from './model.ts';
+
+/** Options of {@link createGridcentricSimulator}; every delay is in simulated milliseconds. */
+export interface GridcentricSimulatorOptions {
+  /** Clone slots of the controller's pool (default 8). */
+  readonly capacity?: number;
+  /** The master VM's vmid (default 1); clones get the following ids. */
+  readonly masterVmid?: number;
+  /** How long a clone stays CREATING before it turns ONLINE and its clone-side code runs (default 10). */
+  readonly bootDelay?: number;
+  /** How long each controller round trip takes (default 0: calls complete as soon as the current work is done). */
+  readonly controllerLatency?: number;
+  /** `virtual` (default): time moves only through `clock.advance()`; `real`: wall-clock timers, for demos. */
+  readonly clock?: SimulatorClockMode;
+  /** Real mode only: wall-clock milliseconds per simulated millisecond (default 1). */
+  readonly realTimeScale?: number;
+  /** The address of a VM (default: {@link deriveCloneIp}, 10.x.y.z from the vmid). */
+  readonly ipForVmid?: (vmid: number) => string;
+  /** What `gc_version` reports (default {@link GC_SIMULATED_LIBRARY_VERSION}). */
+  readonly version?: string;
+}
+
+/**
+ * What the clone-side hook receives: the clone's half of the fork. Inside the clone `gc_clone`
+ * returned 0 ({@link CloneSide.returned}), and `myIp()` through {@link CloneSide.guest} or
+ * {@link CloneSide.backend} is the clone's own address.
+ */
+export interface CloneSide {
+  /** The clone's vmid. */
+  readonly vmid: number;
+  /** The VM whose `gc_clone` created it. */
+  readonly parentVmid: number;
+  /** The ticket it was created under. */
+  readonly ticket: number;
+  /** What `gc_clone` returned in the clone: always 0, as fork() returns 0 in the child. */
+  readonly returned: 0;
+  /** The C-level API bound to the clone. */
+  readonly guest: GcGuestApi;
+  /** A backend bound to the clone (the simulator's backend over {@link CloneSide.guest}). */
+  readonly backend: GridcentricBackend;
+}
+
+/**
+ * Code that runs inside a clone once it turns ONLINE. Returning (or resolving to) a number makes
+ * the clone exit with that code (EXITED); throwing or rejecting crashes it (CRASHED); returning
+ * nothing (or anything else) leaves it running.
+ */
+export type CloneHook = (side: CloneSide) => unknown;
+
+/** One domain as {@link GridcentricSimulator.inspect} reports it. */
+export interface DomainSnapshot {
+  readonly vmid: number;
+  /** Undefined for the master. */
+  readonly parentVmid: number | undefined;
+  /** 0 for the master. */
+  readonly ticket: number;
+  readonly status: DomainStatus;
+  readonly ip: string;
+  readonly independent: boolean;
+  readonly exit: GcDomainExit | undefined;
+  /** Position in the global termination order, once terminated. */
+  readonly terminationOrder: number | undefined;
+  readonly reapedBy: ReapCause | undefined;
+  readonly detached: 'ENODEV' | 'EIO' | undefined;
+}
+
+/** One ticket as {@link GridcentricSimulator.inspect} reports it (cancelled and discarded ones too). */
+export interface TicketSnapshot {
+  readonly ticket: number;
+  readonly ownerVmid: number;
+  readonly requested: number;
+  readonly granted: number;
+  readonly used: number;
+  readonly independent: boolean;
+  readonly state: TicketLifecycle;
+  readonly vmids: readonly number[];
+}
+
+/** One pending blocking wait as {@link GridcentricSimulator.inspect} reports it. */
+export interface WaitSnapshot {
+  readonly callerVmid: number;
+  readonly kind: 'domain' | 'any' | 'sync';
+  /** The vmid (domain) or ticket (sync) waited for. */
+  readonly target: number | undefined;
+}
+
+/** The whole simulated world at one instant. */
+export interface GridcentricSimulatorSnapshot {
+  readonly time: number;
+  readonly capacity: number;
+  /** Slots held by tickets' unused capacity and by live clones. */
+  readonly heldSlots: number;
+  readonly freeSlots: number;
+  readonly domains: readonly DomainSnapshot[];
+  readonly tickets: readonly TicketSnapshot[];
+  readonly waits: readonly WaitSnapshot[];
+}
+
+/**
+ * A simulated Gridcentric cluster: a controller with a pool of clone slots, a master VM, and the
+ * clones the VMs create. Code under test talks to a VM through its C-level API ({@link guest}) or
+ * a backend over it ({@link backend}); tests drive the rest of the world through the other methods.
+ */
+export interface GridcentricSimulator extends Disposable {
+  /** The simulator's clock (virtual by default). */
+  readonly clock: SimulatorClock;
+  /** The master VM's vmid. */
+  readonly masterVmid: number;
+  /** The C-level API of the VM `vmid` (default: the master), one object per VM. */
+  guest(vmid?: number): GcGuestApi;
+  /** A backend bound to the VM `vmid` (default: the master), built on {@link guest}. */
+  backend(vmid?: number): GridcentricBackend;
+  /** Registers clone-side code, run in every clone as it turns ONLINE; returns a function that unregisters it. */
+  onClone(hook: CloneHook): () => void;
+  /** The clone shuts down cleanly with `code` (it must be ONLINE: a paused or booting VM runs no code). */
+  exit(vmid: number, code?: number): void;
+  /** The clone crashes (from any live status), with `code` as its exit code (default 0). */
+  crash(vmid: number, code?: number): void;
+  /** The clone is paused (from ONLINE). */
+  pause(vmid: number): void;
+  /** The paused clone runs again. */
+  resume(vmid: number): void;
+  /** Changes the controller's pool size; slots already held stay held. */
+  setCapacity(capacity: number): void;
+  /** Cuts the VM's guest interface off: `gc_check` and every call fail with `errno`; pending waits end with it. */
+  detach(errno?: 'ENODEV' | 'EIO', vmid?: number): void;
+  /** Restores the VM's guest interface. */
+  attach(vmid?: number): void;
+  /** Arms a fault on a C function; returns a function that disarms it. */
+  injectFault(spec: GridcentricFaultSpec): () => void;
+  /** Disarms every fault. */
+  clearFaults(): void;
+  /** The status of any domain ever created, reaped or not. */
+  statusOf(vmid: number): DomainStatus;
+  /** How many blocking waits are pending (from the VM `vmid`, or from any VM). */
+  pendingWaits(vmid?: number): number;
+  /** A snapshot of the whole world. */
+  inspect(): GridcentricSimulatorSnapshot;
+  /** Ends the simulation: every VM is cut off, so pending waits and later calls fail with EIO. Idempotent. */
+  dispose(): void;
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+function nonNegativeDelay(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  return value;
+}
+
+/** Creates an independent simulated cluster; nothing is shared between simulators. */
+export function createGridcentricSimulator(options: GridcentricSimulatorOptions = {}): GridcentricSimulator {
+  const capacity = nonNegativeInteger(options.capacity ?? 8, 'capacity');
+  const masterVmid = nonNegativeInteger(options.masterVmid ?? 1, 'masterVmid');
+  if (masterVmid === 0) throw new RangeError('masterVmid must be >= 1 (0 is what gc_clone returns in a clone)');
+  const bootDelay = nonNegativeDelay(options.bootDelay ?? 10, 'bootDelay');
+  const controllerLatency = nonNegativeDelay(options.controllerLatency ?? 0, 'controllerLatency');
+  const clock = options.clock === 'real' ? createRealTimeClock(options.realTimeScale ?? 1) : createVirtualClock();
+  const ipForVmid = options.ipForVmid ?? ((vmid: number) => deriveCloneIp(vmid));
+  const hooks = new Set<CloneHook>();
+  const guests = new Map<number, GcGuestApi>();
+  const faults = new FaultTable();
+  let disposed = false;
+
+  const engine = new GridcentricEngine(clock, {
+    capacity,
+    masterVmid,
+    bootDelay,
+    ipForVmid,
+    onOnline: (domain) => {
+      runCloneHooks(domain);
+    },
+  });
+  const context = { engine, faults, version: options.version ?? GC_SIMULATED_LIBRARY_VERSION, controllerLatency };
+
+  const record = (vmid: number): DomainRecord => {
+    const domain = engine.domain(vmid);
+    if (domain === undefined) throw new RangeError(`no simulated domain has vmid ${vmid}`);
+    return domain;
+  };
+  const clone = (vmid: number): DomainRecord => {
+    const domain = record(vmid);
+    if (domain.parent === undefined) throw new RangeError(`vmid ${vmid} is the master VM; world controls act on clones`);
+    return domain;
+  };
+  const guest = (vmid: number = masterVmid): GcGuestApi => {
+    let api = guests.get(vmid);
+    if (api === undefined) {
+      api = createSimulatedGuestApi(context, record(vmid));
+      guests.set(vmid, api);
+    }
+    return api;
+  };
+
+  function runCloneHooks(domain: DomainRecord): void {
+    if (hooks.size === 0 || domain.parent === undefined || domain.ticket === undefined) return;
+    const side: CloneSide = {
+      vmid: domain.vmid,
+      parentVmid: domain.parent.vmid,
+      ticket: domain.ticket.id,
+      returned: 0,
+      guest: guest(domain.vmid),
+      backend: createGuestApiBackend(guest(domain.vmid)),
+    };
+    const crashWith = (error: unknown): void => {
+      if (!isLive(domain)) return;
+      domain.hookError = error;
+      engine.terminate(domain, 'CRASHED', 0);
+    };
+    const exitWith = (outcome: unknown): void => {
+      if (typeof outcome === 'number' && domain.status === 'ONLINE') engine.terminate(domain, 'EXITED', outcome);
+    };
+    for (const hook of [...hooks]) {
+      try {
+        const outcome = hook(side);
+        if (outcome instanceof Promise) (outcome as Promise<unknown>).then(exitWith, crashWith);
+        else exitWith(outcome);
+      } catch (error) {
+        crashWith(error);
+      }
+    }
+  }
+
+  const simulator: GridcentricSimulator = {
+    clock,
+    masterVmid,
+    guest,
+    backend: (vmid) => createGuestApiBackend(guest(vmid)),
+    onClone(hook) {
+      hooks.add(hook);
+      return () => hooks.delete(hook);
+    },
+    exit(vmid, code = 0) {
+      const domain = clone(vmid);
+      if (domain.status !== 'ONLINE') throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone runs code that can exit`);
+      engine.terminate(domain, 'EXITED', code);
+    },
+    crash(vmid, code = 0) {
+      const domain = clone(vmid);
+      if (!isLive(domain)) throw new Error(`clone ${vmid} already terminated (${domain.status})`);
+      engine.terminate(domain, 'CRASHED', code);
+    },
+    pause(vmid) {
+      const domain = clone(vmid);
+      if (domain.status !== 'ONLINE') throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone can be paused`);
+      domain.status = 'PAUSED';
+    },
+    resume(vmid) {
+      const domain = clone(vmid);
+      if (domain.status !== 'PAUSED') throw new Error(`clone ${vmid} is ${domain.status}, not PAUSED`);
+      domain.status = 'ONLINE';
+    },
+    setCapacity(newCapacity) {
+      engine.slots.resize(nonNegativeInteger(newCapacity, 'capacity'));
+    },
+    detach(errno = 'ENODEV', vmid = masterVmid) {
+      if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno)) throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
+      engine.setDetached(record(vmid), errno);
+    },
+    attach(vmid = masterVmid) {
+      engine.setDetached(record(vmid), undefined);
+    },
+    injectFault: (spec) => faults.add(spec),
+    clearFaults() {
+      faults.clear();
+    },
+    statusOf: (vmid) => record(vmid).status,
+    pendingWaits: (vmid) => engine.waiters().filter((waiter) => vmid === undefined || waiter.caller.vmid === vmid).length,
+    inspect() {
+      return {
+        time: clock.now(),
+        capacity: engine.slots.capacity,
+        heldSlots: engine.slots.held,
+        freeSlots: engine.slots.free,
+        domains: engine.domains().map((domain) => ({
+          vmid: domain.vmid,
+          parentVmid: domain.parent?.vmid,
+          ticket: domain.ticket?.id ?? 0,
+          status: domain.status,
+          ip: domain.ip,
+          independent: domain.ticket?.independent ?? false,
+          exit: domain.exit,
+          terminationOrder: domain.terminationOrder,
+          reapedBy: domain.reapedBy,
+          detached: domain.detached,
+        })),
+        tickets: engine.tickets().map((ticket) => ({
+          ticket: ticket.id,
+          ownerVmid: ticket.owner.vmid,
+          requested: ticket.requested,
+          granted: ticket.granted,
+          used: ticket.used,
+          independent: ticket.independent,
+          state: ticket.state,
+          vmids: ticket.domains.map((domain) => domain.vmid),
+        })),
+        waits: engine.waiters().map((waiter) => ({
+          callerVmid: waiter.caller.vmid,
+          kind: waiter.kind,
+          target: waiter.kind === 'domain' ? waiter.vmid : waiter.kind === 'sync' ? waiter.ticket : undefined,
+        })),
+      };
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      hooks.clear();
+      faults.clear();
+      // Cut every VM off rather than stopping the clock: calls in flight still complete (with EIO).
+      for (const domain of engine.domains()) engine.setDetached(domain, 'EIO');
+    },
+    [Symbol.dispose]() {
+      simulator.dispose();
+    },
+  };
+  return simulator;
+}

@@ -1,0 +1,1 @@
+export * from './gridcentric/index.ts';
