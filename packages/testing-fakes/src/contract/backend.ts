@@ -1,0 +1,464 @@
+import {
+  CTFS_ROOT,
+  CTD_COMMON,
+  ContractError,
+  type ContractBackend,
+  type ContractControlHandle,
+  type ContractEventEndpoint,
+  type ContractEventListener,
+  type ContractStatusHandle,
+  type ContractTemplateHandle,
+  type ContractType,
+  type DeviceNodeHandle,
+  type EventEndpointKind,
+  type RawContractEvent,
+  type RawContractStatus,
+  type StatusDetail,
+  type TemplateTerm,
+  type TemplateTermValues,
+} from '@sysbind/contract-native';
+import { Errno } from './errno.ts';
+import type { Out, SimLibcontract } from './libcontract.ts';
+import { DEVICES_ROOT, OpenFlags } from './open-files.ts';
+import type { ContractSimulator } from './simulator.ts';
+
+/** Options of a simulator backend. */
+export interface SimulatorBackendOptions {
+  /** The simulated process the backend acts as (default: the simulator's self). */
+  readonly pid?: number;
+  /** The LWP it acts from (default 1, the main thread). */
+  readonly lwp?: number;
+}
+
+const CLOEXEC = OpenFlags.O_CLOEXEC;
+
+function check(errno: number, syscall: string, extra: { ctid?: number; path?: string } = {}): void {
+  if (errno !== 0) throw ContractError.fromErrno(errno, syscall, extra);
+}
+
+function value<T>(result: Out<T>, syscall: string, extra: { ctid?: number } = {}): T {
+  if (typeof result === 'number') throw ContractError.fromErrno(result, syscall, extra);
+  return result.value;
+}
+
+/** Keeps the event loop alive while some watching endpoint is ref'd (a uv_poll handle would). */
+class KeepAlive {
+  private count = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  hold(): void {
+    if (this.count++ === 0) this.timer = setInterval(() => undefined, 1 << 30);
+  }
+  release(): void {
+    if (--this.count === 0 && this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+/**
+ * A ContractBackend built on the simulator's libcontract-level API (open/ioctl-shaped calls on
+ * simulated fds), so it follows exactly the rules the native addon meets over the same simulator.
+ * Acts as one simulated process and LWP; events are drained in a microtask after the endpoint fd
+ * polls readable.
+ */
+export function createSimulatorBackend(sim: ContractSimulator, options: SimulatorBackendOptions = {}): ContractBackend {
+  const pid = options.pid ?? sim.self.pid;
+  const api = sim.libcontract(pid, options.lwp ?? 1);
+  const keepAlive = new KeepAlive();
+  const open = new Set<{ close(): void }>();
+
+  function openFd(path: string, flags: number): number {
+    const fd = api.open(path, flags | CLOEXEC);
+    if (fd < 0) throw ContractError.fromErrno(-fd, 'open', { path });
+    return fd;
+  }
+
+  function track<T extends { close(): void }>(handle: T): T {
+    open.add(handle);
+    return handle;
+  }
+
+  function statusHandle(fd: number, ctid: number, type: ContractType): ContractStatusHandle {
+    let closed = false;
+    const handle: ContractStatusHandle = {
+      ctid,
+      type,
+      read(detail: StatusDetail): RawContractStatus {
+        if (closed) throw ContractError.fromErrno(Errno.EBADF, 'ct_status_read', { ctid });
+        const status = api.ct_status_read(fd, detail);
+        if (typeof status === 'number') throw ContractError.fromErrno(status, 'ct_status_read', { ctid });
+        return status;
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        open.delete(handle);
+        api.close(fd);
+      },
+    };
+    return track(handle);
+  }
+
+  function statusFromFd(fd: number, path: string): ContractStatusHandle {
+    const status = api.ct_status_read(fd, CTD_COMMON);
+    if (typeof status === 'number') {
+      api.close(fd);
+      throw ContractError.fromErrno(status, 'ct_status_read', { path });
+    }
+    return statusHandle(fd, status.ctid, status.type);
+  }
+
+  const backend: ContractBackend = {
+    name: 'simulator',
+    pid,
+    openTemplate(type) {
+      return track(new SimTemplate(api, type, openFd(`${CTFS_ROOT}/${type}/template`, OpenFlags.O_RDWR), open));
+    },
+    openLatest(type) {
+      const path = `${CTFS_ROOT}/${type}/latest`;
+      return statusFromFd(openFd(path, OpenFlags.O_RDONLY), path);
+    },
+    openStatus(ctid) {
+      const path = `${CTFS_ROOT}/all/${ctid}/status`;
+      return statusFromFd(openFd(path, OpenFlags.O_RDONLY), path);
+    },
+    openControl(ctid) {
+      const path = `${CTFS_ROOT}/all/${ctid}/ctl`;
+      const fd = openFd(path, OpenFlags.O_WRONLY);
+      const status = api.open(`${CTFS_ROOT}/all/${ctid}/status`, OpenFlags.O_RDONLY);
+      const read = status < 0 ? undefined : api.ct_status_read(status, CTD_COMMON);
+      if (status >= 0) api.close(status);
+      const type: ContractType = read === undefined || typeof read === 'number' ? 'process' : read.type;
+      return track(new SimControl(api, ctid, type, fd, open));
+    },
+    openEvents(ctid) {
+      const path = `${CTFS_ROOT}/all/${ctid}/events`;
+      const fd = openFd(path, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
+      const status = api.open(`${CTFS_ROOT}/all/${ctid}/status`, OpenFlags.O_RDONLY);
+      const read = status < 0 ? undefined : api.ct_status_read(status, CTD_COMMON);
+      if (status >= 0) api.close(status);
+      const type: ContractType = read === undefined || typeof read === 'number' ? 'process' : read.type;
+      return track(new SimEndpoint(api, 'events', type, ctid, fd, keepAlive, open));
+    },
+    openBundle(type) {
+      const fd = openFd(`${CTFS_ROOT}/${type}/bundle`, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
+      return track(new SimEndpoint(api, 'bundle', type, undefined, fd, keepAlive, open));
+    },
+    openProcessBundle(type) {
+      const fd = openFd(`${CTFS_ROOT}/${type}/pbundle`, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
+      return track(new SimEndpoint(api, 'pbundle', type, undefined, fd, keepAlive, open));
+    },
+    openDeviceNode(path) {
+      const fd = openFd(`${DEVICES_ROOT}${path}`, OpenFlags.O_RDONLY);
+      let closed = false;
+      const handle: DeviceNodeHandle = {
+        path,
+        close() {
+          if (closed) return;
+          closed = true;
+          open.delete(handle);
+          api.close(fd);
+        },
+      };
+      return track(handle);
+    },
+    sigsend(ctid, signal) {
+      check(api.sigsend(ctid, signal), 'sigsend', { ctid });
+    },
+    close() {
+      for (const handle of [...open]) handle.close();
+    },
+  };
+  return backend;
+}
+
+class SimTemplate implements ContractTemplateHandle {
+  private closed = false;
+  private readonly api: SimLibcontract;
+  readonly type: ContractType;
+  /** The simulated fd (used by newct). */
+  readonly fd: number;
+  private readonly registry: Set<{ close(): void }>;
+  constructor(api: SimLibcontract, type: ContractType, fd: number, registry: Set<{ close(): void }>) {
+    this.api = api;
+    this.type = type;
+    this.fd = fd;
+    this.registry = registry;
+  }
+
+  private live(syscall: string): number {
+    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, syscall);
+    return this.fd;
+  }
+
+  set<Term extends TemplateTerm>(term: Term, termValue: TemplateTermValues[Term]): void {
+    const api = this.api;
+    const fd = this.live(`ct_tmpl_set_${term}`);
+    const given: unknown = termValue;
+    const number = typeof given === 'number' ? given : Number.NaN;
+    switch (term) {
+      case 'cookie':
+        check(api.ct_tmpl_set_cookie(fd, given as bigint), 'ct_tmpl_set_cookie');
+        return;
+      case 'critical':
+        check(api.ct_tmpl_set_critical(fd, number), 'ct_tmpl_set_critical');
+        return;
+      case 'informative':
+        check(api.ct_tmpl_set_informative(fd, number), 'ct_tmpl_set_informative');
+        return;
+      case 'transfer':
+        check(api.ct_pr_tmpl_set_transfer(fd, number), 'ct_pr_tmpl_set_transfer');
+        return;
+      case 'fatal':
+        check(api.ct_pr_tmpl_set_fatal(fd, number), 'ct_pr_tmpl_set_fatal');
+        return;
+      case 'param':
+        check(api.ct_pr_tmpl_set_param(fd, number), 'ct_pr_tmpl_set_param');
+        return;
+      case 'svc_fmri':
+        check(api.ct_pr_tmpl_set_svc_fmri(fd, given as string), 'ct_pr_tmpl_set_svc_fmri');
+        return;
+      case 'svc_aux':
+        check(api.ct_pr_tmpl_set_svc_aux(fd, given as string), 'ct_pr_tmpl_set_svc_aux');
+        return;
+      case 'aset':
+        check(api.ct_dev_tmpl_set_aset(fd, number), 'ct_dev_tmpl_set_aset');
+        return;
+      case 'minor':
+        check(api.ct_dev_tmpl_set_minor(fd, given as string), 'ct_dev_tmpl_set_minor');
+        return;
+      case 'noneg':
+        if (given === true) check(api.ct_dev_tmpl_set_noneg(fd), 'ct_dev_tmpl_set_noneg');
+        else check(api.ct_dev_tmpl_clear_noneg(fd), 'ct_dev_tmpl_clear_noneg');
+        return;
+    }
+    throw ContractError.fromErrno(Errno.EINVAL, 'ct_tmpl_set');
+  }
+
+  get<Term extends TemplateTerm>(term: Term): TemplateTermValues[Term] {
+    const api = this.api;
+    const fd = this.live(`ct_tmpl_get_${term}`);
+    const read = (): unknown => {
+      switch (term) {
+        case 'cookie':
+          return value(api.ct_tmpl_get_cookie(fd), 'ct_tmpl_get_cookie');
+        case 'critical':
+          return value(api.ct_tmpl_get_critical(fd), 'ct_tmpl_get_critical');
+        case 'informative':
+          return value(api.ct_tmpl_get_informative(fd), 'ct_tmpl_get_informative');
+        case 'transfer':
+          return value(api.ct_pr_tmpl_get_transfer(fd), 'ct_pr_tmpl_get_transfer');
+        case 'fatal':
+          return value(api.ct_pr_tmpl_get_fatal(fd), 'ct_pr_tmpl_get_fatal');
+        case 'param':
+          return value(api.ct_pr_tmpl_get_param(fd), 'ct_pr_tmpl_get_param');
+        case 'svc_fmri':
+          return value(api.ct_pr_tmpl_get_svc_fmri(fd), 'ct_pr_tmpl_get_svc_fmri');
+        case 'svc_aux':
+          return value(api.ct_pr_tmpl_get_svc_aux(fd), 'ct_pr_tmpl_get_svc_aux');
+        case 'aset':
+          return value(api.ct_dev_tmpl_get_aset(fd), 'ct_dev_tmpl_get_aset');
+        case 'minor':
+          return value(api.ct_dev_tmpl_get_minor(fd), 'ct_dev_tmpl_get_minor');
+        case 'noneg':
+          return value(api.ct_dev_tmpl_get_noneg(fd), 'ct_dev_tmpl_get_noneg') === 1;
+      }
+      throw ContractError.fromErrno(Errno.EINVAL, 'ct_tmpl_get');
+    };
+    return read() as TemplateTermValues[Term];
+  }
+
+  activate(): void {
+    check(this.api.ct_tmpl_activate(this.live('ct_tmpl_activate')), 'ct_tmpl_activate');
+  }
+
+  clear(): void {
+    check(this.api.ct_tmpl_clear(this.live('ct_tmpl_clear')), 'ct_tmpl_clear');
+  }
+
+  create(): number {
+    return value(this.api.ct_tmpl_create(this.live('ct_tmpl_create')), 'ct_tmpl_create');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.registry.delete(this);
+    this.api.close(this.fd);
+  }
+}
+
+class SimControl implements ContractControlHandle {
+  private closed = false;
+  private readonly api: SimLibcontract;
+  readonly ctid: number;
+  readonly type: ContractType;
+  private readonly fd: number;
+  private readonly registry: Set<{ close(): void }>;
+  constructor(api: SimLibcontract, ctid: number, type: ContractType, fd: number, registry: Set<{ close(): void }>) {
+    this.api = api;
+    this.ctid = ctid;
+    this.type = type;
+    this.fd = fd;
+    this.registry = registry;
+  }
+
+  private run(syscall: string, call: (fd: number) => number): void {
+    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, syscall, { ctid: this.ctid });
+    check(call(this.fd), syscall, { ctid: this.ctid });
+  }
+
+  adopt(): void {
+    this.run('ct_ctl_adopt', (fd) => this.api.ct_ctl_adopt(fd));
+  }
+  abandon(): void {
+    this.run('ct_ctl_abandon', (fd) => this.api.ct_ctl_abandon(fd));
+  }
+  ack(evid: bigint): void {
+    this.run('ct_ctl_ack', (fd) => this.api.ct_ctl_ack(fd, evid));
+  }
+  nack(evid: bigint): void {
+    this.run('ct_ctl_nack', (fd) => this.api.ct_ctl_nack(fd, evid));
+  }
+  qack(evid: bigint): void {
+    this.run('ct_ctl_qack', (fd) => this.api.ct_ctl_qack(fd, evid));
+  }
+  newct(evid: bigint, template: ContractTemplateHandle): void {
+    const templateFd = template instanceof SimTemplate ? template.fd : -1;
+    this.run('ct_ctl_newct', (fd) => this.api.ct_ctl_newct(fd, evid, templateFd));
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.registry.delete(this);
+    this.api.close(this.fd);
+  }
+}
+
+class SimEndpoint implements ContractEventEndpoint {
+  private listener: ContractEventListener | undefined;
+  private scheduled = false;
+  private refd = false;
+  private holding = false;
+  private closed = false;
+  private readonly api: SimLibcontract;
+  readonly kind: EventEndpointKind;
+  readonly type: ContractType;
+  readonly ctid: number | undefined;
+  private readonly fd: number;
+  private readonly keepAlive: KeepAlive;
+  private readonly registry: Set<{ close(): void }>;
+
+  constructor(
+    api: SimLibcontract,
+    kind: EventEndpointKind,
+    type: ContractType,
+    ctid: number | undefined,
+    fd: number,
+    keepAlive: KeepAlive,
+    registry: Set<{ close(): void }>,
+  ) {
+    this.api = api;
+    this.kind = kind;
+    this.type = type;
+    this.ctid = ctid;
+    this.fd = fd;
+    this.keepAlive = keepAlive;
+    this.registry = registry;
+    api.setReadinessListener(fd, (readable) => {
+      if (readable) this.schedule();
+    });
+  }
+
+  private live(syscall: string): number {
+    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, syscall);
+    return this.fd;
+  }
+
+  private readWith(syscall: 'ct_event_read' | 'ct_event_read_critical'): RawContractEvent | undefined {
+    const fd = this.live(syscall);
+    const event = syscall === 'ct_event_read' ? this.api.ct_event_read(fd) : this.api.ct_event_read_critical(fd);
+    if (typeof event !== 'number') return event;
+    if (event === Errno.EAGAIN) return undefined;
+    throw ContractError.fromErrno(event, syscall, this.ctid === undefined ? {} : { ctid: this.ctid });
+  }
+
+  read(): RawContractEvent | undefined {
+    return this.readWith('ct_event_read');
+  }
+
+  readCritical(): RawContractEvent | undefined {
+    return this.readWith('ct_event_read_critical');
+  }
+
+  reset(): void {
+    check(this.api.ct_event_reset(this.live('ct_event_reset')), 'ct_event_reset');
+    if (this.api.poll(this.fd) === 1) this.schedule();
+  }
+
+  reliable(): void {
+    check(this.api.ct_event_reliable(this.live('ct_event_reliable')), 'ct_event_reliable');
+  }
+
+  listen(listener: ContractEventListener | undefined): void {
+    this.live('poll');
+    this.listener = listener;
+    this.updateHold();
+    if (listener !== undefined && this.api.poll(this.fd) === 1) this.schedule();
+  }
+
+  ref(): void {
+    this.refd = true;
+    this.updateHold();
+  }
+
+  unref(): void {
+    this.refd = false;
+    this.updateHold();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.listener = undefined;
+    this.updateHold();
+    this.registry.delete(this);
+    this.api.setReadinessListener(this.fd, undefined);
+    this.api.close(this.fd);
+  }
+
+  private updateHold(): void {
+    const hold = this.refd && this.listener !== undefined && !this.closed;
+    if (hold === this.holding) return;
+    this.holding = hold;
+    if (hold) this.keepAlive.hold();
+    else this.keepAlive.release();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.listener === undefined || this.closed) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    for (;;) {
+      const listener = this.listener;
+      if (listener === undefined || this.closed) return;
+      const event = this.api.ct_event_read(this.fd);
+      if (typeof event !== 'number') {
+        listener.onEvent(event);
+        continue;
+      }
+      if (event === Errno.EAGAIN) return;
+      this.listener = undefined;
+      this.updateHold();
+      listener.onError(ContractError.fromErrno(event, 'ct_event_read', this.ctid === undefined ? {} : { ctid: this.ctid }));
+      return;
+    }
+  }
+}

@@ -1,0 +1,726 @@
+import {
+  CT_EV_NEGEND,
+  CT_PR_EV_CORE,
+  CT_PR_EV_EXIT,
+  CT_PR_EV_FORK,
+  CT_PR_EV_SIGNAL,
+  CT_PR_SVC_DEFAULT,
+  CTD_ALL,
+  CTD_FIXED,
+  CTS_INHERITED,
+  CTS_OWNED,
+  type RawContractEvent,
+  type RawContractStatus,
+  type StatusDetail,
+} from '@sysbind/contract-native';
+import { Errno } from './errno.ts';
+import { snapshotEvent } from './event.ts';
+import type { FaultInjector } from './faults.ts';
+import type { ContractKernel } from './kernel.ts';
+import type { SimLwp, SimProcess } from './model.ts';
+import type { EndpointFile, OpenFile, OpenFileTable } from './open-files.ts';
+import {
+  minorIsWellFormed,
+  setAset,
+  setCritical,
+  setFatal,
+  setInformative,
+  setParam,
+  setSvcAux,
+  setSvcFmri,
+  type TemplateState,
+} from './template-state.ts';
+
+/**
+ * The result of a libcontract function with an out-parameter: the errno (a number, never 0) on
+ * failure, or `{ value }` on success.
+ */
+export type Out<T> = number | { readonly value: T };
+
+/** A status handle (`ct_stathdl_t`) as the simulator hands it out: plain data. */
+export type SimStatusHandle = RawContractStatus;
+/** An event handle (`ct_evthdl_t`) as the simulator hands it out: plain data. */
+export type SimEventHandle = RawContractEvent;
+
+/** Shared state the API functions work on. */
+export interface LibcontractContext {
+  readonly kernel: ContractKernel;
+  readonly files: OpenFileTable;
+  readonly faults: FaultInjector;
+  /** Told when a process's LWP activates or clears a process template. */
+  readonly templateChanged: (pid: number, lwp: number) => void;
+}
+
+function ok<T>(value: T): { readonly value: T } {
+  return { value };
+}
+
+/**
+ * libcontract, and the few system calls around it (open, close, sigsend, poll), as seen by one
+ * simulated process and LWP. Every function is synchronous and C-shaped: it returns 0 or an errno
+ * (`open` returns the fd or the negated errno), handles are plain objects, 64-bit values bigints.
+ * This is the surface the native addon's simulator build forwards each real libcontract call to.
+ */
+export class SimLibcontract {
+  private readonly context: LibcontractContext;
+  /** The calling process. */
+  readonly pid: number;
+  /** The calling LWP. */
+  readonly lwp: number;
+
+  /** Binds the API to caller `pid`/`lwp` (use ContractSimulator#libcontract rather than this). */
+  constructor(context: LibcontractContext, pid: number, lwp: number) {
+    this.context = context;
+    this.pid = pid;
+    this.lwp = lwp;
+  }
+
+  private get kernel(): ContractKernel {
+    return this.context.kernel;
+  }
+
+  private caller(): SimProcess | undefined {
+    return this.kernel.livingProcess(this.pid);
+  }
+
+  private callerLwp(): SimLwp | undefined {
+    return this.caller()?.lwps.get(this.lwp);
+  }
+
+  private fault(operation: string): number {
+    return this.context.faults.take(operation);
+  }
+
+  private file(fd: number): OpenFile | undefined {
+    return this.context.files.get(this.pid, fd);
+  }
+
+  // ---- system calls ---------------------------------------------------------------------------
+
+  /** open(2) of a ctfs path (or a `/devices` minor node): the fd, or the negated errno. */
+  open(path: string, flags: number): number {
+    const injected = this.fault('open');
+    if (injected !== 0) return -injected;
+    const caller = this.caller();
+    if (caller === undefined) return -Errno.ESRCH;
+    return this.context.files.open(caller, this.lwp, path, flags);
+  }
+
+  /** close(2). */
+  close(fd: number): number {
+    const injected = this.fault('close');
+    if (injected !== 0) return injected;
+    return this.context.files.close(this.pid, fd);
+  }
+
+  /** sigsend(P_CTID, ctid, signal). */
+  sigsend(ctid: number, signal: number): number {
+    const injected = this.fault('sigsend');
+    if (injected !== 0) return injected;
+    const caller = this.caller();
+    if (caller === undefined) return Errno.ESRCH;
+    if (!Number.isInteger(signal) || signal < 0 || signal >= 128) return Errno.EINVAL;
+    const contract = this.kernel.contracts.get(ctid);
+    if (contract?.type !== 'process' || contract.members.size === 0) return Errno.ESRCH;
+    const targets = [...contract.members].flatMap((pid) => {
+      const member = this.kernel.livingProcess(pid);
+      return member !== undefined && this.kernel.canSignal(caller, member) ? [member] : [];
+    });
+    if (targets.length === 0) return Errno.EPERM;
+    for (const target of targets) this.kernel.signal(target, signal, caller);
+    return 0;
+  }
+
+  /** poll(2) for POLLIN on an event endpoint: 1 if readable, 0 if not, or the negated errno. */
+  poll(fd: number): number {
+    const file = this.file(fd);
+    if (file === undefined) return -Errno.EBADF;
+    return file.kind === 'endpoint' && file.listener?.readable === true ? 1 : 0;
+  }
+
+  /**
+   * Registers the function told each time endpoint `fd` becomes readable (true) or unreadable
+   * (false); how an event loop watches the fd. Called synchronously from inside the simulator,
+   * so it should only schedule work. Returns 0 or an errno.
+   */
+  setReadinessListener(fd: number, listener: ((readable: boolean) => void) | undefined): number {
+    const file = this.file(fd);
+    if (file === undefined) return Errno.EBADF;
+    if (file.kind !== 'endpoint') return Errno.EINVAL;
+    file.readiness = listener;
+    return 0;
+  }
+
+  // ---- templates ------------------------------------------------------------------------------
+
+  private template(fd: number, operation: string): TemplateState | number {
+    const injected = this.fault(operation);
+    if (injected !== 0) return injected;
+    const file = this.file(fd);
+    if (file === undefined) return Errno.EBADF;
+    if (file.kind !== 'template') return Errno.EINVAL;
+    return file.template;
+  }
+
+  private contractEventPrivilege(): { contractEvent: boolean } {
+    return { contractEvent: this.caller()?.privileges.has('contract_event') === true };
+  }
+
+  /** ct_tmpl_activate. */
+  ct_tmpl_activate(fd: number): number {
+    const template = this.template(fd, 'ct_tmpl_activate');
+    if (typeof template === 'number') return template;
+    const lwp = this.callerLwp();
+    if (lwp === undefined) return Errno.ESRCH;
+    lwp.active[template.type] = { ...template };
+    if (template.type === 'process') this.context.templateChanged(this.pid, this.lwp);
+    return 0;
+  }
+
+  /** ct_tmpl_clear. */
+  ct_tmpl_clear(fd: number): number {
+    const template = this.template(fd, 'ct_tmpl_clear');
+    if (typeof template === 'number') return template;
+    const lwp = this.callerLwp();
+    if (lwp === undefined) return Errno.ESRCH;
+    lwp.active[template.type] = undefined;
+    if (template.type === 'process') this.context.templateChanged(this.pid, this.lwp);
+    return 0;
+  }
+
+  /** ct_tmpl_create: the new contract's id. */
+  ct_tmpl_create(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_tmpl_create');
+    if (typeof template === 'number') return template;
+    if (template.type !== 'device' || template.minor === undefined) return Errno.EINVAL;
+    const caller = this.caller();
+    const lwp = this.callerLwp();
+    if (caller === undefined || lwp === undefined) return Errno.ESRCH;
+    const device = this.kernel.devices.get(template.minor);
+    if (device === undefined) return Errno.ERANGE;
+    const created = this.kernel.createDeviceContract(caller, lwp, template, device);
+    return typeof created === 'number' ? created : ok(created.id);
+  }
+
+  /** ct_tmpl_set_cookie. */
+  ct_tmpl_set_cookie(fd: number, cookie: bigint): number {
+    const template = this.template(fd, 'ct_tmpl_set_cookie');
+    if (typeof template === 'number') return template;
+    template.cookie = BigInt.asUintN(64, cookie);
+    return 0;
+  }
+
+  /** ct_tmpl_get_cookie. */
+  ct_tmpl_get_cookie(fd: number): Out<bigint> {
+    const template = this.template(fd, 'ct_tmpl_get_cookie');
+    return typeof template === 'number' ? template : ok(template.cookie);
+  }
+
+  /** ct_tmpl_set_critical. */
+  ct_tmpl_set_critical(fd: number, events: number): number {
+    const template = this.template(fd, 'ct_tmpl_set_critical');
+    if (typeof template === 'number') return template;
+    return setCritical(template, events, this.contractEventPrivilege());
+  }
+
+  /** ct_tmpl_get_critical. */
+  ct_tmpl_get_critical(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_tmpl_get_critical');
+    return typeof template === 'number' ? template : ok(template.critical);
+  }
+
+  /** ct_tmpl_set_informative. */
+  ct_tmpl_set_informative(fd: number, events: number): number {
+    const template = this.template(fd, 'ct_tmpl_set_informative');
+    if (typeof template === 'number') return template;
+    return setInformative(template, events);
+  }
+
+  /** ct_tmpl_get_informative. */
+  ct_tmpl_get_informative(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_tmpl_get_informative');
+    return typeof template === 'number' ? template : ok(template.informative);
+  }
+
+  /** ct_pr_tmpl_set_transfer. */
+  ct_pr_tmpl_set_transfer(fd: number, ctid: number): number {
+    const template = this.template(fd, 'ct_pr_tmpl_set_transfer');
+    if (typeof template === 'number') return template;
+    if (template.type !== 'process') return Errno.EINVAL;
+    if (ctid !== 0) {
+      const contract = this.kernel.contracts.get(ctid);
+      if (contract?.type !== 'process') return Errno.ESRCH;
+      if (contract.state !== CTS_OWNED || contract.ownerPid !== this.pid) return Errno.EACCES;
+      if (contract.members.size > 0) return Errno.ENOTEMPTY;
+    }
+    template.transfer = ctid;
+    return 0;
+  }
+
+  /** ct_pr_tmpl_get_transfer. */
+  ct_pr_tmpl_get_transfer(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_pr_tmpl_get_transfer');
+    if (typeof template === 'number') return template;
+    return template.type === 'process' ? ok(template.transfer) : Errno.EINVAL;
+  }
+
+  /** ct_pr_tmpl_set_fatal. */
+  ct_pr_tmpl_set_fatal(fd: number, events: number): number {
+    const template = this.template(fd, 'ct_pr_tmpl_set_fatal');
+    if (typeof template === 'number') return template;
+    return setFatal(template, events, this.contractEventPrivilege());
+  }
+
+  /** ct_pr_tmpl_get_fatal. */
+  ct_pr_tmpl_get_fatal(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_pr_tmpl_get_fatal');
+    if (typeof template === 'number') return template;
+    return template.type === 'process' ? ok(template.fatal) : Errno.EINVAL;
+  }
+
+  /** ct_pr_tmpl_set_param. */
+  ct_pr_tmpl_set_param(fd: number, params: number): number {
+    const template = this.template(fd, 'ct_pr_tmpl_set_param');
+    if (typeof template === 'number') return template;
+    return setParam(template, params, this.contractEventPrivilege());
+  }
+
+  /** ct_pr_tmpl_get_param. */
+  ct_pr_tmpl_get_param(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_pr_tmpl_get_param');
+    if (typeof template === 'number') return template;
+    return template.type === 'process' ? ok(template.param) : Errno.EINVAL;
+  }
+
+  /** ct_pr_tmpl_set_svc_fmri (needs PRIV_CONTRACT_IDENTITY). */
+  ct_pr_tmpl_set_svc_fmri(fd: number, fmri: string): number {
+    const template = this.template(fd, 'ct_pr_tmpl_set_svc_fmri');
+    if (typeof template === 'number') return template;
+    if (template.type !== 'process') return Errno.EINVAL;
+    if (this.caller()?.privileges.has('contract_identity') !== true) return Errno.EPERM;
+    return setSvcFmri(template, fmri);
+  }
+
+  /** ct_pr_tmpl_get_svc_fmri (the C function returns strlen+1; the shim computes it). */
+  ct_pr_tmpl_get_svc_fmri(fd: number): Out<string> {
+    const template = this.template(fd, 'ct_pr_tmpl_get_svc_fmri');
+    if (typeof template === 'number') return template;
+    return template.type === 'process' ? ok(template.svcFmri ?? CT_PR_SVC_DEFAULT) : Errno.EINVAL;
+  }
+
+  /** ct_pr_tmpl_set_svc_aux. */
+  ct_pr_tmpl_set_svc_aux(fd: number, aux: string): number {
+    const template = this.template(fd, 'ct_pr_tmpl_set_svc_aux');
+    if (typeof template === 'number') return template;
+    return setSvcAux(template, aux);
+  }
+
+  /** ct_pr_tmpl_get_svc_aux. */
+  ct_pr_tmpl_get_svc_aux(fd: number): Out<string> {
+    const template = this.template(fd, 'ct_pr_tmpl_get_svc_aux');
+    if (typeof template === 'number') return template;
+    return template.type === 'process' ? ok(template.svcAux) : Errno.EINVAL;
+  }
+
+  /** ct_dev_tmpl_set_aset. */
+  ct_dev_tmpl_set_aset(fd: number, aset: number): number {
+    const template = this.template(fd, 'ct_dev_tmpl_set_aset');
+    if (typeof template === 'number') return template;
+    return setAset(template, aset);
+  }
+
+  /** ct_dev_tmpl_get_aset. */
+  ct_dev_tmpl_get_aset(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_dev_tmpl_get_aset');
+    if (typeof template === 'number') return template;
+    return template.type === 'device' ? ok(template.aset) : Errno.EINVAL;
+  }
+
+  /** ct_dev_tmpl_set_minor: EINVAL for a malformed path, ERANGE if it names no device. */
+  ct_dev_tmpl_set_minor(fd: number, minor: string): number {
+    const template = this.template(fd, 'ct_dev_tmpl_set_minor');
+    if (typeof template === 'number') return template;
+    if (template.type !== 'device' || !minorIsWellFormed(minor)) return Errno.EINVAL;
+    if (!this.kernel.devices.has(minor)) return Errno.ERANGE;
+    template.minor = minor;
+    return 0;
+  }
+
+  /** ct_dev_tmpl_get_minor (ENOENT if unset; EOVERFLOW handling is the C shim's). */
+  ct_dev_tmpl_get_minor(fd: number): Out<string> {
+    const template = this.template(fd, 'ct_dev_tmpl_get_minor');
+    if (typeof template === 'number') return template;
+    if (template.type !== 'device') return Errno.EINVAL;
+    return template.minor === undefined ? Errno.ENOENT : ok(template.minor);
+  }
+
+  /** ct_dev_tmpl_set_noneg (needs PRIV_SYS_DEVICES). */
+  ct_dev_tmpl_set_noneg(fd: number): number {
+    const template = this.template(fd, 'ct_dev_tmpl_set_noneg');
+    if (typeof template === 'number') return template;
+    if (template.type !== 'device') return Errno.EINVAL;
+    if (this.caller()?.privileges.has('sys_devices') !== true) return Errno.EPERM;
+    template.noneg = true;
+    return 0;
+  }
+
+  /** ct_dev_tmpl_clear_noneg. */
+  ct_dev_tmpl_clear_noneg(fd: number): number {
+    const template = this.template(fd, 'ct_dev_tmpl_clear_noneg');
+    if (typeof template === 'number') return template;
+    if (template.type !== 'device') return Errno.EINVAL;
+    template.noneg = false;
+    return 0;
+  }
+
+  /** ct_dev_tmpl_get_noneg: 1 or 0. */
+  ct_dev_tmpl_get_noneg(fd: number): Out<number> {
+    const template = this.template(fd, 'ct_dev_tmpl_get_noneg');
+    if (typeof template === 'number') return template;
+    return template.type === 'device' ? ok(template.noneg ? 1 : 0) : Errno.EINVAL;
+  }
+
+  // ---- control --------------------------------------------------------------------------------
+
+  private control(fd: number, operation: string): Extract<OpenFile, { kind: 'ctl' }> | number {
+    const injected = this.fault(operation);
+    if (injected !== 0) return injected;
+    const file = this.file(fd);
+    if (file === undefined) return Errno.EBADF;
+    return file.kind === 'ctl' ? file : Errno.EINVAL;
+  }
+
+  /** ct_ctl_adopt. */
+  ct_ctl_adopt(fd: number): number {
+    const file = this.control(fd, 'ct_ctl_adopt');
+    if (typeof file === 'number') return file;
+    const caller = this.caller();
+    if (caller === undefined) return Errno.ESRCH;
+    return this.kernel.adopt(caller, file.contract);
+  }
+
+  /** ct_ctl_abandon (EINVAL unless the caller owns the contract). */
+  ct_ctl_abandon(fd: number): number {
+    const file = this.control(fd, 'ct_ctl_abandon');
+    if (typeof file === 'number') return file;
+    const contract = file.contract;
+    if (contract.state !== CTS_OWNED || contract.ownerPid !== this.pid) return Errno.EINVAL;
+    this.kernel.abandon(contract);
+    return 0;
+  }
+
+  /** ct_ctl_ack. */
+  ct_ctl_ack(fd: number, evid: bigint): number {
+    const file = this.control(fd, 'ct_ctl_ack');
+    if (typeof file === 'number') return file;
+    const event = file.contract.unacked.get(evid);
+    if (event === undefined) return Errno.ESRCH;
+    this.kernel.acknowledge(file.contract, event);
+    if (event.negotiation && !event.negotiationEnded) this.kernel.answerNegotiation(file.contract, 'ack');
+    return 0;
+  }
+
+  /** ct_ctl_nack (negotiation events only; EPERM without PRIV_SYS_DEVICES; ETIMEDOUT if over). */
+  ct_ctl_nack(fd: number, evid: bigint): number {
+    const file = this.control(fd, 'ct_ctl_nack');
+    if (typeof file === 'number') return file;
+    const event = file.contract.unacked.get(evid);
+    if (event?.negotiation !== true) return Errno.ESRCH;
+    if (event.negotiationEnded) return Errno.ETIMEDOUT;
+    if (this.caller()?.privileges.has('sys_devices') !== true) return Errno.EPERM;
+    this.kernel.acknowledge(file.contract, event);
+    this.kernel.answerNegotiation(file.contract, 'nack');
+    return 0;
+  }
+
+  /** ct_ctl_qack (process: ESRCH; device: ERANGE, no more time is ever granted). */
+  ct_ctl_qack(fd: number, evid: bigint): number {
+    const file = this.control(fd, 'ct_ctl_qack');
+    if (typeof file === 'number') return file;
+    const event = file.contract.unacked.get(evid);
+    if (event?.negotiation !== true) return Errno.ESRCH;
+    return Errno.ERANGE;
+  }
+
+  /** ct_ctl_newct (process: accepted and ignored; device: ENOTSUP). */
+  ct_ctl_newct(fd: number, _evid: bigint, templateFd: number): number {
+    const file = this.control(fd, 'ct_ctl_newct');
+    if (typeof file === 'number') return file;
+    const template = this.file(templateFd);
+    if (template === undefined) return Errno.EBADF;
+    if (template.kind !== 'template') return Errno.EINVAL;
+    return file.contract.type === 'process' ? 0 : Errno.ENOTSUP;
+  }
+
+  // ---- status ---------------------------------------------------------------------------------
+
+  /** ct_status_read: a status handle, or the errno. */
+  ct_status_read(fd: number, detail: number): SimStatusHandle | number {
+    const injected = this.fault('ct_status_read');
+    if (injected !== 0) return injected;
+    const file = this.file(fd);
+    if (file === undefined) return Errno.EBADF;
+    if (file.kind !== 'status' || !Number.isInteger(detail) || detail < 0 || detail > CTD_ALL) return Errno.EINVAL;
+    const contract = file.contract;
+    const kernel = this.kernel;
+    const base = {
+      ctid: contract.id,
+      zoneid: 0,
+      type: contract.type,
+      state: contract.state,
+      holder: contract.state === CTS_OWNED ? contract.ownerPid : contract.state === CTS_INHERITED ? contract.regent : 0,
+      nevents: contract.unacked.size,
+      ntime: kernel.negotiationSecondsLeft(contract),
+      qtime: kernel.negotiationSecondsLeft(contract),
+      nevid: contract.negotiation?.evid ?? 0n,
+      cookie: contract.cookie,
+      informative: contract.informative,
+      critical: contract.critical,
+      detail: detail as StatusDetail,
+    };
+    if (detail < CTD_FIXED) return base;
+    if (contract.type === 'process') {
+      const fixed = { ...base, param: contract.param, fatal: contract.fatal, svcFmri: contract.svcFmri, svcCtid: contract.svcCtid };
+      if (detail < CTD_ALL) return fixed;
+      return {
+        ...fixed,
+        members: [...contract.members],
+        contracts: [...contract.inherited],
+        svcAux: contract.svcAux,
+        svcCreator: contract.svcCreator,
+      };
+    }
+    const state = kernel.devices.get(contract.minor)?.state ?? 0;
+    const fixed = { ...base, deviceState: state, aset: contract.aset, noneg: contract.noneg };
+    return detail < CTD_ALL ? fixed : { ...fixed, minor: contract.minor };
+  }
+
+  /** ct_status_free (handles are garbage collected). */
+  ct_status_free(_handle: SimStatusHandle): void {
+    // Nothing to free: the handle is plain data.
+  }
+
+  /** ct_status_get_id. */
+  ct_status_get_id(handle: SimStatusHandle): number {
+    return handle.ctid;
+  }
+  /** ct_status_get_zoneid. */
+  ct_status_get_zoneid(handle: SimStatusHandle): number {
+    return handle.zoneid;
+  }
+  /** ct_status_get_type. */
+  ct_status_get_type(handle: SimStatusHandle): string {
+    return handle.type;
+  }
+  /** ct_status_get_holder. */
+  ct_status_get_holder(handle: SimStatusHandle): number {
+    return handle.holder;
+  }
+  /** ct_status_get_state. */
+  ct_status_get_state(handle: SimStatusHandle): number {
+    return handle.state;
+  }
+  /** ct_status_get_nevents. */
+  ct_status_get_nevents(handle: SimStatusHandle): number {
+    return handle.nevents;
+  }
+  /** ct_status_get_ntime. */
+  ct_status_get_ntime(handle: SimStatusHandle): number {
+    return handle.ntime;
+  }
+  /** ct_status_get_qtime. */
+  ct_status_get_qtime(handle: SimStatusHandle): number {
+    return handle.qtime;
+  }
+  /** ct_status_get_nevid. */
+  ct_status_get_nevid(handle: SimStatusHandle): bigint {
+    return handle.nevid;
+  }
+  /** ct_status_get_cookie. */
+  ct_status_get_cookie(handle: SimStatusHandle): bigint {
+    return handle.cookie;
+  }
+  /** ct_status_get_informative. */
+  ct_status_get_informative(handle: SimStatusHandle): number {
+    return handle.informative;
+  }
+  /** ct_status_get_critical. */
+  ct_status_get_critical(handle: SimStatusHandle): number {
+    return handle.critical;
+  }
+
+  private typed<T>(handle: SimStatusHandle, type: 'process' | 'device', value: T | undefined): Out<T> {
+    if (handle.type !== type) return Errno.EINVAL;
+    return value === undefined ? Errno.ENOENT : ok(value);
+  }
+
+  /** ct_pr_status_get_param. */
+  ct_pr_status_get_param(handle: SimStatusHandle): Out<number> {
+    return this.typed(handle, 'process', handle.param);
+  }
+  /** ct_pr_status_get_fatal. */
+  ct_pr_status_get_fatal(handle: SimStatusHandle): Out<number> {
+    return this.typed(handle, 'process', handle.fatal);
+  }
+  /** ct_pr_status_get_members. */
+  ct_pr_status_get_members(handle: SimStatusHandle): Out<readonly number[]> {
+    return this.typed(handle, 'process', handle.members);
+  }
+  /** ct_pr_status_get_contracts. */
+  ct_pr_status_get_contracts(handle: SimStatusHandle): Out<readonly number[]> {
+    return this.typed(handle, 'process', handle.contracts);
+  }
+  /** ct_pr_status_get_svc_fmri. */
+  ct_pr_status_get_svc_fmri(handle: SimStatusHandle): Out<string> {
+    return this.typed(handle, 'process', handle.svcFmri);
+  }
+  /** ct_pr_status_get_svc_ctid. */
+  ct_pr_status_get_svc_ctid(handle: SimStatusHandle): Out<number> {
+    return this.typed(handle, 'process', handle.svcCtid);
+  }
+  /** ct_pr_status_get_svc_aux. */
+  ct_pr_status_get_svc_aux(handle: SimStatusHandle): Out<string> {
+    return this.typed(handle, 'process', handle.svcAux);
+  }
+  /** ct_pr_status_get_svc_creator. */
+  ct_pr_status_get_svc_creator(handle: SimStatusHandle): Out<string> {
+    return this.typed(handle, 'process', handle.svcCreator);
+  }
+  /** ct_dev_status_get_dev_state. */
+  ct_dev_status_get_dev_state(handle: SimStatusHandle): Out<number> {
+    return this.typed(handle, 'device', handle.deviceState);
+  }
+  /** ct_dev_status_get_aset. */
+  ct_dev_status_get_aset(handle: SimStatusHandle): Out<number> {
+    return this.typed(handle, 'device', handle.aset);
+  }
+  /** ct_dev_status_get_noneg: 1 or 0. */
+  ct_dev_status_get_noneg(handle: SimStatusHandle): Out<number> {
+    return this.typed(handle, 'device', handle.noneg === undefined ? undefined : handle.noneg ? 1 : 0);
+  }
+  /** ct_dev_status_get_minor. */
+  ct_dev_status_get_minor(handle: SimStatusHandle): Out<string> {
+    return this.typed(handle, 'device', handle.minor);
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  private endpoint(fd: number, operation: string): EndpointFile | number {
+    const injected = this.fault(operation);
+    if (injected !== 0) return injected;
+    const file = this.file(fd);
+    if (file === undefined) return Errno.EBADF;
+    return file.kind === 'endpoint' ? file : Errno.EINVAL;
+  }
+
+  private readEvent(fd: number, operation: string, criticalOnly: boolean): SimEventHandle | number {
+    const file = this.endpoint(fd, operation);
+    if (typeof file === 'number') return file;
+    const listener = file.listener;
+    if (listener === undefined) return Errno.EBADF;
+    const event = file.queue.read(listener, criticalOnly);
+    if (event !== undefined) return snapshotEvent(event);
+    // A blocking read would sleep here; the simulator cannot, so it answers EAGAIN either way.
+    return file.queue.dead ? Errno.EIDRM : Errno.EAGAIN;
+  }
+
+  /** ct_event_read: an event handle, or the errno (EAGAIN when nothing is pending). */
+  ct_event_read(fd: number): SimEventHandle | number {
+    return this.readEvent(fd, 'ct_event_read', false);
+  }
+
+  /** ct_event_read_critical: skips informative and acknowledged events. */
+  ct_event_read_critical(fd: number): SimEventHandle | number {
+    return this.readEvent(fd, 'ct_event_read_critical', true);
+  }
+
+  /** ct_event_reset. */
+  ct_event_reset(fd: number): number {
+    const file = this.endpoint(fd, 'ct_event_reset');
+    if (typeof file === 'number') return file;
+    if (file.listener !== undefined) file.queue.reset(file.listener);
+    return 0;
+  }
+
+  /** ct_event_reliable (needs PRIV_CONTRACT_EVENT). */
+  ct_event_reliable(fd: number): number {
+    const file = this.endpoint(fd, 'ct_event_reliable');
+    if (typeof file === 'number') return file;
+    if (this.caller()?.privileges.has('contract_event') !== true) return Errno.EPERM;
+    if (file.listener !== undefined) file.listener.reliable = true;
+    return 0;
+  }
+
+  /** ct_event_free (handles are garbage collected). */
+  ct_event_free(_handle: SimEventHandle): void {
+    // Nothing to free: the handle is plain data.
+  }
+
+  /** ct_event_get_flags. */
+  ct_event_get_flags(handle: SimEventHandle): number {
+    return handle.flags;
+  }
+  /** ct_event_get_ctid. */
+  ct_event_get_ctid(handle: SimEventHandle): number {
+    return handle.ctid;
+  }
+  /** ct_event_get_evid. */
+  ct_event_get_evid(handle: SimEventHandle): bigint {
+    return handle.evid;
+  }
+  /** ct_event_get_type. */
+  ct_event_get_type(handle: SimEventHandle): number {
+    return handle.type;
+  }
+  /** ct_event_get_nevid (NEGEND only). */
+  ct_event_get_nevid(handle: SimEventHandle): Out<bigint> {
+    return handle.type === CT_EV_NEGEND && handle.nevid !== undefined ? ok(handle.nevid) : Errno.EINVAL;
+  }
+  /** ct_event_get_newct (NEGEND only). */
+  ct_event_get_newct(handle: SimEventHandle): Out<number> {
+    return handle.type === CT_EV_NEGEND && handle.newct !== undefined ? ok(handle.newct) : Errno.EINVAL;
+  }
+
+  private processDatum<T>(handle: SimEventHandle, types: number | 'any', value: T | undefined): Out<T> {
+    if (handle.contractType !== 'process' || handle.type === CT_EV_NEGEND) return Errno.EINVAL;
+    if (types !== 'any' && (handle.type & types) === 0) return Errno.EINVAL;
+    return value === undefined ? Errno.ENOENT : ok(value);
+  }
+
+  /** ct_pr_event_get_pid. */
+  ct_pr_event_get_pid(handle: SimEventHandle): Out<number> {
+    return this.processDatum(handle, 'any', handle.pid);
+  }
+  /** ct_pr_event_get_ppid (FORK). */
+  ct_pr_event_get_ppid(handle: SimEventHandle): Out<number> {
+    return this.processDatum(handle, CT_PR_EV_FORK, handle.ppid);
+  }
+  /** ct_pr_event_get_exitstatus (EXIT). */
+  ct_pr_event_get_exitstatus(handle: SimEventHandle): Out<number> {
+    return this.processDatum(handle, CT_PR_EV_EXIT, handle.exitStatus);
+  }
+  /** ct_pr_event_get_signal (SIGNAL). */
+  ct_pr_event_get_signal(handle: SimEventHandle): Out<number> {
+    return this.processDatum(handle, CT_PR_EV_SIGNAL, handle.signal);
+  }
+  /** ct_pr_event_get_sender (SIGNAL; ENOENT if unknown). */
+  ct_pr_event_get_sender(handle: SimEventHandle): Out<number> {
+    return this.processDatum(handle, CT_PR_EV_SIGNAL, handle.sender);
+  }
+  /** ct_pr_event_get_senderct (SIGNAL; ENOENT if unknown). */
+  ct_pr_event_get_senderct(handle: SimEventHandle): Out<number> {
+    return this.processDatum(handle, CT_PR_EV_SIGNAL, handle.senderCtid);
+  }
+  /** ct_pr_event_get_pcorefile (CORE). */
+  ct_pr_event_get_pcorefile(handle: SimEventHandle): Out<string> {
+    return this.processDatum(handle, CT_PR_EV_CORE, handle.pcorefile);
+  }
+  /** ct_pr_event_get_gcorefile (CORE). */
+  ct_pr_event_get_gcorefile(handle: SimEventHandle): Out<string> {
+    return this.processDatum(handle, CT_PR_EV_CORE, handle.gcorefile);
+  }
+  /** ct_pr_event_get_zcorefile (CORE). */
+  ct_pr_event_get_zcorefile(handle: SimEventHandle): Out<string> {
+    return this.processDatum(handle, CT_PR_EV_CORE, handle.zcorefile);
+  }
+}

@@ -1,0 +1,211 @@
+import { constants as fsConstants } from 'node:fs';
+import { CTFS_ROOT, CTS_INHERITED, CTS_OWNED, type ContractType, type EventEndpointKind } from '@sysbind/contract-native';
+import { Errno } from './errno.ts';
+import type { ContractKernel } from './kernel.ts';
+import type { SimContract, SimDevice, SimProcess } from './model.ts';
+import type { EventQueue, QueueListener } from './queue.ts';
+import { defaultTemplate, type TemplateState } from './template-state.ts';
+
+/** open(2) flags as the simulator reads them (the host's values). */
+export const OpenFlags = {
+  O_RDONLY: fsConstants.O_RDONLY,
+  O_WRONLY: fsConstants.O_WRONLY,
+  O_RDWR: fsConstants.O_RDWR,
+  O_NONBLOCK: fsConstants.O_NONBLOCK,
+  O_CLOEXEC: 0o2000000,
+} as const;
+
+const ACCESS_MODE = 3;
+// Flags that ctfs's exact-equality check never sees: close-on-exec (kept by the fd layer) and the
+// large-file flag 64-bit processes get implicitly. (Whether illumos accepts O_CLOEXEC is unverified;
+// the simulator accepts it and says so in its guide.)
+const IGNORED_FLAGS = OpenFlags.O_CLOEXEC | 0o100000;
+
+/** Root of devfs, where device minor nodes are opened. */
+export const DEVICES_ROOT = '/devices';
+
+/** What an fd refers to. */
+export type OpenFile =
+  | { readonly kind: 'directory'; readonly pid: number }
+  | { readonly kind: 'template'; readonly pid: number; readonly template: TemplateState }
+  | { readonly kind: 'status'; readonly pid: number; readonly contract: SimContract }
+  | { readonly kind: 'ctl'; readonly pid: number; readonly contract: SimContract }
+  | EndpointFile
+  | { readonly kind: 'device'; readonly pid: number; readonly device: SimDevice };
+
+/** An open event endpoint. */
+export interface EndpointFile {
+  readonly kind: 'endpoint';
+  readonly pid: number;
+  readonly endpoint: EventEndpointKind;
+  readonly type: ContractType;
+  readonly ctid: number | undefined;
+  readonly contract: SimContract | undefined;
+  readonly queue: EventQueue;
+  listener: QueueListener | undefined;
+  readonly nonblocking: boolean;
+  readiness: ((readable: boolean) => void) | undefined;
+}
+
+/** The simulator's file descriptor table (fds of every simulated process, tagged with the opener). */
+export class OpenFileTable {
+  readonly files = new Map<number, OpenFile>();
+  private nextFd = 3;
+
+  private readonly kernel: ContractKernel;
+  constructor(kernel: ContractKernel) {
+    this.kernel = kernel;
+  }
+
+  private add(file: OpenFile): number {
+    const fd = this.nextFd++;
+    this.files.set(fd, file);
+    return fd;
+  }
+
+  /** The file behind `fd` if `pid` opened it. */
+  get(pid: number, fd: number): OpenFile | undefined {
+    const file = this.files.get(fd);
+    return file?.pid === pid ? file : undefined;
+  }
+
+  /** close(2). */
+  close(pid: number, fd: number): number {
+    const file = this.get(pid, fd);
+    if (file === undefined) return Errno.EBADF;
+    this.files.delete(fd);
+    if (file.kind === 'endpoint') {
+      file.readiness = undefined;
+      if (file.listener !== undefined) file.queue.unlisten(file.listener);
+      if (file.contract !== undefined) this.kernel.release(file.contract);
+    } else if (file.kind === 'status' || file.kind === 'ctl') {
+      this.kernel.release(file.contract);
+    }
+    return 0;
+  }
+
+  /** Closes every fd of an exited process. */
+  closeAll(pid: number): void {
+    for (const [fd, file] of this.files) if (file.pid === pid) this.close(pid, fd);
+  }
+
+  /** open(2) of a ctfs or devfs path: the fd, or the negated errno. */
+  open(caller: SimProcess, lwpId: number, path: string, flags: number): number {
+    const effective = flags & ~IGNORED_FLAGS;
+    const access = effective & ACCESS_MODE;
+    const nonblocking = (effective & OpenFlags.O_NONBLOCK) !== 0;
+    const rest = effective & ~(ACCESS_MODE | OpenFlags.O_NONBLOCK);
+    if (path.startsWith(DEVICES_ROOT + '/')) return this.openDevice(caller, lwpId, path.slice(DEVICES_ROOT.length));
+    if (path !== CTFS_ROOT && !path.startsWith(CTFS_ROOT + '/')) return -Errno.ENOENT;
+    const parts = path.slice(CTFS_ROOT.length).split('/').filter((part) => part !== '');
+    const readOnlyExactly = rest === 0 && !nonblocking && access === OpenFlags.O_RDONLY;
+    const endpointMode = rest === 0 && access === OpenFlags.O_RDONLY;
+    const [first, second, third, extra] = parts;
+    if (first === undefined) return readOnlyExactly ? this.add({ kind: 'directory', pid: caller.pid }) : -Errno.EINVAL;
+    if (extra !== undefined) return -Errno.ENOENT;
+    const type = first === 'process' || first === 'device' ? first : undefined;
+    if (type === undefined && first !== 'all') return -Errno.ENOENT;
+    if (second === undefined) return readOnlyExactly ? this.add({ kind: 'directory', pid: caller.pid }) : -Errno.EINVAL;
+    if (type !== undefined && third === undefined) {
+      switch (second) {
+        case 'template':
+          if (rest !== 0 || nonblocking || access !== OpenFlags.O_RDWR) return -Errno.EINVAL;
+          return this.add({ kind: 'template', pid: caller.pid, template: defaultTemplate(type) });
+        case 'latest': {
+          if (!readOnlyExactly) return -Errno.EINVAL;
+          const lwp = caller.lwps.get(lwpId);
+          const ctid = lwp?.latest[type];
+          const contract = ctid === undefined ? undefined : this.kernel.contracts.get(ctid);
+          if (contract === undefined) return -Errno.ESRCH;
+          contract.refs++;
+          return this.add({ kind: 'status', pid: caller.pid, contract });
+        }
+        case 'bundle':
+        case 'pbundle': {
+          if (!endpointMode) return -Errno.EINVAL;
+          let queue: EventQueue;
+          if (second === 'bundle') {
+            queue = this.kernel.bundles[type];
+          } else {
+            const existing = caller.pbundles[type];
+            queue = existing ?? this.kernel.newProcessBundle(caller, type);
+          }
+          return this.addEndpoint(caller, second, type, undefined, queue, nonblocking);
+        }
+      }
+    }
+    const ctid = /^[1-9][0-9]{0,9}$/.test(second) ? Number(second) : undefined;
+    const contract = ctid === undefined ? undefined : this.kernel.contracts.get(ctid);
+    if (contract === undefined || (type !== undefined && contract.type !== type)) return -Errno.ENOENT;
+    if (third === undefined) return readOnlyExactly ? this.add({ kind: 'directory', pid: caller.pid }) : -Errno.EINVAL;
+    switch (third) {
+      case 'status':
+        if (!readOnlyExactly) return -Errno.EINVAL;
+        contract.refs++;
+        return this.add({ kind: 'status', pid: caller.pid, contract });
+      case 'ctl': {
+        if (rest !== 0 || nonblocking || access !== OpenFlags.O_WRONLY) return -Errno.EINVAL;
+        const owns = contract.state === CTS_OWNED && contract.ownerPid === caller.pid;
+        const inheritedByMine = contract.state === CTS_INHERITED && contract.regent === caller.contract;
+        if (!owns && !inheritedByMine) return -Errno.EACCES;
+        contract.refs++;
+        return this.add({ kind: 'ctl', pid: caller.pid, contract });
+      }
+      case 'events': {
+        if (!endpointMode) return -Errno.EINVAL;
+        const allowed =
+          caller.privileges.has('contract_observer') ||
+          caller.euid === contract.authorEuid ||
+          (contract.ownerEuid !== undefined && caller.euid === contract.ownerEuid);
+        if (!allowed) return -Errno.EACCES;
+        contract.refs++;
+        return this.addEndpoint(caller, 'events', contract.type, contract, contract.queue, nonblocking);
+      }
+      default:
+        return -Errno.ENOENT;
+    }
+  }
+
+  private addEndpoint(
+    caller: SimProcess,
+    endpoint: EventEndpointKind,
+    type: ContractType,
+    contract: SimContract | undefined,
+    queue: EventQueue,
+    nonblocking: boolean,
+  ): number {
+    const file: EndpointFile = {
+      kind: 'endpoint',
+      pid: caller.pid,
+      endpoint,
+      type,
+      ctid: contract?.id,
+      contract,
+      queue,
+      listener: undefined,
+      nonblocking,
+      readiness: undefined,
+    };
+    const observer = caller.privileges.has('contract_observer');
+    const euid = caller.euid;
+    const filter =
+      endpoint === 'bundle' && !observer
+        ? (event: { ownerEuid: number | undefined; authorEuid: number }) =>
+            event.ownerEuid === euid || event.authorEuid === euid
+        : undefined;
+    file.listener = queue.listen(filter, (readable) => file.readiness?.(readable));
+    return this.add(file);
+  }
+
+  private openDevice(caller: SimProcess, lwpId: number, minor: string): number {
+    const device = this.kernel.devices.get(minor);
+    if (device === undefined) return -Errno.ENOENT;
+    const lwp = caller.lwps.get(lwpId);
+    const template = lwp?.active.device;
+    if (lwp !== undefined && template !== undefined) {
+      const created = this.kernel.createDeviceContract(caller, lwp, template, device);
+      if (typeof created === 'number') return -created;
+    }
+    return this.add({ kind: 'device', pid: caller.pid, device });
+  }
+}

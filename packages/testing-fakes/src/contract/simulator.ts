@@ -1,0 +1,438 @@
+import type { ChildProcess } from 'node:child_process';
+import { basename } from 'node:path';
+import {
+  CT_PR_INHERIT,
+  CT_PR_KEEP_EXEC,
+  CT_PR_REGENT,
+  ContractError,
+  DEVICE_STATES,
+  type ContractBackend,
+  type ContractType,
+  type DeviceStateName,
+  type TemplateTermValues,
+} from '@sysbind/contract-native';
+import { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
+import { Errno } from './errno.ts';
+import { FaultInjector } from './faults.ts';
+import { ContractKernel, createLwp, type CoreFiles } from './kernel.ts';
+import { SimLibcontract } from './libcontract.ts';
+import type { Privilege, SimProcess } from './model.ts';
+import { OpenFileTable } from './open-files.ts';
+import { registerForkCapturer, unregisterForkCapturer, type ForkCapturer } from './real-children.ts';
+import { signalNumber } from './signals.ts';
+import {
+  defaultTemplate,
+  setCritical,
+  setFatal,
+  setInformative,
+  setParam,
+  setSvcAux,
+  setSvcFmri,
+  type TemplateState,
+} from './template-state.ts';
+
+/** Options of {@link createContractSimulator}. */
+export interface ContractSimulatorOptions {
+  /** pid of the simulated process the default backend acts as (default: this Node process's pid). */
+  readonly pid?: number;
+  /** Its effective uid (default 100). */
+  readonly euid?: number;
+  /** Its privileges (default: none of the contract privileges). */
+  readonly privileges?: readonly Privilege[];
+  /** Parameters of the process contract it is a member of (default INHERIT|REGENT, like an SMF service). */
+  readonly contractParams?: number;
+  /** Its execname (default `'node'`). */
+  readonly execname?: string;
+  /**
+   * Whether real children spawned with node:child_process while the main LWP of the simulated
+   * self process has an active process template get contracts (default true).
+   */
+  readonly followRealChildren?: boolean;
+}
+
+/** Process-template terms a world-control fork may use instead of the LWP's active template. */
+export type SimulatedProcessTemplate = Partial<
+  Pick<TemplateTermValues, 'cookie' | 'critical' | 'informative' | 'fatal' | 'param' | 'svc_fmri' | 'svc_aux'>
+>;
+
+/** A snapshot of a simulated process. */
+export interface SimulatedProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly euid: number;
+  readonly privileges: readonly Privilege[];
+  readonly execname: string;
+  /** The process contract it is a member of. */
+  readonly contract: number;
+  /** Contracts it owns. */
+  readonly held: readonly number[];
+  /** True if it stands for a real child process. */
+  readonly real: boolean;
+}
+
+/** A snapshot of a simulated contract (kernel view, no permission checks). */
+export interface SimulatedContractInfo {
+  readonly ctid: number;
+  readonly type: ContractType;
+  /** A CTS_* value. */
+  readonly state: number;
+  readonly ownerPid: number;
+  readonly regent: number;
+  readonly members: readonly number[];
+  readonly inherited: readonly number[];
+  /** Unacknowledged critical events. */
+  readonly nevents: number;
+  /** evids of the unacknowledged critical events, oldest first. */
+  readonly unacknowledged: readonly bigint[];
+  readonly broken: boolean;
+}
+
+/** Outcome of a device state change. */
+export type DeviceChangeOutcome = 'changed' | 'negotiating' | 'blocked';
+
+/**
+ * World controls: what happens around the code under test (processes forking, exiting, dying;
+ * devices changing state; privileges). They act directly on the simulated kernel.
+ */
+export interface ContractWorld {
+  /**
+   * fork(2) by `parent` (LWP 1 unless `lwp`): uses that LWP's active process template, or
+   * `template` when given (`null` forces none). Returns the child's pid.
+   */
+  fork(
+    parent: number,
+    options?: { readonly lwp?: number; readonly template?: SimulatedProcessTemplate | null; readonly execname?: string },
+  ): number;
+  /** exit(2) with `code` (default 0). */
+  exit(pid: number, code?: number): void;
+  /**
+   * A fatal signal kills `pid`. `sender` is the sending pid (omit for unknown); core-default
+   * signals publish pr_core, and `core` says which core files were written.
+   */
+  kill(pid: number, signal: number | NodeJS.Signals, options?: { readonly sender?: number; readonly core?: CoreFiles }): void;
+  /** `pid` dumps core (signal default SIGSEGV) writing `core`. */
+  dumpCore(pid: number, core: CoreFiles, signal?: number | NodeJS.Signals): void;
+  /** An uncorrectable hardware error kills `pid`. */
+  hardwareError(pid: number): void;
+  /** exec(2) by `pid`: clears its LWPs' templates and latest, except KEEP_EXEC process templates. */
+  exec(pid: number, execname?: string): void;
+  /** lwp_create by `pid` from LWP `from` (default 1): returns the new LWP id. */
+  createLwp(pid: number, from?: number): number;
+  /** setpgid. */
+  setProcessGroup(pid: number, pgid: number): void;
+  /** Changes a process's euid and/or privileges. */
+  setCredentials(pid: number, credentials: { readonly euid?: number; readonly privileges?: readonly Privilege[] }): void;
+  /** Adds a device minor node (devfs path without `/devices`). */
+  addDevice(path: string, state?: DeviceStateName): void;
+  /** Changes a device's state, negotiating with its contracts when going offline. */
+  setDeviceState(path: string, state: DeviceStateName): DeviceChangeOutcome;
+  /** A device's current state. */
+  deviceState(path: string): DeviceStateName;
+  /** Snapshot of a living process. */
+  process(pid: number): SimulatedProcessInfo | undefined;
+  /** Snapshot of a contract still in the table. */
+  contract(ctid: number): SimulatedContractInfo | undefined;
+  /** pids of all living processes. */
+  pids(): number[];
+  /** ids of all contracts in the table. */
+  ctids(): number[];
+}
+
+/** The virtual clock (negotiation timeouts). */
+export interface SimulatedClock {
+  /** Milliseconds since the simulator started. */
+  now(): number;
+  /** Moves time forward, timing out negotiations. */
+  advance(milliseconds: number): void;
+}
+
+/** A simulated contract(5) system. See the contract simulation guide for what it models. */
+export interface ContractSimulator {
+  /** The simulated process standing for this Node process (and its main LWP). */
+  readonly self: { readonly pid: number; readonly lwp: 1 };
+  /** World controls. */
+  readonly world: ContractWorld;
+  /** The virtual clock. */
+  readonly clock: SimulatedClock;
+  /** Fault injection for the libcontract-level API. */
+  readonly faults: FaultInjector;
+  /** libcontract as called by process `pid` (default self) from LWP `lwp` (default 1). */
+  libcontract(pid?: number, lwp?: number): SimLibcontract;
+  /** A ContractBackend over this simulator, acting as self (or `options.pid`). */
+  backend(options?: SimulatorBackendOptions): ContractBackend;
+  /** Stops following real children and releases the ChildProcess hook. */
+  close(): void;
+}
+
+function signalOrThrow(signal: number | string): number {
+  const value = signalNumber(signal);
+  if (value === undefined) throw new RangeError(`unknown signal ${String(signal)}`);
+  return value;
+}
+
+function stateBit(state: DeviceStateName): number {
+  const bit = Object.hasOwn(DEVICE_STATES, state) ? DEVICE_STATES[state] : undefined;
+  if (bit === undefined) throw new RangeError(`unknown device state ${String(state)}`);
+  return bit;
+}
+
+function stateName(bit: number): DeviceStateName {
+  for (const [name, value] of Object.entries(DEVICE_STATES)) if (value === bit) return name as DeviceStateName;
+  return 'offline';
+}
+
+/** Creates a simulated contract(5) system. Each one is independent: no state is shared. */
+export function createContractSimulator(options: ContractSimulatorOptions = {}): ContractSimulator {
+  const kernel = new ContractKernel({
+    selfPid: options.pid ?? process.pid,
+    selfEuid: options.euid ?? 100,
+    selfPrivileges: options.privileges ?? [],
+    selfContractParams: options.contractParams ?? CT_PR_INHERIT | CT_PR_REGENT,
+    selfExecname: options.execname ?? 'node',
+  });
+  const files = new OpenFileTable(kernel);
+  kernel.onProcessExit = (pid) => {
+    files.closeAll(pid);
+  };
+  const faults = new FaultInjector();
+  const selfPid = kernel.selfPid;
+  const followReal = options.followRealChildren ?? true;
+  let closed = false;
+
+  const capturer: ForkCapturer = {
+    captureFork(child: ChildProcess): void {
+      const self = kernel.livingProcess(selfPid);
+      const lwp = self?.lwps.get(1);
+      if (self === undefined || lwp?.active.process === undefined) return;
+      const pid = child.pid;
+      if (pid === undefined) {
+        // uv_spawn forks before exec fails: the contract exists and its only member exits 127.
+        const failed = kernel.livingProcess(kernel.fork(self, lwp, {}));
+        if (failed !== undefined) kernel.exitWithCode(failed, 127);
+        return;
+      }
+      kernel.fork(self, lwp, {
+        pid,
+        execname: basename(child.spawnfile),
+        real: {
+          kill(signal: number): boolean {
+            try {
+              return process.kill(pid, signal);
+            } catch {
+              return false;
+            }
+          },
+        },
+      });
+      child.once('exit', (code, signal) => {
+        realChildExited(pid, code, signal);
+      });
+    },
+  };
+
+  function realChildExited(pid: number, code: number | null, signal: NodeJS.Signals | null): void {
+    const member = kernel.livingProcess(pid);
+    if (member === undefined) return;
+    if (signal === null) {
+      kernel.exitWithCode(member, code ?? 0);
+      return;
+    }
+    const sender = member.lastSender;
+    member.lastSender = undefined;
+    kernel.killBySignal(
+      member,
+      signalOrThrow(signal),
+      sender === undefined ? {} : sender.pid === 0 ? { kernel: true } : { pid: sender.pid },
+    );
+  }
+
+  let capturing = false;
+  const templateChanged = (pid: number, lwpId: number): void => {
+    if (pid !== selfPid || lwpId !== 1 || !followReal || closed) return;
+    const active = kernel.livingProcess(selfPid)?.lwps.get(1)?.active.process !== undefined;
+    if (active && !capturing) registerForkCapturer(capturer);
+    if (!active && capturing) unregisterForkCapturer(capturer);
+    capturing = active;
+  };
+
+  const context = { kernel, files, faults, templateChanged };
+  const apis = new Map<string, SimLibcontract>();
+
+  function living(pid: number, operation: string): SimProcess {
+    const found = kernel.livingProcess(pid);
+    if (found === undefined) throw ContractError.fromErrno(Errno.ESRCH, operation);
+    return found;
+  }
+
+  function buildTemplate(forker: SimProcess, spec: SimulatedProcessTemplate): TemplateState {
+    const template = defaultTemplate('process');
+    const caller = { contractEvent: forker.privileges.has('contract_event') };
+    const steps: [string, () => number][] = [];
+    if (spec.param !== undefined) steps.push(['ct_pr_tmpl_set_param', () => setParam(template, spec.param ?? 0, caller)]);
+    if (spec.fatal !== undefined) steps.push(['ct_pr_tmpl_set_fatal', () => setFatal(template, spec.fatal ?? 0, caller)]);
+    if (spec.informative !== undefined) {
+      steps.push(['ct_tmpl_set_informative', () => setInformative(template, spec.informative ?? 0)]);
+    }
+    if (spec.critical !== undefined) {
+      steps.push(['ct_tmpl_set_critical', () => setCritical(template, spec.critical ?? 0, caller)]);
+    }
+    if (spec.svc_fmri !== undefined) steps.push(['ct_pr_tmpl_set_svc_fmri', () => setSvcFmri(template, spec.svc_fmri ?? '')]);
+    if (spec.svc_aux !== undefined) steps.push(['ct_pr_tmpl_set_svc_aux', () => setSvcAux(template, spec.svc_aux ?? '')]);
+    for (const [operation, step] of steps) {
+      const errno = step();
+      if (errno !== 0) throw ContractError.fromErrno(errno, operation);
+    }
+    if (spec.cookie !== undefined) template.cookie = BigInt.asUintN(64, spec.cookie);
+    return template;
+  }
+
+  const world: ContractWorld = {
+    fork(parent, forkOptions = {}) {
+      const forker = living(parent, 'fork');
+      const lwp = forker.lwps.get(forkOptions.lwp ?? 1);
+      if (lwp === undefined) throw ContractError.fromErrno(Errno.ESRCH, 'fork');
+      const injected = faults.take('fork');
+      if (injected !== 0) throw ContractError.fromErrno(injected, 'fork');
+      const template =
+        forkOptions.template === undefined ? undefined : forkOptions.template === null ? null : buildTemplate(forker, forkOptions.template);
+      return kernel.fork(forker, lwp, {
+        ...(template === undefined ? {} : { template }),
+        ...(forkOptions.execname === undefined ? {} : { execname: forkOptions.execname }),
+      });
+    },
+    exit(pid, code = 0) {
+      kernel.exitWithCode(living(pid, 'exit'), code);
+    },
+    kill(pid, signal, killOptions = {}) {
+      const victim = living(pid, 'kill');
+      kernel.killBySignal(
+        victim,
+        signalOrThrow(signal),
+        killOptions.sender === undefined ? {} : { pid: killOptions.sender },
+        killOptions.core,
+      );
+    },
+    dumpCore(pid, core, signal = 'SIGSEGV') {
+      kernel.killBySignal(living(pid, 'kill'), signalOrThrow(signal), { kernel: true }, core);
+    },
+    hardwareError(pid) {
+      kernel.hardwareError(living(pid, 'hwerr'));
+    },
+    exec(pid, execname) {
+      const target = living(pid, 'exec');
+      if (execname !== undefined) target.execname = execname;
+      for (const lwp of target.lwps.values()) {
+        const keep = lwp.active.process !== undefined && (lwp.active.process.param & CT_PR_KEEP_EXEC) !== 0;
+        if (!keep) lwp.active.process = undefined;
+        lwp.active.device = undefined;
+        for (const type of ['process', 'device'] as const) {
+          const latest = lwp.latest[type];
+          lwp.latest[type] = undefined;
+          const contract = latest === undefined ? undefined : kernel.contracts.get(latest);
+          if (contract !== undefined) kernel.release(contract);
+        }
+        templateChanged(pid, lwp.id);
+      }
+    },
+    createLwp(pid, from = 1) {
+      const target = living(pid, 'lwp_create');
+      return createLwp(target, target.lwps.get(from)).id;
+    },
+    setProcessGroup(pid, pgid) {
+      living(pid, 'setpgid').pgid = pgid;
+    },
+    setCredentials(pid, credentials) {
+      const target = living(pid, 'setppriv');
+      if (credentials.euid !== undefined) target.euid = credentials.euid;
+      if (credentials.privileges !== undefined) {
+        target.privileges.clear();
+        for (const privilege of credentials.privileges) target.privileges.add(privilege);
+      }
+    },
+    addDevice(path, state = 'online') {
+      if (kernel.devices.has(path)) throw ContractError.fromErrno(Errno.EBUSY, 'mknod', { path });
+      kernel.devices.set(path, { path, state: stateBit(state), contracts: new Set(), pending: undefined });
+    },
+    setDeviceState(path, state) {
+      const device = kernel.devices.get(path);
+      if (device === undefined) throw ContractError.fromErrno(Errno.ENOENT, 'devctl', { path });
+      const outcome = kernel.changeDeviceState(device, stateBit(state));
+      if (outcome === 'busy') throw ContractError.fromErrno(Errno.EBUSY, 'devctl', { path });
+      return outcome;
+    },
+    deviceState(path) {
+      const device = kernel.devices.get(path);
+      if (device === undefined) throw ContractError.fromErrno(Errno.ENOENT, 'devctl', { path });
+      return stateName(device.state);
+    },
+    process(pid) {
+      const found = kernel.livingProcess(pid);
+      if (found === undefined) return undefined;
+      return {
+        pid: found.pid,
+        ppid: found.ppid,
+        pgid: found.pgid,
+        euid: found.euid,
+        privileges: [...found.privileges],
+        execname: found.execname,
+        contract: found.contract,
+        held: [...found.held],
+        real: found.real !== undefined,
+      };
+    },
+    contract(ctid) {
+      const found = kernel.contracts.get(ctid);
+      if (found === undefined) return undefined;
+      return {
+        ctid: found.id,
+        type: found.type,
+        state: found.state,
+        ownerPid: found.ownerPid,
+        regent: found.regent,
+        members: [...found.members],
+        inherited: [...found.inherited],
+        nevents: found.unacked.size,
+        unacknowledged: [...found.unacked.keys()],
+        broken: found.broken,
+      };
+    },
+    pids() {
+      return [...kernel.processes.keys()].filter((pid) => kernel.livingProcess(pid) !== undefined);
+    },
+    ctids() {
+      return [...kernel.contracts.keys()];
+    },
+  };
+
+  const simulator: ContractSimulator = {
+    self: { pid: selfPid, lwp: 1 },
+    world,
+    clock: {
+      now: () => kernel.now,
+      advance(milliseconds: number) {
+        if (!(milliseconds >= 0)) throw new RangeError('the clock only moves forward');
+        kernel.advance(milliseconds);
+      },
+    },
+    faults,
+    libcontract(pid = selfPid, lwp = 1) {
+      const key = `${pid}/${lwp}`;
+      let api = apis.get(key);
+      if (api === undefined) {
+        api = new SimLibcontract(context, pid, lwp);
+        apis.set(key, api);
+      }
+      return api;
+    },
+    backend(backendOptions) {
+      return createSimulatorBackend(simulator, backendOptions);
+    },
+    close() {
+      closed = true;
+      if (capturing) unregisterForkCapturer(capturer);
+      capturing = false;
+    },
+  };
+  return simulator;
+}
