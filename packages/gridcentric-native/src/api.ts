@@ -58,7 +58,11 @@ export const GC_QUICK_CALLS = ['gc_version', 'gc_check', 'gc_my_ip'] as const sa
  * The calls that may block indefinitely until a clone terminates. [reconstructed] from their
  * wait()/waitpid()/join analogues.
  */
-export const GC_BLOCKING_WAITS = ['gc_wait_domain', 'gc_wait_any', 'gc_sync_ticket'] as const satisfies readonly GcFunctionName[];
+export const GC_BLOCKING_WAITS = [
+  'gc_wait_domain',
+  'gc_wait_any',
+  'gc_sync_ticket',
+] as const satisfies readonly GcFunctionName[];
 
 /**
  * Domain status codes as returned by `gc_get_domain_status` and carried in `gc_domain_info_t`.

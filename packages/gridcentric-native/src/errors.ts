@@ -44,10 +44,18 @@ export class GridcentricError extends Error {
    * The error for a system call or libcontract function that failed with `errnoValue` (positive,
    * as libcontract returns it, or negative as Node reports it).
    */
-  static fromErrno(errnoValue: number, syscall: string, extra: { vmid?: number; ticket?: number } = {}): GridcentricError {
+  static fromErrno(
+    errnoValue: number,
+    syscall: string,
+    extra: { vmid?: number; ticket?: number } = {},
+  ): GridcentricError {
     const errno = -Math.abs(errnoValue);
     const code = errnoName(errno);
-    const where = [syscall, extra.vmid === undefined ? '' : `vmid ${extra.vmid}`, extra.ticket === undefined ? '' : `ticket ${extra.ticket}`]
+    const where = [
+      syscall,
+      extra.vmid === undefined ? '' : `vmid ${extra.vmid}`,
+      extra.ticket === undefined ? '' : `ticket ${extra.ticket}`,
+    ]
       .filter((part) => part !== '')
       .join(', ');
     return new GridcentricError(`${code}: ${describeErrno(code)}, ${where}`, { code, errno, syscall, ...extra });
@@ -63,7 +71,9 @@ export function isGridcentricError(value: unknown, code?: string): value is Grid
 
 // libuv names only the errnos it maps itself (it has no ECHILD or EIDRM), so fall back to the
 // platform's errno table before giving up.
-const platformErrnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, value]) => [-value, name]));
+const platformErrnoNames = new Map<number, string>(
+  Object.entries(constants.errno).map(([name, value]) => [-value, name]),
+);
 
 function errnoName(errno: number): string {
   let name: string | undefined;

@@ -1,1 +1,2 @@
 export * from './gridcentric/index.ts';
+export * from './contract/index.ts';

@@ -50,7 +50,11 @@ export function createGuestApiBackend(api: GcGuestApi): GridcentricBackend {
     return result.out;
   };
 
-  const call = <Out>(syscall: GcFunctionName, subject: Subject, start: (done: GcCompletion<Out>) => void): Promise<Outcome<Out>> =>
+  const call = <Out>(
+    syscall: GcFunctionName,
+    subject: Subject,
+    start: (done: GcCompletion<Out>) => void,
+  ): Promise<Outcome<Out>> =>
     new Promise((resolve, reject) => {
       let settled = false;
       start((ret, errno, out) => {
@@ -94,29 +98,49 @@ export function createGuestApiBackend(api: GcGuestApi): GridcentricBackend {
   };
 
   return {
-    version: () => quick('gc_version', (done: GcCompletion<string>) => { api.gc_version(done); }) ?? '',
+    version: () =>
+      quick('gc_version', (done: GcCompletion<string>) => {
+        api.gc_version(done);
+      }) ?? '',
     check: () => {
-      quick('gc_check', (done: GcCompletion) => { api.gc_check(done); });
+      quick('gc_check', (done: GcCompletion) => {
+        api.gc_check(done);
+      });
     },
-    myIp: () => quick('gc_my_ip', (done: GcCompletion<string>) => { api.gc_my_ip(done); }) ?? '',
+    myIp: () =>
+      quick('gc_my_ip', (done: GcCompletion<string>) => {
+        api.gc_my_ip(done);
+      }) ?? '',
     async requestTickets(count) {
       requireInteger(count, 'count');
-      return (await call('gc_request_tickets', {}, (done) => { api.gc_request_tickets(count, done); })).ret;
+      return (
+        await call('gc_request_tickets', {}, (done) => {
+          api.gc_request_tickets(count, done);
+        })
+      ).ret;
     },
     async cancelTicket(ticket) {
       requireInteger(ticket, 'ticket');
-      await call('gc_cancel_ticket', { ticket }, (done) => { api.gc_cancel_ticket(ticket, done); });
+      await call('gc_cancel_ticket', { ticket }, (done) => {
+        api.gc_cancel_ticket(ticket, done);
+      });
     },
     async makeTicketIndependent(ticket) {
       requireInteger(ticket, 'ticket');
-      await call('gc_make_ticket_independent', { ticket }, (done) => { api.gc_make_ticket_independent(ticket, done); });
+      await call('gc_make_ticket_independent', { ticket }, (done) => {
+        api.gc_make_ticket_independent(ticket, done);
+      });
     },
     async listTickets() {
       return (await call('gc_list_tickets', {}, api.gc_list_tickets.bind(api))).out ?? [];
     },
     async clone(ticket) {
       requireInteger(ticket, 'ticket');
-      return (await call('gc_clone', { ticket }, (done) => { api.gc_clone(ticket, done); })).ret;
+      return (
+        await call('gc_clone', { ticket }, (done) => {
+          api.gc_clone(ticket, done);
+        })
+      ).ret;
     },
     async listCloneDomains() {
       return (await call('gc_list_clone_domains', {}, api.gc_list_clone_domains.bind(api))).out ?? [];
@@ -124,18 +148,27 @@ export function createGuestApiBackend(api: GcGuestApi): GridcentricBackend {
     async listTicketDomains(ticket) {
       requireInteger(ticket, 'ticket');
       return (
-        await call('gc_list_ticket_domains', { ticket }, (done: GcCompletion<readonly GcDomainInfo[]>) => {
-          api.gc_list_ticket_domains(ticket, done);
-        })
-      ).out ?? [];
+        (
+          await call('gc_list_ticket_domains', { ticket }, (done: GcCompletion<readonly GcDomainInfo[]>) => {
+            api.gc_list_ticket_domains(ticket, done);
+          })
+        ).out ?? []
+      );
     },
     async getDomainStatus(vmid) {
       requireInteger(vmid, 'vmid');
-      return (await call('gc_get_domain_status', { vmid }, (done) => { api.gc_get_domain_status(vmid, done); })).ret;
+      return (
+        await call('gc_get_domain_status', { vmid }, (done) => {
+          api.gc_get_domain_status(vmid, done);
+        })
+      ).ret;
     },
     async waitDomain(vmid, signal) {
       requireInteger(vmid, 'vmid');
-      return exitOf(await wait('gc_wait_domain', { vmid }, signal, (done) => api.gc_wait_domain(vmid, done)), 'gc_wait_domain');
+      return exitOf(
+        await wait('gc_wait_domain', { vmid }, signal, (done) => api.gc_wait_domain(vmid, done)),
+        'gc_wait_domain',
+      );
     },
     async waitAny(signal) {
       return exitOf(await wait('gc_wait_any', {}, signal, (done) => api.gc_wait_any(done)), 'gc_wait_any');
@@ -146,14 +179,20 @@ export function createGuestApiBackend(api: GcGuestApi): GridcentricBackend {
     },
     async killCloneDomain(vmid) {
       requireInteger(vmid, 'vmid');
-      await call('gc_kill_clone_domain', { vmid }, (done) => { api.gc_kill_clone_domain(vmid, done); });
+      await call('gc_kill_clone_domain', { vmid }, (done) => {
+        api.gc_kill_clone_domain(vmid, done);
+      });
     },
     async killallCloneDomains() {
       return (await call('gc_killall_clone_domains', {}, api.gc_killall_clone_domains.bind(api))).ret;
     },
     async killallTicketDomains(ticket) {
       requireInteger(ticket, 'ticket');
-      return (await call('gc_killall_ticket_domains', { ticket }, (done) => { api.gc_killall_ticket_domains(ticket, done); })).ret;
+      return (
+        await call('gc_killall_ticket_domains', { ticket }, (done) => {
+          api.gc_killall_ticket_domains(ticket, done);
+        })
+      ).ret;
     },
   };
 }

@@ -52,7 +52,8 @@ export function createVirtualClock(): SchedulingClock {
     while (low < high) {
       const mid = (low + high) >> 1;
       const other = timers[mid];
-      if (other !== undefined && (other.at < timer.at || (other.at === timer.at && other.order < timer.order))) low = mid + 1;
+      if (other !== undefined && (other.at < timer.at || (other.at === timer.at && other.order < timer.order)))
+        low = mid + 1;
       else high = mid;
     }
     timers.splice(low, 0, timer);
@@ -67,7 +68,8 @@ export function createVirtualClock(): SchedulingClock {
       if (next === undefined || next.at > limit) break;
       timers.shift();
       if (next.cancelled) continue;
-      if (++ran > MAX_TIMERS_PER_RUN) throw new Error('gridcentric simulator: timer storm (more than a million timers in one run)');
+      if (++ran > MAX_TIMERS_PER_RUN)
+        throw new Error('gridcentric simulator: timer storm (more than a million timers in one run)');
       current = Math.max(current, next.at);
       try {
         next.task();
@@ -116,7 +118,8 @@ export function createVirtualClock(): SchedulingClock {
 
 /** A wall-clock clock: `scale` real milliseconds per simulated millisecond. */
 export function createRealTimeClock(scale = 1): SchedulingClock {
-  if (!Number.isFinite(scale) || scale < 0) throw new RangeError(`realTimeScale must be a finite number >= 0, got ${scale}`);
+  if (!Number.isFinite(scale) || scale < 0)
+    throw new RangeError(`realTimeScale must be a finite number >= 0, got ${scale}`);
   const start = performance.now();
   const handles = new Set<NodeJS.Timeout>();
   const virtualOnly = (what: string): never => {
@@ -131,10 +134,13 @@ export function createRealTimeClock(scale = 1): SchedulingClock {
     advance: () => virtualOnly('advance()'),
     runUntilIdle: () => virtualOnly('runUntilIdle()'),
     schedule(delay, task) {
-      const handle = setTimeout(() => {
-        handles.delete(handle);
-        task();
-      }, Math.max(0, delay) * scale);
+      const handle = setTimeout(
+        () => {
+          handles.delete(handle);
+          task();
+        },
+        Math.max(0, delay) * scale,
+      );
       handles.add(handle);
       return () => {
         clearTimeout(handle);

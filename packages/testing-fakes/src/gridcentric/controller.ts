@@ -40,7 +40,8 @@ export class SlotPool {
 
   /** Returns `count` held slots to the pool. */
   release(count: number): void {
-    if (count < 0 || count > this.#held) throw new Error(`slot accounting broken: releasing ${count} of ${this.#held} held slots`);
+    if (count < 0 || count > this.#held)
+      throw new Error(`slot accounting broken: releasing ${count} of ${this.#held} held slots`);
     this.#held -= count;
   }
 }

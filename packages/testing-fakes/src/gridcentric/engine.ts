@@ -11,7 +11,15 @@ import {
 } from '@sysbind/gridcentric-native';
 import type { SchedulingClock } from './clock.ts';
 import { SlotPool } from './controller.ts';
-import { domainInfo, isIndependent, isLive, ticketInfo, type DomainRecord, type ReapCause, type TicketRecord } from './model.ts';
+import {
+  domainInfo,
+  isIndependent,
+  isLive,
+  ticketInfo,
+  type DomainRecord,
+  type ReapCause,
+  type TicketRecord,
+} from './model.ts';
 
 /** What one C call produced: its return value, errno (0 on success) and output parameter. */
 export type CallResult<Out = undefined> =
@@ -20,7 +28,12 @@ export type CallResult<Out = undefined> =
 
 /** A pending blocking wait, registered by the C-level API. */
 export type Waiter =
-  | { readonly kind: 'domain'; readonly caller: DomainRecord; readonly vmid: number; readonly done: GcCompletion<GcDomainExit> }
+  | {
+      readonly kind: 'domain';
+      readonly caller: DomainRecord;
+      readonly vmid: number;
+      readonly done: GcCompletion<GcDomainExit>;
+    }
   | { readonly kind: 'any'; readonly caller: DomainRecord; readonly done: GcCompletion<GcDomainExit> }
   | { readonly kind: 'sync'; readonly caller: DomainRecord; readonly ticket: number; readonly done: GcCompletion };
 
@@ -248,7 +261,12 @@ export class GridcentricEngine {
 
   // ---- internals ----
 
-  #newDomain(vmid: number, parent: DomainRecord | undefined, ticket: TicketRecord | undefined, status: 'CREATING' | 'ONLINE'): DomainRecord {
+  #newDomain(
+    vmid: number,
+    parent: DomainRecord | undefined,
+    ticket: TicketRecord | undefined,
+    status: 'CREATING' | 'ONLINE',
+  ): DomainRecord {
     const domain: DomainRecord = {
       vmid,
       parent,
@@ -323,7 +341,10 @@ export class GridcentricEngine {
         errors.push(error);
       }
     }
-    if (errors.length > 0) throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'gridcentric simulator: wait completions threw');
+    if (errors.length > 0)
+      throw errors.length === 1
+        ? errors[0]
+        : new AggregateError(errors, 'gridcentric simulator: wait completions threw');
   }
 
   #nextAnswer(): (() => void) | undefined {
@@ -341,16 +362,24 @@ export class GridcentricEngine {
   /** The completion that answers `waiter` now (its state change applied), or undefined if it must keep waiting. */
   #answer(waiter: Waiter): (() => void) | undefined {
     const problem = this.callerProblem(waiter.caller);
-    if (problem !== undefined) return () => { waiter.done(-1, problem); };
+    if (problem !== undefined)
+      return () => {
+        waiter.done(-1, problem);
+      };
     const nothingToWaitFor = errnoNumber(GC_ERRNO.nothingToWaitFor);
     switch (waiter.kind) {
       case 'domain': {
         const domain = this.#domains.get(waiter.vmid);
-        if (domain === undefined || !this.#waitable(waiter.caller, domain)) return () => { waiter.done(-1, nothingToWaitFor); };
+        if (domain === undefined || !this.#waitable(waiter.caller, domain))
+          return () => {
+            waiter.done(-1, nothingToWaitFor);
+          };
         if (isLive(domain) || domain.exit === undefined) return undefined;
         const exit = domain.exit;
         this.#reap(domain, 'wait');
-        return () => { waiter.done(0, 0, exit); };
+        return () => {
+          waiter.done(0, 0, exit);
+        };
       }
       case 'any': {
         const waitable = waiter.caller.children.filter((domain) => this.#waitable(waiter.caller, domain));
@@ -360,20 +389,37 @@ export class GridcentricEngine {
         if (zombie?.exit !== undefined) {
           const exit = zombie.exit;
           this.#reap(zombie, 'wait');
-          return () => { waiter.done(exit.vmid, 0, exit); };
+          return () => {
+            waiter.done(exit.vmid, 0, exit);
+          };
         }
-        return waitable.length === 0 ? () => { waiter.done(-1, nothingToWaitFor); } : undefined;
+        return waitable.length === 0
+          ? () => {
+              waiter.done(-1, nothingToWaitFor);
+            }
+          : undefined;
       }
       case 'sync': {
         const ticket = this.#tickets.get(waiter.ticket);
-        if (ticket?.owner !== waiter.caller) return () => { waiter.done(-1, errnoNumber(GC_ERRNO.unknownTicket)); };
+        if (ticket?.owner !== waiter.caller)
+          return () => {
+            waiter.done(-1, errnoNumber(GC_ERRNO.unknownTicket));
+          };
         // Registration checked the ticket was held; discarded since means another sync_ticket joined it.
-        if (ticket.state === 'discarded') return () => { waiter.done(0, 0); };
-        if (ticket.independent) return () => { waiter.done(-1, nothingToWaitFor); };
+        if (ticket.state === 'discarded')
+          return () => {
+            waiter.done(0, 0);
+          };
+        if (ticket.independent)
+          return () => {
+            waiter.done(-1, nothingToWaitFor);
+          };
         if (ticket.domains.some(isLive)) return undefined;
         for (const domain of ticket.domains) if (domain.reapedBy === undefined) this.#reap(domain, 'sync');
         this.#discard(ticket);
-        return () => { waiter.done(0, 0); };
+        return () => {
+          waiter.done(0, 0);
+        };
       }
     }
   }

@@ -29,13 +29,16 @@ export class FaultTable {
 
   /** Arms a fault; returns a function that disarms it. */
   add(spec: GridcentricFaultSpec): () => void {
-    if ((spec.operation as string) === 'gc_version') throw new RangeError('gc_version cannot fail: it returns a static string');
-    const errno = typeof spec.errno === 'number' ? spec.errno : (constants.errno as Readonly<Record<string, number>>)[spec.errno];
+    if ((spec.operation as string) === 'gc_version')
+      throw new RangeError('gc_version cannot fail: it returns a static string');
+    const errno =
+      typeof spec.errno === 'number' ? spec.errno : (constants.errno as Readonly<Record<string, number>>)[spec.errno];
     if (errno === undefined || !Number.isInteger(errno) || errno <= 0) {
       throw new RangeError(`not an errno: ${String(spec.errno)}`);
     }
     const times = spec.times ?? 1;
-    if (times !== 'always' && (!Number.isInteger(times) || times < 1)) throw new RangeError(`times must be a positive integer or 'always', got ${times}`);
+    if (times !== 'always' && (!Number.isInteger(times) || times < 1))
+      throw new RangeError(`times must be a positive integer or 'always', got ${times}`);
     const fault: ArmedFault = {
       operation: spec.operation,
       errno,
@@ -51,7 +54,9 @@ export class FaultTable {
 
   /** The errno the call of `operation` from `vmid` must fail with, consuming one use of the fault; undefined if none. */
   take(operation: GcFunctionName, vmid: number): number | undefined {
-    const index = this.#faults.findIndex((fault) => fault.operation === operation && (fault.vmid === undefined || fault.vmid === vmid));
+    const index = this.#faults.findIndex(
+      (fault) => fault.operation === operation && (fault.vmid === undefined || fault.vmid === vmid),
+    );
     const fault = this.#faults[index];
     if (fault === undefined) return undefined;
     if (--fault.remaining <= 0) this.#faults.splice(index, 1);

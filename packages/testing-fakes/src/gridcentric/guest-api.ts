@@ -35,7 +35,11 @@ export function createSimulatedGuestApi(context: GuestApiContext, caller: Domain
     else done(-1, errno);
   };
 
-  const controllerCall = <Out>(operation: GcFunctionName, done: GcCompletion<Out>, answer: () => CallResult<Out>): void => {
+  const controllerCall = <Out>(
+    operation: GcFunctionName,
+    done: GcCompletion<Out>,
+    answer: () => CallResult<Out>,
+  ): void => {
     engine.clock.schedule(context.controllerLatency, () => {
       quick(operation, done, answer);
     });

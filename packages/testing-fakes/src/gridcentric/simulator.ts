@@ -154,7 +154,8 @@ export interface GridcentricSimulator extends Disposable {
 }
 
 function nonNegativeInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   return value;
 }
 
@@ -195,7 +196,8 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
   };
   const clone = (vmid: number): DomainRecord => {
     const domain = record(vmid);
-    if (domain.parent === undefined) throw new RangeError(`vmid ${vmid} is the master VM; world controls act on clones`);
+    if (domain.parent === undefined)
+      throw new RangeError(`vmid ${vmid} is the master VM; world controls act on clones`);
     return domain;
   };
   const guest = (vmid: number = masterVmid): GcGuestApi => {
@@ -247,7 +249,8 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
     },
     exit(vmid, code = 0) {
       const domain = clone(vmid);
-      if (domain.status !== 'ONLINE') throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone runs code that can exit`);
+      if (domain.status !== 'ONLINE')
+        throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone runs code that can exit`);
       engine.terminate(domain, 'EXITED', code);
     },
     crash(vmid, code = 0) {
@@ -257,7 +260,8 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
     },
     pause(vmid) {
       const domain = clone(vmid);
-      if (domain.status !== 'ONLINE') throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone can be paused`);
+      if (domain.status !== 'ONLINE')
+        throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone can be paused`);
       domain.status = 'PAUSED';
     },
     resume(vmid) {
@@ -269,7 +273,8 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       engine.slots.resize(nonNegativeInteger(newCapacity, 'capacity'));
     },
     detach(errno = 'ENODEV', vmid = masterVmid) {
-      if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno)) throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
+      if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno))
+        throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
       engine.setDetached(record(vmid), errno);
     },
     attach(vmid = masterVmid) {
@@ -280,7 +285,8 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       faults.clear();
     },
     statusOf: (vmid) => record(vmid).status,
-    pendingWaits: (vmid) => engine.waiters().filter((waiter) => vmid === undefined || waiter.caller.vmid === vmid).length,
+    pendingWaits: (vmid) =>
+      engine.waiters().filter((waiter) => vmid === undefined || waiter.caller.vmid === vmid).length,
     inspect() {
       return {
         time: clock.now(),
