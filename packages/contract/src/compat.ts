@@ -1,0 +1,101 @@
+// The illumos_contract 1.0.3 API (set_template, clear_template, create, latest, adopt, observe),
+// over the facade, plus useBackend(). The bugs of the original are fixed; the migration guide
+// lists them.
+import { constants } from 'node:os';
+import { ContractError, type ContractBackend, type ContractType } from '@sysbind/contract-native';
+import { CompatContract } from './compat/contract.ts';
+import { convertTemplate } from './compat/template.ts';
+import type { Contract } from './contract.ts';
+import { invalidArgValue } from './errors.ts';
+import { createContractSystem, type ActiveTemplate, type ContractSystem } from './system.ts';
+import type { ContractTemplate } from './template.ts';
+import { validateCtid } from './validate.ts';
+
+export { CompatContract as Contract } from './compat/contract.ts';
+export type { CompatEvent, CompatStatus } from './compat/shapes.ts';
+
+let backend: ContractBackend | undefined;
+let system: ContractSystem | undefined;
+const active = new Map<ContractType, { readonly template: ContractTemplate; readonly handle: ActiveTemplate }>();
+const wrappers = new WeakMap<Contract, CompatContract>();
+let lastType: ContractType | undefined;
+
+function currentSystem(): ContractSystem {
+  system ??= createContractSystem(backend === undefined ? {} : { backend });
+  return system;
+}
+
+function wrap(contract: Contract): CompatContract {
+  let wrapper = wrappers.get(contract);
+  if (wrapper === undefined) {
+    wrapper = new CompatContract(contract, (type) => active.get(type)?.template);
+    wrappers.set(contract, wrapper);
+  }
+  return wrapper;
+}
+
+/**
+ * Makes the module use `backend` (for tests: `createContractSimulator().backend()` from
+ * @sysbind/testing-fakes); `undefined` goes back to the native default. Clears active templates
+ * and closes everything opened through the previous backend.
+ */
+export function useBackend(next: ContractBackend | undefined): void {
+  clear_template();
+  system?.close();
+  system = undefined;
+  backend = next;
+  lastType = undefined;
+}
+
+/**
+ * Activates a template (replacing the active one of the same type only; a device template no
+ * longer replaces a process template).
+ */
+export function set_template(template: Record<string, unknown>): void {
+  const converted = convertTemplate(template);
+  const type = converted.type ?? 'process';
+  const handle = currentSystem().activateTemplate(converted);
+  active.get(type)?.handle.clear();
+  active.set(type, { template: converted, handle });
+  lastType = type;
+}
+
+/** Removes every active template. */
+export function clear_template(): void {
+  for (const { handle } of active.values()) handle.clear();
+  active.clear();
+}
+
+/**
+ * ct_tmpl_create from the active device template; fetch the contract with latest('device') (or
+ * latest(), which defaults to the type of the last template set).
+ */
+export function create(): void {
+  const device = active.get('device');
+  if (device !== undefined) {
+    currentSystem().createDeviceContract(device.template as ContractTemplate & { type: 'device' }).unref();
+    return;
+  }
+  if (active.has('process')) throw ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create');
+  throw new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' });
+}
+
+/**
+ * The contract this thread created last. `type` (new, optional) defaults to the type of the last
+ * template set, else `'process'`; the original required a prior set_template.
+ */
+export function latest(type?: ContractType): CompatContract {
+  const chosen = type ?? lastType ?? 'process';
+  if (chosen !== 'process' && chosen !== 'device') throw invalidArgValue('type', chosen, "must be 'process' or 'device'");
+  return wrap(currentSystem().latest(chosen));
+}
+
+/** Adopts an inherited contract. */
+export function adopt(ctid: number): CompatContract {
+  return wrap(currentSystem().adopt(validateCtid(ctid)));
+}
+
+/** Observes a contract without adopting it. */
+export function observe(ctid: number): CompatContract {
+  return wrap(currentSystem().observe(validateCtid(ctid)));
+}

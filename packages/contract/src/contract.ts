@@ -1,0 +1,166 @@
+import {
+  CTD_ALL,
+  type ContractControlHandle,
+  type ContractEventEndpoint,
+  type ContractStatusHandle,
+  type ContractType,
+  type RawContractEvent,
+} from '@sysbind/contract-native';
+import { decodeEvent, type ContractEvent } from './event.ts';
+import { ContractEventSource } from './event-source.ts';
+import { closedError, observerError } from './errors.ts';
+import { decodeStatus, type ContractStatus } from './status.ts';
+import { compileTemplate, openCompiledTemplate, type ContractTemplate } from './template.ts';
+import { validateEvid, validateSignal } from './validate.ts';
+import type { ContractSystem } from './system.ts';
+
+/** How the caller relates to a contract. */
+export type ContractRole = 'owner' | 'observer';
+
+/** The handles a Contract owns. */
+export interface ContractHandles {
+  readonly status: ContractStatusHandle;
+  readonly control: ContractControlHandle | undefined;
+  /** Own event endpoint (observers); owners get their events through the system's pbundle. */
+  readonly events: ContractEventEndpoint | undefined;
+}
+
+/**
+ * A process or device contract, held (`role: 'owner'`) or observed. Emits its events under their
+ * contract(5) names and as `'event'`, and iterates them with `events()`. Critical events must be
+ * acknowledged with `ack()` or the contract abandoned. `close()` releases the descriptors; it
+ * neither abandons nor acknowledges.
+ */
+export class Contract extends ContractEventSource {
+  /** Contract id. */
+  readonly id: number;
+  /** Contract type. */
+  readonly type: ContractType;
+  /** Owner (can ack/abandon/signal) or observer (can only read). */
+  readonly role: ContractRole;
+  private readonly handles: ContractHandles;
+  private readonly system: ContractSystem;
+  private abandoned = false;
+
+  /** @internal Created by ContractSystem (latest, adopt, observe, device contracts). */
+  constructor(system: ContractSystem, id: number, type: ContractType, role: ContractRole, handles: ContractHandles) {
+    super();
+    this.system = system;
+    this.id = id;
+    this.type = type;
+    this.role = role;
+    this.handles = handles;
+    handles.events?.listen({
+      onEvent: (raw) => { this.deliver(raw); },
+      onError: (error) => {
+        // A destroyed contract's queue is gone: the observation ends.
+        if ((error as { code?: unknown }).code === 'EIDRM') this.close();
+        else this.deliverError(error);
+      },
+    });
+  }
+
+  protected describe(): string {
+    return `contract ${this.id}`;
+  }
+
+  protected setPinned(pinned: boolean): void {
+    if (this.handles.events !== undefined) {
+      if (pinned) this.handles.events.ref();
+      else this.handles.events.unref();
+    } else {
+      this.system.pinOwned(this, pinned);
+    }
+  }
+
+  /** @internal Routes one raw event to this contract's consumers. */
+  deliver(raw: RawContractEvent): void {
+    this.dispatch(decodeEvent(raw));
+  }
+
+  /** @internal A failure of the endpoint this contract's events come from. */
+  fail(error: Error): void {
+    this.deliverError(error);
+  }
+
+  private live(): void {
+    if (this.closed) throw closedError(this.describe(), this.id);
+  }
+
+  private control(operation: string): ContractControlHandle {
+    this.live();
+    if (this.handles.control === undefined) throw observerError(operation, this.id);
+    return this.handles.control;
+  }
+
+  /** The contract's status (ct_status_read at CTD_ALL). */
+  status(): ContractStatus {
+    this.live();
+    return decodeStatus(this.handles.status.read(CTD_ALL));
+  }
+
+  /** Stops holding the contract (ct_ctl_abandon): unacked critical events are acknowledged for you. */
+  abandon(): void {
+    this.control('abandon').abandon();
+    this.abandoned = true;
+  }
+
+  /** Acknowledges a critical event (and, for a negotiation event, lets the change go ahead). */
+  ack(evid: bigint): void {
+    const id = validateEvid(evid);
+    this.control('ack').ack(id);
+  }
+
+  /** Acknowledges a negotiation event and votes to block the change. */
+  nack(evid: bigint): void {
+    const id = validateEvid(evid);
+    this.control('nack').nack(id);
+  }
+
+  /** Asks for more time for a negotiation event. */
+  qack(evid: bigint): void {
+    const id = validateEvid(evid);
+    this.control('qack').qack(id);
+  }
+
+  /** Asks for a replacement contract with `template`'s terms when the negotiation ends (ct_ctl_newct). */
+  newct(evid: bigint, template: ContractTemplate): void {
+    const id = validateEvid(evid);
+    const compiled = compileTemplate(template);
+    const control = this.control('newct');
+    const handle = openCompiledTemplate(this.system.backend, compiled);
+    try {
+      control.newct(id, handle);
+    } finally {
+      handle.close();
+    }
+  }
+
+  /** Sends `signal` to every member (sigsend(P_CTID)). Process contracts only. */
+  signal(signal: number | NodeJS.Signals): void {
+    const number = validateSignal(signal);
+    this.live();
+    this.system.backend.sigsend(this.id, number);
+  }
+
+  /** Closes the descriptors; no event is delivered afterwards. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closeSource();
+    this.system.forget(this, this.abandoned);
+    this.handles.events?.close();
+    this.handles.control?.close();
+    this.handles.status.close();
+  }
+
+  /** Same as close(). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Same as close(). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}

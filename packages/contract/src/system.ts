@@ -1,0 +1,361 @@
+import { spawn as spawnChild, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import {
+  createNativeContractBackend,
+  type ContractBackend,
+  type ContractStatusHandle,
+  type ContractTemplateHandle,
+  type ContractType,
+  type DeviceNodeHandle,
+} from '@sysbind/contract-native';
+import { Contract } from './contract.ts';
+import { closedError, invalidArgType, invalidArgValue } from './errors.ts';
+import { ProcessBundleRouter } from './router.ts';
+import {
+  compileTemplate,
+  openCompiledTemplate,
+  type CompiledTemplate,
+  type ContractTemplate,
+  type DeviceTemplate,
+  type ProcessTemplate,
+} from './template.ts';
+import { validateBoolean, validateCtid, validateKeys, validateObject, validateString } from './validate.ts';
+import { ContractWatcher } from './watcher.ts';
+
+/** Options of {@link createContractSystem}. */
+export interface ContractSystemOptions {
+  /**
+   * The implementation of contract(5) to use. Default: the native addon, loaded on first use
+   * (off illumos that use throws ContractError `ERR_UNSUPPORTED_PLATFORM`; tests pass
+   * `createContractSimulator().backend()` from @sysbind/testing-fakes instead).
+   */
+  readonly backend?: ContractBackend;
+}
+
+/** Options of {@link ContractSystem.spawn}: node:child_process spawn options plus the template. */
+export interface ContractSpawnOptions extends SpawnOptions {
+  /** Terms of the new process contract (default: the process template defaults). */
+  readonly template?: ProcessTemplate;
+}
+
+/** What {@link ContractSystem.spawn} returns. */
+export interface ContractSpawnResult {
+  /** The child, as node:child_process returns it. */
+  readonly child: ChildProcess;
+  /** The new contract the child is the only member of, held by this process. */
+  readonly contract: Contract;
+}
+
+/** A template kept active (Manta-style) until cleared. */
+export interface ActiveTemplate extends Disposable {
+  /** The template's type. */
+  readonly type: ContractType;
+  /** Clears the calling thread's active template of this type; idempotent. */
+  clear(): void;
+}
+
+/** Options of {@link ContractSystem.observe} and {@link ContractSystem.watch}. */
+export interface ObserveOptions {
+  /** Start at the head of the queue (events still retained) rather than at the tail. */
+  readonly fromHead?: boolean;
+}
+
+/**
+ * Entry point of the contract API: creates and finds contracts. All template work happens
+ * synchronously on the calling (main) thread, because templates and "latest" are per thread.
+ */
+export class ContractSystem {
+  private chosenBackend: ContractBackend | undefined;
+  private readonly routers = new Map<ContractType, ProcessBundleRouter>();
+  private readonly observed = new Set<Contract>();
+  private readonly watchers = new Set<ContractWatcher>();
+  private isClosed = false;
+
+  /** Use {@link createContractSystem}. */
+  constructor(options: ContractSystemOptions = {}) {
+    const checked = validateObject(options, 'options');
+    validateKeys(checked, ['backend'], 'options');
+    if (options.backend !== undefined && (typeof options.backend !== 'object' || options.backend === null)) {
+      throw invalidArgType('options.backend', 'a ContractBackend object', options.backend);
+    }
+    this.chosenBackend = options.backend;
+  }
+
+  /** The backend (loading the native one on first use if none was given). */
+  get backend(): ContractBackend {
+    if (this.isClosed) throw closedError('the contract system');
+    this.chosenBackend ??= createNativeContractBackend();
+    return this.chosenBackend;
+  }
+
+  private router(type: ContractType): ProcessBundleRouter {
+    let router = this.routers.get(type);
+    if (router === undefined) {
+      router = new ProcessBundleRouter(this.backend, type);
+      this.routers.set(type, router);
+    }
+    router.open();
+    return router;
+  }
+
+  private compile(template: unknown, type: ContractType | undefined, name = 'template'): CompiledTemplate {
+    const compiled = compileTemplate(template, name);
+    if (type !== undefined && compiled.type !== type) {
+      throw invalidArgValue(`${name}.type`, compiled.type, `must be '${type}' here`);
+    }
+    return compiled;
+  }
+
+  /**
+   * Spawns `command` in a new process contract: activate the template, spawn, read latest and
+   * clear, all synchronously, so no other fork can slip in between.
+   */
+  spawn(command: string, args: readonly string[] = [], options: ContractSpawnOptions = {}): ContractSpawnResult {
+    validateString(command, 'command');
+    if (!Array.isArray(args)) throw invalidArgType('args', 'an instance of Array', args);
+    const { template = {}, ...spawnOptions } = validateObject(options, 'options') as ContractSpawnOptions;
+    const compiled = this.compile(template, 'process', 'options.template');
+    const router = this.router('process');
+    const handle = openCompiledTemplate(this.backend, compiled);
+    try {
+      handle.activate();
+      let child: ChildProcess;
+      try {
+        child = spawnChild(command, args, spawnOptions);
+      } catch (error) {
+        handle.clear();
+        throw error;
+      }
+      let contract: Contract;
+      try {
+        contract = this.claimLatest('process', router);
+      } finally {
+        handle.clear();
+      }
+      return { child, contract };
+    } finally {
+      handle.close();
+    }
+  }
+
+  /**
+   * Runs `fn` with `template` active on this thread, so that every fork it makes (any
+   * node:child_process call) creates a contract; call {@link latest} inside `fn` right after a
+   * spawn to get it. The template is cleared when `fn` returns or throws. `fn` must do its forks
+   * synchronously: a template must not stay active across an await.
+   */
+  withTemplate<Result>(template: ContractTemplate, fn: () => Result): Result {
+    if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
+    const active = this.activateTemplate(template);
+    try {
+      return fn();
+    } finally {
+      active.clear();
+    }
+  }
+
+  /**
+   * Activates `template` until cleared (every fork of this thread then creates a contract, as
+   * with the original module's set_template); the returned object clears it.
+   */
+  activateTemplate(template: ContractTemplate): ActiveTemplate {
+    const compiled = this.compile(template, undefined);
+    if (compiled.type === 'process') this.router('process');
+    else this.router('device');
+    const handle: ContractTemplateHandle = openCompiledTemplate(this.backend, compiled);
+    try {
+      handle.activate();
+    } catch (error) {
+      handle.close();
+      throw error;
+    }
+    let cleared = false;
+    const clear = (): void => {
+      if (cleared) return;
+      cleared = true;
+      try {
+        handle.clear();
+      } finally {
+        handle.close();
+      }
+    };
+    return { type: compiled.type, clear, [Symbol.dispose]: clear };
+  }
+
+  /** The contract of `type` this thread created last (ESRCH if none), held by this process. */
+  latest(type: ContractType = 'process'): Contract {
+    if (type !== 'process' && type !== 'device') throw invalidArgValue('type', type, "must be 'process' or 'device'");
+    return this.claimLatest(type, this.router(type));
+  }
+
+  private claimLatest(type: ContractType, router: ProcessBundleRouter): Contract {
+    const status = this.backend.openLatest(type);
+    return this.claimOwned(status, router);
+  }
+
+  private claimOwned(status: ContractStatusHandle, router: ProcessBundleRouter): Contract {
+    const existing = router.get(status.ctid);
+    if (existing !== undefined) {
+      status.close();
+      return existing;
+    }
+    let control;
+    try {
+      control = this.backend.openControl(status.ctid);
+    } catch (error) {
+      status.close();
+      throw error;
+    }
+    const contract = new Contract(this, status.ctid, status.type, 'owner', { status, control, events: undefined });
+    router.claim(contract);
+    return contract;
+  }
+
+  /** Adopts an inherited contract (ct_ctl_adopt); its unacknowledged critical events follow. */
+  adopt(ctid: number): Contract {
+    validateCtid(ctid);
+    const status = this.backend.openStatus(ctid);
+    let control;
+    try {
+      control = this.backend.openControl(ctid);
+      control.adopt();
+    } catch (error) {
+      control?.close();
+      status.close();
+      throw error;
+    }
+    const router = this.router(status.type);
+    const contract = new Contract(this, ctid, status.type, 'owner', { status, control, events: undefined });
+    router.claim(contract);
+    return contract;
+  }
+
+  /** Observes a contract without holding it (its `events` file): read-only. */
+  observe(ctid: number, options: ObserveOptions = {}): Contract {
+    validateCtid(ctid);
+    const fromHead = this.fromHead(options);
+    const status = this.backend.openStatus(ctid);
+    let events;
+    try {
+      events = this.backend.openEvents(ctid);
+      if (fromHead) events.reset();
+    } catch (error) {
+      events?.close();
+      status.close();
+      throw error;
+    }
+    const contract = new Contract(this, ctid, status.type, 'observer', { status, control: undefined, events });
+    this.observed.add(contract);
+    return contract;
+  }
+
+  private fromHead(options: ObserveOptions): boolean {
+    const checked = validateObject(options, 'options');
+    validateKeys(checked, ['fromHead'], 'options');
+    return checked['fromHead'] === undefined ? false : validateBoolean(checked['fromHead'], 'options.fromHead');
+  }
+
+  /** Creates a device contract directly from a template naming its minor node (ct_tmpl_create). */
+  createDeviceContract(template: DeviceTemplate): Contract {
+    const compiled = this.compile(template, 'device');
+    if (!compiled.terms.some(([term]) => term === 'minor')) {
+      throw invalidArgValue('template.minor', undefined, 'is required to create a device contract');
+    }
+    const router = this.router('device');
+    const handle = openCompiledTemplate(this.backend, compiled);
+    let ctid: number;
+    try {
+      ctid = handle.create();
+    } finally {
+      handle.close();
+    }
+    return this.claimOwned(this.backend.openStatus(ctid), router);
+  }
+
+  /**
+   * Opens a device minor node under a device template, which creates a device contract for it
+   * (the template's minor term is ignored). The node stays open until you close it.
+   */
+  openDevice(path: string, template: DeviceTemplate = { type: 'device' }): { node: DeviceNodeHandle; contract: Contract } {
+    validateString(path, 'path');
+    const compiled = this.compile(template, 'device');
+    const router = this.router('device');
+    const handle = openCompiledTemplate(this.backend, compiled);
+    try {
+      handle.activate();
+      let node: DeviceNodeHandle;
+      try {
+        node = this.backend.openDeviceNode(path);
+      } catch (error) {
+        handle.clear();
+        throw error;
+      }
+      try {
+        return { node, contract: this.claimLatest('device', router) };
+      } catch (error) {
+        node.close();
+        throw error;
+      } finally {
+        handle.clear();
+      }
+    } finally {
+      handle.close();
+    }
+  }
+
+  /** Watches every visible event of a contract type (the type bundle). */
+  watch(type: ContractType = 'process', options: ObserveOptions = {}): ContractWatcher {
+    if (type !== 'process' && type !== 'device') throw invalidArgValue('type', type, "must be 'process' or 'device'");
+    const fromHead = this.fromHead(options);
+    const endpoint = this.backend.openBundle(type);
+    if (fromHead) endpoint.reset();
+    const watcher = new ContractWatcher(type, endpoint);
+    this.watchers.add(watcher);
+    watcher.once('close', () => this.watchers.delete(watcher));
+    return watcher;
+  }
+
+  /** @internal A contract was closed. */
+  forget(contract: Contract, abandoned: boolean): void {
+    if (contract.role === 'observer') this.observed.delete(contract);
+    else this.routers.get(contract.type)?.forget(contract, abandoned);
+  }
+
+  /** @internal An owned contract starts or stops keeping the event loop alive. */
+  pinOwned(contract: Contract, pinned: boolean): void {
+    this.routers.get(contract.type)?.pin(contract, pinned);
+  }
+
+  /** True after close(). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Closes every contract, watcher and endpoint this system opened; idempotent. */
+  close(): void {
+    if (this.isClosed) return;
+    for (const watcher of [...this.watchers]) watcher.close();
+    for (const contract of [...this.observed]) contract.close();
+    for (const router of this.routers.values()) {
+      for (const contract of router.contracts()) contract.close();
+      router.close();
+    }
+    this.routers.clear();
+    this.isClosed = true;
+  }
+
+  /** Same as close(). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Same as close(). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}
+
+/** Creates a contract system over `options.backend` (default: the native addon, loaded lazily). */
+export function createContractSystem(options: ContractSystemOptions = {}): ContractSystem {
+  return new ContractSystem(options);
+}
