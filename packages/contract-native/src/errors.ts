@@ -61,12 +61,21 @@ export function isContractError(value: unknown, code?: string): value is Contrac
   return typeof actual === 'string' && (code === undefined || actual === code);
 }
 
+// libuv's name table lacks some errnos contract(5) uses (EIDRM, ENOTSUP on some systems), so the
+// host's <errno.h> table from os.constants is consulted when libuv does not know a value.
+const hostErrnoNames = new Map<number, string>(
+  Object.entries(constants.errno).map(([name, value]) => [-value, name]),
+);
+
 function errnoName(errno: number): string {
+  let name: string | undefined;
   try {
-    return getSystemErrorName(errno);
+    name = getSystemErrorName(errno);
   } catch {
-    return `Unknown system error ${errno}`;
+    name = undefined;
   }
+  if (name === undefined || name.startsWith('Unknown system error')) name = hostErrnoNames.get(errno);
+  return name ?? `Unknown system error ${errno}`;
 }
 
 const descriptions: Readonly<Record<string, string>> = {

@@ -1,1 +1,2 @@
 export * from './gridcentric/conformance.ts';
+export * from './contract/conformance.ts';

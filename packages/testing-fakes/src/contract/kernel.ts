@@ -403,6 +403,14 @@ export class ContractKernel {
       if (contract !== undefined) this.ownerExit(process, contract);
     }
     process.held.clear();
+    for (const lwp of process.lwps.values()) {
+      for (const type of ['process', 'device'] as const) {
+        const latest = lwp.latest[type];
+        lwp.latest[type] = undefined;
+        const contract = latest === undefined ? undefined : this.contracts.get(latest);
+        if (contract !== undefined) this.release(contract);
+      }
+    }
     for (const type of ['process', 'device'] as const) {
       const bundle = process.pbundles[type];
       if (bundle !== undefined) {

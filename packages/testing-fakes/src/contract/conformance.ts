@@ -1,0 +1,615 @@
+// The conformance suite every ContractBackend must pass, one or more cases per item of the
+// simulator checklist (contract-api reference §4.9). It drives only the backend interface and the
+// simulator's world controls, so it runs unchanged on the simulator backend and on the native
+// addon's simulator build (which forwards libcontract calls to the same simulator).
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CT_DEV_EV_DEGRADED,
+  CT_DEV_EV_OFFLINE,
+  CT_DEV_EV_ONLINE,
+  CT_EV_NEGEND,
+  CT_PR_EV_CORE,
+  CT_PR_EV_EMPTY,
+  CT_PR_EV_EXIT,
+  CT_PR_EV_FORK,
+  CT_PR_EV_HWERR,
+  CT_PR_EV_SIGNAL,
+  CT_PR_INHERIT,
+  CT_PR_NOORPHAN,
+  CT_PR_PGRPONLY,
+  CTD_ALL,
+  CTD_COMMON,
+  CTE_ACK,
+  CTE_INFO,
+  CTE_NEG,
+  CTS_DEAD,
+  CTS_INHERITED,
+  CTS_ORPHAN,
+  CTS_OWNED,
+  isContractError,
+  type ContractBackend,
+  type ContractEventEndpoint,
+  type ContractTemplateHandle,
+  type RawContractEvent,
+  type TemplateTerm,
+  type TemplateTermValues,
+} from '@sysbind/contract-native';
+import type { ContractSimulator, ContractSimulatorOptions } from './simulator.ts';
+
+/** A backend under test and the simulator it runs on. */
+export interface ContractBackendHarness {
+  /** The backend, acting as `sim.self` (its main LWP). */
+  readonly backend: ContractBackend;
+  /** The simulator whose world controls drive the scenario. */
+  readonly sim: ContractSimulator;
+  /** Releases whatever the harness set up. */
+  readonly close?: () => void | Promise<void>;
+}
+
+/** Builds a harness; `options` configure the simulated self process (privileges, euid, …). */
+export type MakeContractBackend = (options: ContractSimulatorOptions) => ContractBackendHarness | Promise<ContractBackendHarness>;
+
+type Settings = { [Term in TemplateTerm]?: TemplateTermValues[Term] };
+
+function expectErrno(action: () => unknown, code: string): void {
+  let thrown: unknown;
+  try {
+    action();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(isContractError(thrown, code), `expected ContractError ${code}, got ${String(thrown)}`).toBe(true);
+}
+
+/** Lets microtask/immediate deliveries run. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function readAll(endpoint: ContractEventEndpoint): RawContractEvent[] {
+  const events: RawContractEvent[] = [];
+  for (let event = endpoint.read(); event !== undefined; event = endpoint.read()) events.push(event);
+  return events;
+}
+
+/**
+ * Registers the contract(5) conformance suite for a backend. `makeBackend` is called once per
+ * test with the simulator options that test needs.
+ */
+export function describeContractBackend(name: string, makeBackend: MakeContractBackend): void {
+  describe(`ContractBackend conformance: ${name}`, () => {
+    const cleanups: (() => void | Promise<void>)[] = [];
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    });
+
+    async function setup(options: ContractSimulatorOptions = {}): Promise<ContractBackendHarness> {
+      const harness = await makeBackend(options);
+      cleanups.push(() => harness.close?.());
+      cleanups.push(() => harness.backend.close?.());
+      cleanups.push(() => { harness.sim.close(); });
+      return harness;
+    }
+
+    function template(backend: ContractBackend, settings: Settings, type: 'process' | 'device' = 'process'): ContractTemplateHandle {
+      const handle = backend.openTemplate(type);
+      for (const [term, value] of Object.entries(settings) as [TemplateTerm, never][]) handle.set(term, value);
+      return handle;
+    }
+
+    /** Forks a simulated child of self under `settings`; returns the child pid and the contract id. */
+    function forkUnder(harness: ContractBackendHarness, settings: Settings): { pid: number; ctid: number } {
+      const handle = template(harness.backend, settings);
+      handle.activate();
+      const pid = harness.sim.world.fork(harness.sim.self.pid);
+      handle.clear();
+      handle.close();
+      const latest = harness.backend.openLatest('process');
+      const ctid = latest.ctid;
+      latest.close();
+      return { pid, ctid };
+    }
+
+    it('§4.9.1 contract ids come from one allocator across types; evids count per type from 1', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      sim.world.addDevice('/pci@0/disk@0:a');
+      const bundle = backend.openProcessBundle('process');
+      const first = forkUnder(harness, { critical: CT_PR_EV_EMPTY, informative: CT_PR_EV_EXIT });
+      const device = template(backend, { minor: '/pci@0/disk@0:a' }, 'device');
+      const deviceCtid = device.create();
+      device.close();
+      const second = forkUnder(harness, {});
+      expect(deviceCtid).toBeGreaterThan(first.ctid);
+      expect(second.ctid).toBeGreaterThan(deviceCtid);
+      sim.world.exit(first.pid);
+      const events = readAll(bundle);
+      expect(events.map((event) => event.type)).toEqual([CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
+      const [exit, empty] = events;
+      expect(empty?.evid).toBe((exit?.evid ?? 0n) + 1n);
+      const status = backend.openStatus(first.ctid);
+      const common = status.read(CTD_COMMON);
+      expect(common).toMatchObject({ ctid: first.ctid, type: 'process', state: CTS_OWNED, holder: backend.pid, nevents: 1 });
+      expect(common.nevid).toBe(0n);
+      status.close();
+    });
+
+    it('§4.9.2 templates start with the defaults and activation copies them', async () => {
+      const { backend, sim } = await setup();
+      const process = backend.openTemplate('process');
+      expect(process.get('critical')).toBe(CT_PR_EV_EMPTY | CT_PR_EV_HWERR);
+      expect(process.get('informative')).toBe(CT_PR_EV_CORE | CT_PR_EV_SIGNAL);
+      expect(process.get('fatal')).toBe(CT_PR_EV_HWERR);
+      expect(process.get('param')).toBe(0);
+      expect(process.get('cookie')).toBe(0n);
+      expect(process.get('svc_fmri')).toBe('inherit:');
+      const device = backend.openTemplate('device');
+      expect(device.get('aset')).toBe(CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED);
+      expect(device.get('critical')).toBe(CT_DEV_EV_OFFLINE);
+      expect(device.get('informative')).toBe(CT_DEV_EV_DEGRADED);
+      expectErrno(() => device.get('minor'), 'ENOENT');
+      expectErrno(() => device.set('aset', CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED | CT_DEV_EV_OFFLINE), 'EINVAL');
+      expectErrno(() => process.set('aset', CT_DEV_EV_ONLINE), 'EINVAL');
+      process.set('cookie', 7n);
+      process.activate();
+      process.set('cookie', 8n);
+      sim.world.fork(sim.self.pid);
+      process.clear();
+      const latest = backend.openLatest('process');
+      expect(latest.read(CTD_COMMON).cookie).toBe(7n);
+      latest.close();
+      process.close();
+      device.close();
+    });
+
+    it('§4.9.2 unprivileged critical sets: EPERM for non-fatal events, silent demotion on fatal/param changes', async () => {
+      const { backend } = await setup();
+      const handle = backend.openTemplate('process');
+      expectErrno(() => { handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_EXIT); }, 'EPERM');
+      handle.set('fatal', CT_PR_EV_CORE | CT_PR_EV_HWERR);
+      handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_CORE | CT_PR_EV_HWERR);
+      handle.set('fatal', CT_PR_EV_HWERR);
+      expect(handle.get('critical')).toBe(CT_PR_EV_EMPTY | CT_PR_EV_HWERR);
+      expect(handle.get('informative') & CT_PR_EV_CORE).toBe(CT_PR_EV_CORE);
+      handle.set('param', CT_PR_PGRPONLY);
+      expect(handle.get('critical')).toBe(CT_PR_EV_EMPTY);
+      expectErrno(() => { handle.set('svc_fmri', 'svc:/x:default'); }, 'EPERM');
+      expectErrno(() => { handle.set('critical', 0x40); }, 'EINVAL');
+      handle.close();
+    });
+
+    it('§4.9.2 PRIV_CONTRACT_EVENT lifts the critical-set restriction', async () => {
+      const { backend } = await setup({ privileges: ['contract_event'] });
+      const handle = backend.openTemplate('process');
+      handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_EXIT | CT_PR_EV_FORK);
+      expect(handle.get('critical')).toBe(CT_PR_EV_EMPTY | CT_PR_EV_EXIT | CT_PR_EV_FORK);
+      handle.close();
+    });
+
+    it('§4.9.3 fork under a template makes a new owned contract per fork and sets latest; without one the child joins', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      expectErrno(() => backend.openLatest('process'), 'ESRCH');
+      const a = forkUnder(harness, { informative: CT_PR_EV_FORK });
+      const b = forkUnder(harness, {});
+      expect(b.ctid).not.toBe(a.ctid);
+      const status = backend.openStatus(a.ctid).read(CTD_ALL);
+      expect(status).toMatchObject({ state: CTS_OWNED, holder: backend.pid, members: [a.pid] });
+      const events = backend.openEvents(a.ctid);
+      events.reset();
+      expect(readAll(events)).toEqual([]); // FORK is informative and no listener existed at publish time
+      const grandchild = sim.world.fork(a.pid);
+      expect(readAll(events)).toMatchObject([{ type: CT_PR_EV_FORK, pid: grandchild, ppid: a.pid, flags: CTE_INFO }]);
+      expect(backend.openStatus(a.ctid).read(CTD_ALL).members).toEqual([a.pid, grandchild]);
+      expect(sim.world.process(grandchild)?.contract).toBe(a.ctid);
+    });
+
+    it('§4.9.3 templates and latest are per LWP', async () => {
+      const { backend, sim } = await setup();
+      const handle = template(backend, {});
+      handle.activate();
+      const otherLwp = sim.world.createLwp(sim.self.pid);
+      sim.world.fork(sim.self.pid, { lwp: otherLwp, template: null });
+      expectErrno(() => backend.openLatest('process'), 'ESRCH');
+      sim.world.fork(sim.self.pid, { lwp: otherLwp });
+      expectErrno(() => backend.openLatest('process'), 'ESRCH'); // the new LWP's copy made it, not ours
+      sim.world.fork(sim.self.pid);
+      expect(backend.openLatest('process').ctid).toBeGreaterThan(0);
+      handle.clear();
+      handle.close();
+    });
+
+    it('§4.9.4 member exit publishes pr_exit then pr_empty', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const bundle = backend.openProcessBundle('process');
+      const { pid, ctid } = forkUnder(harness, { informative: CT_PR_EV_EXIT, critical: CT_PR_EV_EMPTY });
+      sim.world.exit(pid, 3);
+      const events = readAll(bundle);
+      expect(events).toMatchObject([
+        { ctid, type: CT_PR_EV_EXIT, pid, exitStatus: 3 << 8, flags: CTE_INFO },
+        { ctid, type: CT_PR_EV_EMPTY, pid, flags: 0 },
+      ]);
+      const status = backend.openStatus(ctid).read(CTD_ALL);
+      expect(status).toMatchObject({ state: CTS_OWNED, members: [], nevents: 1 });
+    });
+
+    it('§4.9.4 an orphan is destroyed when its last member exits', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const { pid, ctid } = forkUnder(harness, {});
+      const status = backend.openStatus(ctid);
+      const control = backend.openControl(ctid);
+      control.abandon();
+      expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_ORPHAN, holder: 0 });
+      sim.world.exit(pid);
+      expect(status.read(CTD_COMMON).state).toBe(CTS_DEAD);
+      control.close();
+      status.close();
+      // DEAD lingers while referenced: this LWP's latest slot still names it.
+      const lingering = backend.openStatus(ctid);
+      expect(lingering.read(CTD_COMMON).state).toBe(CTS_DEAD);
+      lingering.close();
+      forkUnder(harness, {});
+      expectErrno(() => backend.openStatus(ctid), 'ENOENT');
+    });
+
+    it('§4.9.5 a core dump publishes pr_core with its core files, then the fatal set kills the others', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const bundle = backend.openProcessBundle('process');
+      const { pid, ctid } = forkUnder(harness, {
+        fatal: CT_PR_EV_CORE,
+        critical: CT_PR_EV_EMPTY | CT_PR_EV_CORE,
+        informative: CT_PR_EV_EXIT,
+      });
+      const sibling = sim.world.fork(pid);
+      sim.world.dumpCore(pid, { process: '/var/cores/core.a.1', global: '/cores/core.1' });
+      const events = readAll(bundle);
+      expect(events.map((event) => event.type)).toEqual([CT_PR_EV_CORE, CT_PR_EV_EXIT, CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
+      expect(events[0]).toMatchObject({ pid, pcorefile: '/var/cores/core.a.1', gcorefile: '/cores/core.1', flags: 0 });
+      expect(events[0]?.zcorefile).toBeUndefined();
+      expect(events[1]?.exitStatus).toBe(11 | 0x80);
+      expect(events[2]).toMatchObject({ pid: sibling, exitStatus: 9 });
+      expect(sim.world.process(sibling)).toBeUndefined();
+      expect(sim.world.contract(ctid)?.members).toEqual([]);
+    });
+
+    it('§4.9.5 a signal from outside publishes pr_signal with its sender; the holder\'s own signals do not', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const bundle = backend.openProcessBundle('process');
+      const first = forkUnder(harness, { informative: CT_PR_EV_SIGNAL | CT_PR_EV_EXIT });
+      const outsider = sim.world.fork(sim.self.pid, { template: null });
+      sim.world.kill(first.pid, 'SIGTERM', { sender: outsider });
+      expect(readAll(bundle)).toMatchObject([
+        { type: CT_PR_EV_SIGNAL, pid: first.pid, signal: 15, sender: outsider, senderCtid: sim.world.process(outsider)?.contract },
+        { type: CT_PR_EV_EXIT, exitStatus: 15 },
+        { type: CT_PR_EV_EMPTY },
+      ]);
+      const second = forkUnder(harness, { informative: CT_PR_EV_SIGNAL | CT_PR_EV_EXIT });
+      backend.sigsend(second.ctid, 15);
+      expect(readAll(bundle).map((event) => event.type)).toEqual([CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
+    });
+
+    it('§4.9.5 hwerr kills the whole contract; PGRPONLY limits a fatal kill to the offender\'s group', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const bundle = backend.openProcessBundle('process');
+      const a = forkUnder(harness, { param: CT_PR_PGRPONLY, fatal: CT_PR_EV_HWERR });
+      const sameGroup = sim.world.fork(a.pid);
+      const otherGroup = sim.world.fork(a.pid);
+      sim.world.setProcessGroup(otherGroup, otherGroup);
+      sim.world.hardwareError(a.pid);
+      expect(sim.world.process(sameGroup)).toBeUndefined();
+      expect(sim.world.process(otherGroup)).toBeDefined();
+      // PGRPONLY demoted HWERR to informative; the contract is not empty yet.
+      expect(readAll(bundle)).toMatchObject([{ type: CT_PR_EV_HWERR, pid: a.pid, flags: CTE_INFO }]);
+      const b = forkUnder(harness, {});
+      const member = sim.world.fork(b.pid);
+      sim.world.hardwareError(b.pid);
+      expect(sim.world.process(member)).toBeUndefined();
+      expect(readAll(bundle)).toMatchObject([{ type: CT_PR_EV_HWERR, pid: b.pid, flags: 0 }, { type: CT_PR_EV_EMPTY }]);
+    });
+
+    it('§4.9.6 events reach the contract queue, the type bundle and the owner\'s pbundle; informative ones only where someone listens', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const bundle = backend.openBundle('process');
+      const { pid, ctid } = forkUnder(harness, { informative: CT_PR_EV_EXIT });
+      const own = backend.openEvents(ctid);
+      sim.world.exit(pid);
+      const fromOwn = readAll(own);
+      expect(fromOwn.map((event) => event.type)).toEqual([CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
+      expect(readAll(bundle).map((event) => event.evid)).toEqual(fromOwn.map((event) => event.evid));
+      const pbundle = backend.openProcessBundle('process');
+      pbundle.reset();
+      // The pbundle queue did not exist at publish time for the informative event, and is
+      // created by this open: only the unacknowledged critical event was never queued there.
+      expect(readAll(pbundle)).toEqual([]);
+      // Every listener has passed the informative EXIT, so it was trimmed; the unacknowledged
+      // critical EMPTY is still there after a reset.
+      own.reset();
+      expect(readAll(own).map((event) => event.type)).toEqual([CT_PR_EV_EMPTY]);
+    });
+
+    it('§4.9.6 critical events of an orphan are born acknowledged; nevents counts the unacknowledged', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const bundle = backend.openBundle('process');
+      const { pid, ctid } = forkUnder(harness, {});
+      const own = backend.openEvents(ctid);
+      const member = sim.world.fork(pid);
+      const status = backend.openStatus(ctid);
+      const control = backend.openControl(ctid);
+      control.abandon();
+      sim.world.exit(pid);
+      expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_ORPHAN, nevents: 0 });
+      sim.world.exit(member);
+      // Destroyed: the type bundle dropped its events, its own queue is drained and dead.
+      expect(readAll(bundle)).toEqual([]);
+      expect(own.read()).toMatchObject({ type: CT_PR_EV_EMPTY, flags: CTE_ACK });
+      expectErrno(() => own.read(), 'EIDRM');
+      expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_DEAD, nevents: 0 });
+      control.close();
+      status.close();
+    });
+
+    it('§4.9.7 listeners start at the tail, reset to the head, read EAGAIN as undefined, and read_critical skips info and acked', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const early = backend.openProcessBundle('process');
+      const a = forkUnder(harness, { informative: CT_PR_EV_EXIT });
+      sim.world.exit(a.pid);
+      const late = backend.openProcessBundle('process');
+      expect(late.read()).toBeUndefined();
+      late.reset();
+      // `early` has not read the informative EXIT yet, so it was not trimmed.
+      expect(late.read()?.type).toBe(CT_PR_EV_EXIT);
+      expect(late.read()?.type).toBe(CT_PR_EV_EMPTY);
+      const b = forkUnder(harness, { informative: CT_PR_EV_EXIT });
+      sim.world.exit(b.pid);
+      const control = backend.openControl(b.ctid);
+      const critical = early.readCritical();
+      expect(critical).toMatchObject({ ctid: a.ctid, type: CT_PR_EV_EMPTY });
+      const next = early.readCritical();
+      expect(next).toMatchObject({ ctid: b.ctid, type: CT_PR_EV_EMPTY });
+      control.ack(next?.evid ?? 0n);
+      early.reset();
+      const all = readAll(early).map((event) => [event.ctid, event.type, event.flags]);
+      expect(all).toContainEqual([b.ctid, CT_PR_EV_EMPTY, CTE_ACK]);
+      early.reset();
+      expect(early.readCritical()?.ctid).toBe(a.ctid);
+      expect(early.readCritical()).toBeUndefined();
+      expectErrno(() => { early.reliable(); }, 'EPERM');
+      control.close();
+    });
+
+    it('§4.9.7 an endpoint delivers asynchronously once readable', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const pbundle = backend.openProcessBundle('process');
+      const seen: RawContractEvent[] = [];
+      pbundle.listen({ onEvent: (event) => seen.push(event), onError: (error) => { throw error; } });
+      const { pid } = forkUnder(harness, {});
+      sim.world.exit(pid);
+      expect(seen).toEqual([]);
+      await settle();
+      expect(seen.map((event) => event.type)).toEqual([CT_PR_EV_EMPTY]);
+      pbundle.close();
+      expectErrno(() => pbundle.read(), 'EBADF');
+    });
+
+    it('§4.9.7 the type bundle hides other users\' contracts unless the observer privilege is held', async () => {
+      const { backend, sim } = await setup();
+      const bundle = backend.openBundle('process');
+      const stranger = sim.world.fork(sim.self.pid, { template: null });
+      sim.world.setCredentials(stranger, { euid: 4242 });
+      const child = sim.world.fork(stranger, { template: {} });
+      sim.world.exit(child);
+      expect(readAll(bundle)).toEqual([]);
+      const observed = await setup({ privileges: ['contract_observer'] });
+      const all = observed.backend.openBundle('process');
+      const other = observed.sim.world.fork(observed.sim.self.pid, { template: null });
+      observed.sim.world.setCredentials(other, { euid: 4242 });
+      observed.sim.world.exit(observed.sim.world.fork(other, { template: {} }));
+      expect(readAll(all).map((event) => event.type)).toEqual([CT_PR_EV_EMPTY]);
+    });
+
+    it('§4.9.8 process contracts: ack clears a critical event, nack/qack are ESRCH, newct is accepted', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const pbundle = backend.openProcessBundle('process');
+      const { pid, ctid } = forkUnder(harness, { informative: CT_PR_EV_EXIT });
+      sim.world.exit(pid);
+      const [exit, empty] = readAll(pbundle);
+      const control = backend.openControl(ctid);
+      expectErrno(() => { control.ack(exit?.evid ?? 0n); }, 'ESRCH');
+      expectErrno(() => { control.nack(empty?.evid ?? 0n); }, 'ESRCH');
+      expectErrno(() => { control.qack(empty?.evid ?? 0n); }, 'ESRCH');
+      const replacement = backend.openTemplate('process');
+      control.newct(empty?.evid ?? 0n, replacement);
+      replacement.close();
+      control.ack(empty?.evid ?? 0n);
+      expectErrno(() => { control.ack(empty?.evid ?? 0n); }, 'ESRCH');
+      expect(backend.openStatus(ctid).read(CTD_COMMON).nevents).toBe(0);
+    });
+
+    it('§4.9.8 device negotiation: neg event, ack lets the change happen, NEGEND with newct 0', async () => {
+      const { backend, sim } = await setup();
+      sim.world.addDevice('/pci@0/disk@1:a');
+      const pbundle = backend.openProcessBundle('device');
+      const handle = template(backend, { minor: '/pci@0/disk@1:a' }, 'device');
+      const ctid = handle.create();
+      handle.close();
+      const control = backend.openControl(ctid);
+      expect(sim.world.setDeviceState('/pci@0/disk@1:a', 'offline')).toBe('negotiating');
+      const [negotiation] = readAll(pbundle);
+      expect(negotiation).toMatchObject({ ctid, type: CT_DEV_EV_OFFLINE, flags: CTE_NEG, contractType: 'device' });
+      const status = backend.openStatus(ctid);
+      expect(status.read(CTD_COMMON)).toMatchObject({ nevid: negotiation?.evid, ntime: 60 });
+      expectErrno(() => { control.qack(negotiation?.evid ?? 0n); }, 'ERANGE');
+      const replacement = backend.openTemplate('device');
+      expectErrno(() => { control.newct(negotiation?.evid ?? 0n, replacement); }, 'ENOTSUP');
+      replacement.close();
+      control.ack(negotiation?.evid ?? 0n);
+      expect(sim.world.deviceState('/pci@0/disk@1:a')).toBe('offline');
+      expect(readAll(pbundle)).toMatchObject([{ type: CT_EV_NEGEND, nevid: negotiation?.evid, newct: 0, flags: 0 }]);
+      expect(status.read(CTD_COMMON)).toMatchObject({ nevid: 0n, ntime: -1 });
+      control.close();
+      status.close();
+    });
+
+    it('§4.9.8 device negotiation: NACK blocks (with privilege), a timeout after 60 s lets it through', async () => {
+      const { backend, sim } = await setup({ privileges: ['sys_devices'] });
+      sim.world.addDevice('/pci@0/disk@2:a');
+      const pbundle = backend.openProcessBundle('device');
+      const handle = template(backend, { minor: '/pci@0/disk@2:a' }, 'device');
+      const ctid = handle.create();
+      const control = backend.openControl(ctid);
+      sim.world.setDeviceState('/pci@0/disk@2:a', 'offline');
+      const [negotiation] = readAll(pbundle);
+      control.nack(negotiation?.evid ?? 0n);
+      expect(sim.world.deviceState('/pci@0/disk@2:a')).toBe('online');
+      expect(readAll(pbundle)).toMatchObject([{ type: CT_EV_NEGEND, newct: ctid }]);
+      sim.world.setDeviceState('/pci@0/disk@2:a', 'offline');
+      const [second] = readAll(pbundle);
+      sim.clock.advance(59_000);
+      expect(sim.world.deviceState('/pci@0/disk@2:a')).toBe('online');
+      sim.clock.advance(1_000);
+      expect(sim.world.deviceState('/pci@0/disk@2:a')).toBe('offline');
+      expect(readAll(pbundle)).toMatchObject([{ type: CT_EV_NEGEND, nevid: second?.evid, newct: 0 }]);
+      expectErrno(() => { control.nack(second?.evid ?? 0n); }, 'ETIMEDOUT');
+      control.ack(second?.evid ?? 0n);
+      handle.close();
+      control.close();
+    });
+
+    it('§4.9.8 device contracts: noneg blocks without an event, async breaks are critical even unsubscribed', async () => {
+      const { backend, sim } = await setup({ privileges: ['sys_devices'] });
+      sim.world.addDevice('/pci@0/disk@3:a');
+      sim.world.addDevice('/pci@0/disk@4:a');
+      const pbundle = backend.openProcessBundle('device');
+      const strict = template(backend, { minor: '/pci@0/disk@3:a', noneg: true }, 'device');
+      strict.create();
+      expect(sim.world.setDeviceState('/pci@0/disk@3:a', 'offline')).toBe('blocked');
+      expect(readAll(pbundle)).toEqual([]);
+      const onlineOnly = template(backend, { minor: '/pci@0/disk@4:a', aset: CT_DEV_EV_ONLINE, critical: 0, informative: 0 }, 'device');
+      const ctid = onlineOnly.create();
+      expect(sim.world.setDeviceState('/pci@0/disk@4:a', 'degraded')).toBe('changed');
+      expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_DEV_EV_DEGRADED, flags: 0 }]);
+      sim.world.setDeviceState('/pci@0/disk@4:a', 'online');
+      expect(readAll(pbundle)).toEqual([]); // broken: nothing more follows
+      strict.close();
+      onlineOnly.close();
+    });
+
+    it('§4.9.8 device contracts by opening a minor node under an activated template', async () => {
+      const { backend, sim } = await setup();
+      sim.world.addDevice('/pci@0/net@0:e1000g0');
+      const handle = template(backend, { aset: CT_DEV_EV_ONLINE }, 'device');
+      handle.activate();
+      const node = backend.openDeviceNode('/pci@0/net@0:e1000g0');
+      handle.clear();
+      const latest = backend.openLatest('device');
+      expect(latest.read(CTD_ALL)).toMatchObject({ type: 'device', minor: '/pci@0/net@0:e1000g0', aset: CT_DEV_EV_ONLINE, deviceState: CT_DEV_EV_ONLINE });
+      latest.close();
+      node.close();
+      handle.close();
+      expectErrno(() => backend.openDeviceNode('/pci@0/none:x'), 'ENOENT');
+    });
+
+    it('§4.9.9 abandon: only the owner (EINVAL otherwise), NOORPHAN kills, pbundle purged, criticals auto-acked', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const pbundle = backend.openProcessBundle('process');
+      const { pid, ctid } = forkUnder(harness, { param: CT_PR_NOORPHAN, informative: CT_PR_EV_EXIT });
+      const member = sim.world.fork(pid);
+      sim.world.exit(member);
+      const control = backend.openControl(ctid);
+      const status = backend.openStatus(ctid);
+      control.abandon();
+      expect(readAll(pbundle)).toEqual([]);
+      expect(sim.world.process(pid)).toBeUndefined();
+      expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_DEAD, nevents: 0 });
+      expectErrno(() => { control.abandon(); }, 'EINVAL');
+      control.close();
+      status.close();
+    });
+
+    it('§4.9.9 owner exit with INHERIT under a REGENT hands the contract to the regent; a member adopts it with its criticals', async () => {
+      const { backend, sim } = await setup();
+      // A sibling in our (REGENT) contract creates an INHERIT contract, then exits.
+      const sibling = sim.world.fork(sim.self.pid, { template: null });
+      const worker = sim.world.fork(sibling, { template: { param: CT_PR_INHERIT } });
+      const ctid = sim.world.process(worker)?.contract ?? 0;
+      sim.world.exit(worker);
+      const busy = sim.world.fork(sibling, { template: { param: CT_PR_NOORPHAN } });
+      const orphan = sim.world.process(busy)?.contract ?? 0;
+      sim.world.exit(sibling);
+      const status = backend.openStatus(ctid);
+      const ours = sim.world.process(sim.self.pid)?.contract;
+      expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_INHERITED, holder: ours, nevents: 1 });
+      expect(backend.openStatus(ours ?? 0).read(CTD_ALL).contracts).toContain(ctid);
+      expect(sim.world.process(busy)).toBeUndefined(); // not INHERIT: abandoned with NOORPHAN
+      expectErrno(() => backend.openControl(orphan), 'ENOENT');
+      const pbundle = backend.openProcessBundle('process');
+      const control = backend.openControl(ctid);
+      control.adopt();
+      expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_OWNED, holder: backend.pid });
+      expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_PR_EV_EMPTY, flags: 0 }]);
+      expectErrno(() => { control.adopt(); }, 'EINVAL');
+      control.close();
+      status.close();
+    });
+
+    it('§4.9.9 transfer: a new contract subsumes an empty regent\'s inherited contracts', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const regent = forkUnder(harness, { param: 0x8 });
+      const heir = sim.world.fork(regent.pid, { template: { param: CT_PR_INHERIT } });
+      const inheritedCtid = sim.world.process(heir)?.contract ?? 0;
+      sim.world.exit(regent.pid);
+      expect(sim.world.contract(inheritedCtid)).toMatchObject({ state: CTS_INHERITED, regent: regent.ctid });
+      const handle = template(backend, { param: 0x8 });
+      expectErrno(() => { handle.set('transfer', 999_999); }, 'ESRCH');
+      handle.set('transfer', regent.ctid);
+      handle.activate();
+      sim.world.fork(sim.self.pid);
+      handle.clear();
+      handle.close();
+      const successor = backend.openLatest('process');
+      expect(successor.read(CTD_ALL).contracts).toEqual([inheritedCtid]);
+      expect(sim.world.contract(inheritedCtid)?.regent).toBe(successor.ctid);
+      expect(sim.world.contract(regent.ctid)).toBeUndefined();
+      successor.close();
+    });
+
+    it('§4.9.10 ctfs errors: ENOENT for unknown ids, EACCES for ctl of a contract held by another, ESRCH for latest', async () => {
+      const { backend, sim } = await setup();
+      expectErrno(() => backend.openStatus(2_000_000), 'ENOENT');
+      expectErrno(() => backend.openLatest('device'), 'ESRCH');
+      const other = sim.world.fork(sim.self.pid, { template: null });
+      const child = sim.world.fork(other, { template: {} });
+      const ctid = sim.world.process(child)?.contract ?? 0;
+      expectErrno(() => backend.openControl(ctid), 'EACCES');
+      expect(backend.openStatus(ctid).read(CTD_COMMON).holder).toBe(other);
+      sim.world.setCredentials(other, { euid: 7 });
+      const foreign = sim.world.fork(other, { template: {} });
+      expectErrno(() => backend.openEvents(sim.world.process(foreign)?.contract ?? 0), 'EACCES');
+    });
+
+    it('§4.9.10 fault injection reaches the backend as the injected errno', async () => {
+      const { backend, sim } = await setup();
+      sim.faults.failNext('ct_tmpl_activate', 'ENOMEM');
+      const handle = backend.openTemplate('process');
+      expectErrno(() => { handle.activate(); }, 'ENOMEM');
+      handle.activate();
+      handle.clear();
+      sim.faults.failAlways('open', 'EMFILE');
+      expectErrno(() => backend.openTemplate('process'), 'EMFILE');
+      sim.faults.clear();
+      handle.close();
+    });
+  });
+}
