@@ -1,0 +1,17 @@
+/**
+ * What `clone()` returned, in which copy of the program: the parent learns the new clone's vmid;
+ * the clone's own copy of the call (fork-like) returns no vmid.
+ */
+export type CloneResult = { readonly role: 'parent'; readonly vmid: number } | { readonly role: 'clone' };
+
+/**
+ * Reads the C `gc_clone` return value: 0 means "this is the clone" (as fork() returns 0 in the
+ * child), a positive vmid means "this is the parent". Useful with a simulator's clone-side hook,
+ * which hands the clone's half its return value.
+ */
+export function interpretCloneReturn(returned: number): CloneResult {
+  if (returned === 0) return { role: 'clone' };
+  if (!Number.isSafeInteger(returned) || returned < 0)
+    throw new RangeError(`gc_clone returned ${returned}, which is neither 0 nor a vmid`);
+  return { role: 'parent', vmid: returned };
+}
