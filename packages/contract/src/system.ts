@@ -215,7 +215,11 @@ export class ContractSystem {
     validateCtid(ctid);
     const status = this.backend.openStatus(ctid);
     let control;
+    let router: ProcessBundleRouter;
     try {
+      // The pbundle must exist before the adopt: that is where the contract's pending critical
+      // events are copied to.
+      router = this.router(status.type);
       control = this.backend.openControl(ctid);
       control.adopt();
     } catch (error) {
@@ -223,7 +227,6 @@ export class ContractSystem {
       status.close();
       throw error;
     }
-    const router = this.router(status.type);
     const contract = new Contract(this, ctid, status.type, 'owner', { status, control, events: undefined });
     router.claim(contract);
     return contract;
