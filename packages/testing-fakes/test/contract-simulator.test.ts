@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CT_PR_EV_EMPTY,
+  CT_PR_EV_EXIT,
+  CT_PR_EV_FORK,
+  CTD_ALL,
+  CTD_COMMON,
+  CTD_FIXED,
+  CTFS_ROOT,
+} from '@sysbind/contract-native';
+import { constants } from 'node:os';
+import { createContractSimulator, OpenFlags } from '../src/index.ts';
+
+const E = constants.errno;
+const { O_RDONLY, O_WRONLY, O_RDWR, O_NONBLOCK } = OpenFlags;
+
+function valueOf<T>(result: number | { readonly value: T }): T {
+  if (typeof result === 'number') throw new Error(`errno ${result}`);
+  return result.value;
+}
+
+describe('contract simulator: the libcontract-level API', () => {
+  it('§1 open modes are checked exactly, with the path errors of ctfs', () => {
+    const sim = createContractSimulator();
+    const lc = sim.libcontract();
+    expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDONLY)).toBe(-E.EINVAL);
+    expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR | O_NONBLOCK)).toBe(-E.EINVAL);
+    expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR | OpenFlags.O_CLOEXEC)).toBeGreaterThan(2);
+    expect(lc.open(`${CTFS_ROOT}/process/latest`, O_RDONLY)).toBe(-E.ESRCH);
+    expect(lc.open(`${CTFS_ROOT}/process/pbundle`, O_RDWR)).toBe(-E.EINVAL);
+    expect(lc.open(`${CTFS_ROOT}/process/pbundle`, O_RDONLY | O_NONBLOCK)).toBeGreaterThan(2);
+    expect(lc.open(`${CTFS_ROOT}/socket/template`, O_RDWR)).toBe(-E.ENOENT);
+    expect(lc.open(`${CTFS_ROOT}/process/999/status`, O_RDONLY)).toBe(-E.ENOENT);
+    expect(lc.open(`${CTFS_ROOT}/device/1/status`, O_RDONLY)).toBe(-E.ENOENT); // ctid 1 is a process contract
+    expect(lc.open(`${CTFS_ROOT}/all/1/ctl`, O_RDWR)).toBe(-E.EINVAL);
+    expect(lc.open(`${CTFS_ROOT}/all/1/ctl`, O_WRONLY)).toBe(-E.EACCES);
+    expect(lc.open('/etc/passwd', O_RDONLY)).toBe(-E.ENOENT);
+    // ioctls on a contract directory fail EINVAL (the original module's adopt/observe bug).
+    const directory = lc.open(`${CTFS_ROOT}/all/1`, O_RDONLY);
+    expect(directory).toBeGreaterThan(2);
+    expect(lc.ct_status_read(directory, CTD_COMMON)).toBe(E.EINVAL);
+    expect(lc.ct_event_read(directory)).toBe(E.EINVAL);
+    expect(lc.ct_tmpl_activate(directory)).toBe(E.EINVAL);
+    expect(lc.close(directory)).toBe(0);
+    expect(lc.close(directory)).toBe(E.EBADF);
+  });
+
+  it('§2 status handles and getters follow the detail levels (ENOENT below, EINVAL for the other type)', () => {
+    const sim = createContractSimulator();
+    const lc = sim.libcontract();
+    const status = lc.open(`${CTFS_ROOT}/all/2/status`, O_RDONLY);
+    const common = lc.ct_status_read(status, CTD_COMMON);
+    if (typeof common === 'number') throw new Error('read failed');
+    expect(lc.ct_status_get_id(common)).toBe(2);
+    expect(lc.ct_status_get_type(common)).toBe('process');
+    expect(lc.ct_pr_status_get_param(common)).toBe(E.ENOENT);
+    expect(lc.ct_dev_status_get_aset(common)).toBe(E.EINVAL);
+    const fixed = lc.ct_status_read(status, CTD_FIXED);
+    if (typeof fixed === 'number') throw new Error('read failed');
+    expect(valueOf(lc.ct_pr_status_get_param(fixed))).toBe(0x9);
+    expect(lc.ct_pr_status_get_members(fixed)).toBe(E.ENOENT);
+    const all = lc.ct_status_read(status, CTD_ALL);
+    if (typeof all === 'number') throw new Error('read failed');
+    expect(valueOf(lc.ct_pr_status_get_members(all))).toEqual([sim.self.pid]);
+    expect(valueOf(lc.ct_pr_status_get_svc_creator(all))).toBe('init');
+    expect(lc.ct_status_read(status, 3)).toBe(E.EINVAL);
+  });
+
+  it('§2 event getters: EINVAL for data of other event types, ENOENT when absent', () => {
+    const sim = createContractSimulator({ privileges: ['contract_event'] });
+    const lc = sim.libcontract();
+    const template = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);
+    expect(lc.ct_tmpl_set_informative(template, CT_PR_EV_FORK | CT_PR_EV_EXIT)).toBe(0);
+    expect(lc.ct_tmpl_set_critical(template, CT_PR_EV_EMPTY)).toBe(0);
+    expect(lc.ct_tmpl_activate(template)).toBe(0);
+    const pbundle = lc.open(`${CTFS_ROOT}/process/pbundle`, O_RDONLY | O_NONBLOCK);
+    const readiness: boolean[] = [];
+    expect(lc.setReadinessListener(pbundle, (readable) => readiness.push(readable))).toBe(0);
+    const child = sim.world.fork(sim.self.pid);
+    expect(readiness).toEqual([true]);
+    expect(lc.poll(pbundle)).toBe(1);
+    const fork = lc.ct_event_read(pbundle);
+    if (typeof fork === 'number') throw new Error('read failed');
+    expect(readiness).toEqual([true, false]);
+    expect(valueOf(lc.ct_pr_event_get_ppid(fork))).toBe(sim.self.pid);
+    expect(lc.ct_pr_event_get_exitstatus(fork)).toBe(E.EINVAL);
+    expect(lc.ct_event_get_nevid(fork)).toBe(E.EINVAL);
+    sim.world.kill(child, 'SIGTERM');
+    const exit = lc.ct_event_read(pbundle);
+    if (typeof exit === 'number') throw new Error('read failed');
+    expect(valueOf(lc.ct_pr_event_get_exitstatus(exit))).toBe(15);
+    expect(lc.ct_pr_event_get_signal(exit)).toBe(E.EINVAL);
+    expect(lc.ct_event_read(pbundle)).toMatchObject({ type: CT_PR_EV_EMPTY });
+    expect(lc.ct_event_read(pbundle)).toBe(E.EAGAIN);
+    expect(lc.ct_event_reliable(pbundle)).toBe(0);
+  });
+
+  it('fault injection: next-call and every-call faults, cleared on demand', () => {
+    const sim = createContractSimulator();
+    const lc = sim.libcontract();
+    sim.faults.failNext('open', 'EMFILE', 2);
+    expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR)).toBe(-E.EMFILE);
+    expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR)).toBe(-E.EMFILE);
+    const fd = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);
+    expect(fd).toBeGreaterThan(2);
+    sim.faults.failAlways('ct_tmpl_set_cookie', E.EIO);
+    expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(E.EIO);
+    expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(E.EIO);
+    sim.faults.clear('ct_tmpl_set_cookie');
+    expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(0);
+    expect(() => { sim.faults.failNext('open', 'ENOTANERRNO'); }).toThrow(RangeError);
+  });
+
+  it('simulators are independent: ids, processes and templates are per instance', () => {
+    const first = createContractSimulator();
+    const second = createContractSimulator();
+    const child = first.world.fork(first.self.pid, { template: {} });
+    expect(first.world.process(child)).toBeDefined();
+    expect(second.world.process(child)).toBeUndefined();
+    expect(second.world.ctids()).toEqual([1, 2]);
+    expect(first.world.ctids()).toEqual([1, 2, 3]);
+  });
+
+  it('exec clears templates and latest except a KEEP_EXEC process template; new LWPs copy templates, not latest', () => {
+    const sim = createContractSimulator();
+    const lc = sim.libcontract();
+    const template = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);
+    expect(lc.ct_tmpl_activate(template)).toBe(0);
+    sim.world.fork(sim.self.pid);
+    const lwp = sim.world.createLwp(sim.self.pid);
+    const other = sim.libcontract(sim.self.pid, lwp);
+    expect(other.open(`${CTFS_ROOT}/process/latest`, O_RDONLY)).toBe(-E.ESRCH);
+    sim.world.fork(sim.self.pid, { lwp });
+    expect(other.open(`${CTFS_ROOT}/process/latest`, O_RDONLY)).toBeGreaterThan(2);
+    const worker = sim.world.fork(sim.self.pid, { template: null });
+    const workerApi = sim.libcontract(worker);
+    const keep = workerApi.open(`${CTFS_ROOT}/process/template`, O_RDWR);
+    expect(workerApi.ct_pr_tmpl_set_param(keep, 0x10)).toBe(0);
+    expect(workerApi.ct_tmpl_activate(keep)).toBe(0);
+    sim.world.exec(worker, 'daemon');
+    const grandchild = sim.world.fork(worker);
+    const ctid = sim.world.process(grandchild)?.contract ?? 0;
+    expect(sim.world.contract(ctid)).toMatchObject({ state: 2, ownerPid: 0 }); // KEEP_EXEC: abandoned at once
+  });
+});
