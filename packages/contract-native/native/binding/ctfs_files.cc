@@ -1,0 +1,53 @@
+#include "ctfs_files.h"
+
+#include "errors.h"
+#include "system_calls.h"
+
+#include <libcontract.h>
+#include <sys/ctfs.h>
+
+#include <cerrno>
+#include <fcntl.h>
+
+namespace sysbind {
+
+std::string TypeFilePath(const std::string &type, const char *file) {
+  return std::string(CTFS_ROOT) + "/" + type + "/" + file;
+}
+
+std::string ContractFilePath(const char *directory, int ctid, const char *file) {
+  return std::string(CTFS_ROOT) + "/" + directory + "/" + std::to_string(ctid) + "/" + file;
+}
+
+int OpenCloseOnExec(Napi::Env env, const std::string &path, int oflag, int ctid) {
+  int fd = sys::open(path.c_str(), oflag);
+  if (fd < 0)
+    throw ContractErrno(env, errno, "open", {ctid, path});
+  if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+    int error = errno;
+    sys::close(fd);
+    throw ContractErrno(env, error, "fcntl", {ctid, path});
+  }
+  return fd;
+}
+
+std::string ContractTypeOf(Napi::Env env, int ctid) {
+  std::string path = ContractFilePath("all", ctid, "status");
+  int fd = OpenCloseOnExec(env, path, O_RDONLY, ctid);
+  ct_stathdl_t status = nullptr;
+  int error = ct_status_read(fd, CTD_COMMON, &status);
+  std::string type;
+  if (error == 0) {
+    const char *name = ct_status_get_type(status);
+    type = name == nullptr ? "" : name;
+    ct_status_free(status);
+  }
+  sys::close(fd);
+  if (error != 0)
+    throw ContractErrno(env, error, "ct_status_read", {ctid, path});
+  if (type != "process" && type != "device")
+    throw ContractErrno(env, EINVAL, "ct_status_get_type", {ctid, path});
+  return type;
+}
+
+} // namespace sysbind

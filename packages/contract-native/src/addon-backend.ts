@@ -1,0 +1,224 @@
+// The ContractBackend over a loaded addon, shared by both flavors: the system build
+// (createNativeContractBackend) and the simulator build (createSimulatedNativeBackend). It only
+// translates between the backend interface and the binding's one-method-per-function surface;
+// every rule lives in libcontract (or in the simulator standing in for it).
+import type {
+  ContractBackend,
+  ContractControlHandle,
+  ContractTemplateHandle,
+  TemplateTerm,
+  TemplateTermValues,
+} from './backend.ts';
+import type { ContractType } from './constants.ts';
+import { ContractError } from './errors.ts';
+import type { NativeContractAddon, NativeControl, NativeTemplate } from './native-addon.ts';
+
+/** How a backend over an addon presents itself, and what runs before it touches the system. */
+export interface AddonBackendOptions {
+  /** The backend's name. */
+  readonly name: string;
+  /** The pid it acts as. */
+  readonly pid: number;
+  /** Called before every open and sigsend (the sim flavor points the addon at its simulator). */
+  readonly beforeSystemCall?: () => void;
+}
+
+interface Closable {
+  close(): void;
+}
+
+const EINVAL = 22;
+
+/** A ContractBackend whose every call goes to `addon`. */
+export function createAddonBackend(addon: NativeContractAddon, options: AddonBackendOptions): ContractBackend {
+  const enter = options.beforeSystemCall ?? (() => undefined);
+  // Weak, so that handles the application forgets can still be collected (their finalizers
+  // close the fds); close() reaches whichever are still alive.
+  const live = new Set<WeakRef<Closable>>();
+  const forget = new FinalizationRegistry<WeakRef<Closable>>((reference) => live.delete(reference));
+  const templates = new WeakMap<ContractTemplateHandle, NativeTemplate>();
+
+  function track<Handle extends Closable>(handle: Handle): Handle {
+    const reference = new WeakRef<Closable>(handle);
+    live.add(reference);
+    forget.register(handle, reference);
+    return handle;
+  }
+
+  function template(native: NativeTemplate): ContractTemplateHandle {
+    const handle: ContractTemplateHandle = {
+      type: native.type,
+      set: (term, value) => {
+        setTerm(native, term, value);
+      },
+      get: (term) => getTerm(native, term),
+      activate: () => {
+        native.activate();
+      },
+      clear: () => {
+        native.clear();
+      },
+      create: () => native.create(),
+      close: () => {
+        native.close();
+      },
+    };
+    templates.set(handle, native);
+    return track(handle);
+  }
+
+  function control(native: NativeControl): ContractControlHandle {
+    return track({
+      ctid: native.ctid,
+      type: native.type,
+      adopt: () => {
+        native.adopt();
+      },
+      abandon: () => {
+        native.abandon();
+      },
+      ack: (evid) => {
+        native.ack(evid);
+      },
+      nack: (evid) => {
+        native.nack(evid);
+      },
+      qack: (evid) => {
+        native.qack(evid);
+      },
+      newct: (evid, other) => {
+        // A template of another backend has no fd here: the binding rejects it with a TypeError.
+        native.newct(evid, templates.get(other) ?? (other as unknown as NativeTemplate));
+      },
+      close: () => {
+        native.close();
+      },
+    });
+  }
+
+  return {
+    name: options.name,
+    pid: options.pid,
+    openTemplate(type: ContractType) {
+      enter();
+      return template(addon.openTemplate(type));
+    },
+    openLatest(type) {
+      enter();
+      return track(addon.openLatest(type));
+    },
+    openStatus(ctid) {
+      enter();
+      return track(addon.openStatus(ctid));
+    },
+    openControl(ctid) {
+      enter();
+      return control(addon.openControl(ctid));
+    },
+    openEvents(ctid) {
+      enter();
+      return track(addon.openEvents(ctid));
+    },
+    openBundle(type) {
+      enter();
+      return track(addon.openBundle(type));
+    },
+    openProcessBundle(type) {
+      enter();
+      return track(addon.openProcessBundle(type));
+    },
+    openDeviceNode(path) {
+      enter();
+      return track(addon.openDeviceNode(path));
+    },
+    sigsend(ctid, signal) {
+      enter();
+      addon.sigsend(ctid, signal);
+    },
+    close() {
+      for (const reference of [...live]) {
+        live.delete(reference);
+        reference.deref()?.close();
+      }
+    },
+  };
+}
+
+function setTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term, value: TemplateTermValues[Term]): void {
+  const given: unknown = value;
+  switch (term) {
+    case 'cookie':
+      native.setCookie(given as bigint);
+      return;
+    case 'critical':
+      native.setCritical(given as number);
+      return;
+    case 'informative':
+      native.setInformative(given as number);
+      return;
+    case 'transfer':
+      native.setTransfer(given as number);
+      return;
+    case 'fatal':
+      native.setFatal(given as number);
+      return;
+    case 'param':
+      native.setParam(given as number);
+      return;
+    case 'svc_fmri':
+      native.setSvcFmri(given as string);
+      return;
+    case 'svc_aux':
+      native.setSvcAux(given as string);
+      return;
+    case 'aset':
+      native.setAset(given as number);
+      return;
+    case 'minor':
+      native.setMinor(given as string);
+      return;
+    case 'noneg':
+      if (typeof given !== 'boolean') throw invalidNoneg(given);
+      if (given) native.setNoneg();
+      else native.clearNoneg();
+      return;
+  }
+  throw ContractError.fromErrno(EINVAL, 'ct_tmpl_set');
+}
+
+function getTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term): TemplateTermValues[Term] {
+  const read = (): TemplateTermValues[TemplateTerm] => {
+    switch (term) {
+      case 'cookie':
+        return native.getCookie();
+      case 'critical':
+        return native.getCritical();
+      case 'informative':
+        return native.getInformative();
+      case 'transfer':
+        return native.getTransfer();
+      case 'fatal':
+        return native.getFatal();
+      case 'param':
+        return native.getParam();
+      case 'svc_fmri':
+        return native.getSvcFmri();
+      case 'svc_aux':
+        return native.getSvcAux();
+      case 'aset':
+        return native.getAset();
+      case 'minor':
+        return native.getMinor();
+      case 'noneg':
+        return native.getNoneg() === 1;
+    }
+    throw ContractError.fromErrno(EINVAL, 'ct_tmpl_get');
+  };
+  return read() as TemplateTermValues[Term];
+}
+
+function invalidNoneg(given: unknown): TypeError {
+  const error = new TypeError(`The "value" argument must be of type boolean. Received type ${typeof given}`);
+  Object.defineProperty(error, 'code', { value: 'ERR_INVALID_ARG_TYPE', enumerable: true });
+  return error;
+}

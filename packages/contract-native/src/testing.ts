@@ -1,0 +1,44 @@
+// @sysbind/contract-native/testing: the native addon, built against the simulator shim, as a
+// ContractBackend. Tests run the real binding (argument checks, handle lifetimes, fds, uv_poll)
+// with the testing-fakes contract simulator answering every libcontract call.
+import type { ContractBackend } from './backend.ts';
+import { loadAddon } from './addon.ts';
+import { createAddonBackend } from './addon-backend.ts';
+import type { NativeContractAddon } from './native-addon.ts';
+import type { SimulatedLibcontract, SimulatorForNativeBackend } from './simulated-libcontract.ts';
+
+export type { SimulatedLibcontract, SimulatedOut, SimulatorForNativeBackend } from './simulated-libcontract.ts';
+
+/** Options of {@link createSimulatedNativeBackend}. */
+export interface SimulatedNativeBackendOptions {
+  /** The simulated process the backend acts as (default: the simulator's self). */
+  readonly pid?: number;
+  /** The LWP it acts from (default 1, the main thread). */
+  readonly lwp?: number;
+}
+
+/** The sim flavor's exports beyond the common ones. */
+interface SimulatorAddon extends NativeContractAddon {
+  bindSimulator(api: SimulatedLibcontract): void;
+}
+
+/**
+ * A ContractBackend running the native addon's sim flavor over `simulator` (a ContractSimulator of
+ * @sysbind/testing-fakes). Several can coexist: each points the addon at its own simulator before
+ * it opens anything, and every fd keeps talking to the simulator that opened it.
+ */
+export function createSimulatedNativeBackend(
+  simulator: SimulatorForNativeBackend,
+  options: SimulatedNativeBackendOptions = {},
+): ContractBackend {
+  const addon = loadAddon('sim') as SimulatorAddon;
+  const pid = options.pid ?? simulator.self.pid;
+  const api = simulator.libcontract(pid, options.lwp ?? 1);
+  return createAddonBackend(addon, {
+    name: 'native (simulated)',
+    pid,
+    beforeSystemCall: () => {
+      addon.bindSimulator(api);
+    },
+  });
+}
