@@ -6,10 +6,9 @@ import { ContractError, type ContractBackend, type ContractType } from '@sysbind
 import { CompatContract } from './compat/contract.ts';
 import { convertTemplate } from './compat/template.ts';
 import type { Contract } from './contract.ts';
-import { invalidArgValue } from './errors.ts';
 import { createContractSystem, type ActiveTemplate, type ContractSystem } from './system.ts';
 import type { ContractTemplate } from './template.ts';
-import { validateCtid } from './validate.ts';
+import { validateContractType, validateCtid } from './validate.ts';
 
 export { CompatContract as Contract } from './compat/contract.ts';
 export type { CompatEvent, CompatStatus } from './compat/shapes.ts';
@@ -85,9 +84,7 @@ export function create(): void {
  * template set, else `'process'`; the original required a prior set_template.
  */
 export function latest(type?: ContractType): CompatContract {
-  const chosen = type ?? lastType ?? 'process';
-  if (chosen !== 'process' && chosen !== 'device') throw invalidArgValue('type', chosen, "must be 'process' or 'device'");
-  return wrap(currentSystem().latest(chosen));
+  return wrap(currentSystem().latest(validateContractType(type ?? lastType ?? 'process')));
 }
 
 /** Adopts an inherited contract. */

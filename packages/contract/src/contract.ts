@@ -6,7 +6,7 @@ import {
   type ContractType,
   type RawContractEvent,
 } from '@sysbind/contract-native';
-import { decodeEvent, type ContractEvent } from './event.ts';
+import { decodeEvent } from './event.ts';
 import { ContractEventSource } from './event-source.ts';
 import { closedError, observerError } from './errors.ts';
 import { decodeStatus, type ContractStatus } from './status.ts';

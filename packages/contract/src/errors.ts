@@ -6,9 +6,10 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'function';
-  if (typeof value === 'object') return `an instance of ${value.constructor.name}`;
+  if (typeof value === 'object') return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
   if (typeof value === 'bigint') return `type bigint (${value.toString()}n)`;
   if (typeof value === 'string') return `type string (${JSON.stringify(value.length > 28 ? value.slice(0, 25) + '...' : value)})`;
+  if (typeof value === 'symbol') return `type symbol (${value.toString()})`;
   return `type ${typeof value} (${String(value)})`;
 }
 

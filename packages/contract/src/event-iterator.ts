@@ -10,9 +10,9 @@ import { AbortError } from './errors.ts';
  * - `fail(error)` rejects the next `next()` with `error` once the queue is drained.
  * - `return()` (a `break` out of `for await`) stops it and unsubscribes.
  */
-export class EventIterator<T> implements AsyncIterableIterator<T> {
+export class EventIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
   private readonly queue: T[] = [];
-  private waiter: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
+  private waiter: { resolve: (result: IteratorResult<T, undefined>) => void; reject: (error: unknown) => void } | undefined;
   private finished = false;
   private failure: { error: unknown } | undefined;
   private abortRegistration: Disposable | undefined;
@@ -74,7 +74,7 @@ export class EventIterator<T> implements AsyncIterableIterator<T> {
     this.onDone(this);
   }
 
-  next(): Promise<IteratorResult<T>> {
+  next(): Promise<IteratorResult<T, undefined>> {
     const value = this.queue.shift();
     if (value !== undefined) return Promise.resolve({ value, done: false });
     if (this.failure !== undefined) {
@@ -89,7 +89,7 @@ export class EventIterator<T> implements AsyncIterableIterator<T> {
     });
   }
 
-  return(): Promise<IteratorResult<T>> {
+  return(): Promise<IteratorResult<T, undefined>> {
     this.queue.length = 0;
     this.failure = undefined;
     this.end();

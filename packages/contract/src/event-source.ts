@@ -54,7 +54,7 @@ export abstract class ContractEventSource extends EventEmitter {
    * Async iterator over the events from now on (plus any backlog, which the first consumer gets).
    * It finishes after close() once drained; see {@link EventsOptions} for abort.
    */
-  events(options: EventsOptions = {}): AsyncIterableIterator<ContractEvent> {
+  events(options: EventsOptions = {}): AsyncIterableIterator<ContractEvent, undefined, undefined> {
     const signal = validateAbortSignal(validateObject(options, 'options')['signal']);
     if (this.sourceClosed) throw closedError(this.describe());
     const iterator = new EventIterator<ContractEvent>((done) => {

@@ -18,7 +18,7 @@ import {
   type DeviceTemplate,
   type ProcessTemplate,
 } from './template.ts';
-import { validateBoolean, validateCtid, validateKeys, validateObject, validateString } from './validate.ts';
+import { validateBoolean, validateContractType, validateCtid, validateKeys, validateObject, validateString } from './validate.ts';
 import { ContractWatcher } from './watcher.ts';
 
 /** Options of {@link createContractSystem}. */
@@ -74,8 +74,9 @@ export class ContractSystem {
   constructor(options: ContractSystemOptions = {}) {
     const checked = validateObject(options, 'options');
     validateKeys(checked, ['backend'], 'options');
-    if (options.backend !== undefined && (typeof options.backend !== 'object' || options.backend === null)) {
-      throw invalidArgType('options.backend', 'a ContractBackend object', options.backend);
+    const backend: unknown = checked['backend'];
+    if (backend !== undefined && (typeof backend !== 'object' || backend === null)) {
+      throw invalidArgType('options.backend', 'a ContractBackend object', backend);
     }
     this.chosenBackend = options.backend;
   }
@@ -183,8 +184,8 @@ export class ContractSystem {
 
   /** The contract of `type` this thread created last (ESRCH if none), held by this process. */
   latest(type: ContractType = 'process'): Contract {
-    if (type !== 'process' && type !== 'device') throw invalidArgValue('type', type, "must be 'process' or 'device'");
-    return this.claimLatest(type, this.router(type));
+    const checked = validateContractType(type);
+    return this.claimLatest(checked, this.router(checked));
   }
 
   private claimLatest(type: ContractType, router: ProcessBundleRouter): Contract {
@@ -307,7 +308,7 @@ export class ContractSystem {
 
   /** Watches every visible event of a contract type (the type bundle). */
   watch(type: ContractType = 'process', options: ObserveOptions = {}): ContractWatcher {
-    if (type !== 'process' && type !== 'device') throw invalidArgValue('type', type, "must be 'process' or 'device'");
+    validateContractType(type);
     const fromHead = this.fromHead(options);
     const endpoint = this.backend.openBundle(type);
     if (fromHead) endpoint.reset();

@@ -140,7 +140,7 @@ export function compileTemplate(value: unknown, name = 'template'): CompiledTemp
 export function openCompiledTemplate(backend: ContractBackend, compiled: CompiledTemplate): ContractTemplateHandle {
   const handle = backend.openTemplate(compiled.type);
   try {
-    for (const [term, value] of compiled.terms) handle.set(term, value as never);
+    for (const [term, value] of compiled.terms) handle.set(term, value);
     return handle;
   } catch (error) {
     handle.close();

@@ -4,6 +4,15 @@ import { invalidArgType, invalidArgValue, outOfRange } from './errors.ts';
 const MAX_CTID = 2 ** 31 - 1;
 const MAX_U64 = 2n ** 64n - 1n;
 
+/** A contract type name. */
+export function validateContractType(value: unknown, name = 'type'): 'process' | 'device' {
+  if (value !== 'process' && value !== 'device') {
+    if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+    throw invalidArgValue(name, value, "must be 'process' or 'device'");
+  }
+  return value;
+}
+
 /** A contract id: an integer in 1..2^31-1. */
 export function validateCtid(value: unknown, name = 'ctid'): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);

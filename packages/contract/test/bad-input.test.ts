@@ -49,7 +49,7 @@ describe('bad input is refused before reaching the backend', () => {
     ['unknown type', { type: 'socket' }, TypeError, 'ERR_INVALID_ARG_VALUE'],
     ['template not an object', 'pr_empty', TypeError, 'ERR_INVALID_ARG_TYPE'],
   ] as const)('template with %s', (_label, template, kind, code) => {
-    expectCode(() => system().withTemplate(template as never, () => undefined), kind, code);
+    expectCode(() => { system().withTemplate(template as never, () => undefined); }, kind, code);
     expectCode(() => system().spawn('true', [], { template: template as never }), kind, code);
   });
 

@@ -57,7 +57,8 @@ describe('compat Quick Start', () => {
     const fakeRequire = (name: string): unknown => modules[name];
     const fakeConsole = { log: (line: string) => lines.push(line) };
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function('require', 'console', QUICK_START)(fakeRequire, fakeConsole);
+    const run = new Function('require', 'console', QUICK_START) as (load: typeof fakeRequire, log: typeof fakeConsole) => void;
+    run(fakeRequire, fakeConsole);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("state: 'owned'");
     expect(lines[0]).toContain("cookie: '3735928559'");

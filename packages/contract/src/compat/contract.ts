@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Contract } from '../contract.ts';
+import type { ContractEvent } from '../event.ts';
 import type { ContractTemplate } from '../template.ts';
 import { validateSignal } from '../validate.ts';
 import { compatEvent, compatStatus, type CompatStatus } from './shapes.ts';
@@ -22,7 +23,7 @@ export class CompatContract extends EventEmitter {
     this.inner = inner;
     this.currentTemplate = currentTemplate;
     inner.unref();
-    inner.on('event', (event) => {
+    inner.on('event', (event: ContractEvent) => {
       this.emit(event.name, compatEvent(event));
     });
     inner.on('error', (error: Error) => {

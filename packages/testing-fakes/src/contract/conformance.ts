@@ -61,9 +61,10 @@ function expectErrno(action: () => unknown, code: string): void {
   expect(isContractError(thrown, code), `expected ContractError ${code}, got ${String(thrown)}`).toBe(true);
 }
 
-/** Lets microtask/immediate deliveries run. */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Waits until `done()` holds (deliveries are asynchronous: a microtask, or a poll callback). */
+async function eventually(done: () => boolean, timeoutMs = 2000): Promise<void> {
+  const started = Date.now();
+  while (!done() && Date.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 function readAll(endpoint: ContractEventEndpoint): RawContractEvent[] {
@@ -147,9 +148,9 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(device.get('aset')).toBe(CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED);
       expect(device.get('critical')).toBe(CT_DEV_EV_OFFLINE);
       expect(device.get('informative')).toBe(CT_DEV_EV_DEGRADED);
-      expectErrno(() => device.get('minor'), 'ENOENT');
-      expectErrno(() => device.set('aset', CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED | CT_DEV_EV_OFFLINE), 'EINVAL');
-      expectErrno(() => process.set('aset', CT_DEV_EV_ONLINE), 'EINVAL');
+      expectErrno(() => { device.get('minor'); }, 'ENOENT');
+      expectErrno(() => { device.set('aset', CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED | CT_DEV_EV_OFFLINE); }, 'EINVAL');
+      expectErrno(() => { process.set('aset', CT_DEV_EV_ONLINE); }, 'EINVAL');
       process.set('cookie', 7n);
       process.activate();
       process.set('cookie', 8n);
@@ -394,7 +395,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       const { pid } = forkUnder(harness, {});
       sim.world.exit(pid);
       expect(seen).toEqual([]);
-      await settle();
+      await eventually(() => seen.length > 0);
       expect(seen.map((event) => event.type)).toEqual([CT_PR_EV_EMPTY]);
       pbundle.close();
       expectErrno(() => pbundle.read(), 'EBADF');

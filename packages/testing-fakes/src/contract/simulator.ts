@@ -173,7 +173,7 @@ function signalOrThrow(signal: number | string): number {
 
 function stateBit(state: DeviceStateName): number {
   const bit = Object.hasOwn(DEVICE_STATES, state) ? DEVICE_STATES[state] : undefined;
-  if (bit === undefined) throw new RangeError(`unknown device state ${String(state)}`);
+  if (bit === undefined) throw new RangeError(`unknown device state ${state}`);
   return bit;
 }
 
