@@ -75,6 +75,8 @@ export interface DomainSnapshot {
   readonly terminationOrder: number | undefined;
   readonly reapedBy: ReapCause | undefined;
   readonly detached: 'ENODEV' | 'EIO' | undefined;
+  /** What the clone-side hook threw or rejected with, when that crashed the clone. */
+  readonly hookError: unknown;
 }
 
 /** One ticket as {@link GridcentricSimulator.inspect} reports it (cancelled and discarded ones too). */
@@ -304,6 +306,7 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
           terminationOrder: domain.terminationOrder,
           reapedBy: domain.reapedBy,
           detached: domain.detached,
+          hookError: domain.hookError,
         })),
         tickets: engine.tickets().map((ticket) => ({
           ticket: ticket.id,
