@@ -17,9 +17,15 @@ export interface SimulatedNativeBackendOptions {
   readonly lwp?: number;
 }
 
-/** The sim flavor's exports beyond the common ones. */
-interface SimulatorAddon extends NativeContractAddon {
+/** The sim flavor's exports: the common ones, and the binding of a simulator. */
+export interface SimulatorAddon extends NativeContractAddon {
+  /** Points opens and sigsends of the calling thread at `api` (fds keep the simulator that opened them). */
   bindSimulator(api: SimulatedLibcontract): void;
+}
+
+/** Loads the sim flavor of the addon (build/sim, or build/sim-asan with SYSBIND_SANITIZE=1). */
+export function loadSimulatorAddon(): SimulatorAddon {
+  return loadAddon('sim') as SimulatorAddon;
 }
 
 /**
@@ -31,7 +37,7 @@ export function createSimulatedNativeBackend(
   simulator: SimulatorForNativeBackend,
   options: SimulatedNativeBackendOptions = {},
 ): ContractBackend {
-  const addon = loadAddon('sim') as SimulatorAddon;
+  const addon = loadSimulatorAddon();
   const pid = options.pid ?? simulator.self.pid;
   const api = simulator.libcontract(pid, options.lwp ?? 1);
   return createAddonBackend(addon, {
