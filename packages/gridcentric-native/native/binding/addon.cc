@@ -2,7 +2,10 @@
 #include <napi.h>
 
 #include "addon_data.h"
+#include "binding.h"
 #include "constants.h"
+#include "errors.h"
+#include "flavor_exports.h"
 
 namespace sysbind {
 namespace {
@@ -10,11 +13,24 @@ namespace {
 void SetErrorConstructor(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsFunction()) {
-    Napi::Error error = Napi::TypeError::New(env, "setErrorConstructor expects the GridcentricError class");
-    error.Set("code", Napi::String::New(env, "ERR_INVALID_ARG_TYPE"));
-    throw error;
+    throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "setErrorConstructor expects the GridcentricError class");
   }
   GetAddonData(env).errorConstructor = Napi::Persistent(info[0].As<Napi::Function>());
+}
+
+// Environment teardown (process exit, worker termination): stop the threads before anything
+// they use goes away. Blocked simulator calls are completed with ECANCELED first, so every
+// thread can be joined; a thread inside the real library's blocking call is detached instead.
+void TearDown(AddonData *data) {
+  data->state->tearingDown = true;
+  std::vector<std::shared_ptr<Library>> libraries;
+  for (const auto &weak : data->libraries) {
+    if (auto library = weak.lock())
+      libraries.push_back(std::move(library));
+  }
+  data->libraries.clear();
+  if (data->dispatcher != nullptr)
+    data->dispatcher->Stop(libraries);
 }
 
 } // namespace
@@ -23,10 +39,18 @@ void SetErrorConstructor(const Napi::CallbackInfo &info) {
 // Runs once per environment (main thread and each worker thread).
 static Napi::Object InitGridcentricAddon(Napi::Env env, Napi::Object exports) {
   using namespace sysbind;
-  env.SetInstanceData(new AddonData());
+  auto *data = new AddonData();
+  env.SetInstanceData(data);
+  data->channel = std::make_shared<CompletionChannel>(env, &Binding::Complete);
+  data->dispatcher = std::make_shared<Dispatcher>(data->channel);
+  // Registered after the channel's thread-safe function, so it runs before that one is torn down.
+  env.AddCleanupHook([data] { TearDown(data); });
+  Binding::Define(env, *data);
   exports.Set("flavor", Napi::String::New(env, SYSBIND_FLAVOR_NAME));
   exports.Set("constants", GridcentricConstants(env));
   exports.Set("setErrorConstructor", Napi::Function::New(env, SetErrorConstructor, "setErrorConstructor"));
+  exports.Set("GridcentricBinding", data->bindingClass.Value());
+  AddFlavorExports(env, exports);
   return exports;
 }
 

@@ -4,15 +4,42 @@
 #ifndef SYSBIND_GRIDCENTRIC_ADDON_DATA_H
 #define SYSBIND_GRIDCENTRIC_ADDON_DATA_H
 
+#include <cstdint>
+#include <memory>
+#include <vector>
+
 #include <napi.h>
 
+#include "completion_channel.h"
+#include "dispatcher.h"
+#include "library.h"
+
 namespace sysbind {
+
+// What a backend still needs once the AddonData may be gone (environment teardown).
+struct EnvironmentState {
+  bool tearingDown = false;
+  std::uint64_t lastOp = 0;
+};
 
 struct AddonData {
   // The JS GridcentricError class, handed over by the loader, so that failures are constructed as
   // the same class every backend throws.
   Napi::FunctionReference errorConstructor;
+  // The GridcentricBinding class; instances come only from the flavor's factory.
+  Napi::FunctionReference bindingClass;
+  // Set while the factory constructs an instance: the library the new binding is for.
+  std::shared_ptr<Library> *constructing = nullptr;
+  std::shared_ptr<EnvironmentState> state = std::make_shared<EnvironmentState>();
+  std::shared_ptr<CompletionChannel> channel;
+  std::shared_ptr<Dispatcher> dispatcher;
+  // Every library instance of this environment, shut down at teardown before threads are joined.
+  std::vector<std::weak_ptr<Library>> libraries;
 };
+
+inline AddonData *FindAddonData(Napi::Env env) {
+  return env.GetInstanceData<AddonData>();
+}
 
 inline AddonData &GetAddonData(Napi::Env env) {
   return *env.GetInstanceData<AddonData>();

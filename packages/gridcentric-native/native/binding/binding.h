@@ -1,0 +1,94 @@
+// GridcentricBinding: one backend's JS object. Quick calls run on the JS thread; the others are
+// handed to the environment's Dispatcher and their outcomes come back through the completion
+// channel to the callback each call was given.
+#ifndef SYSBIND_GRIDCENTRIC_BINDING_H
+#define SYSBIND_GRIDCENTRIC_BINDING_H
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include <napi.h>
+
+#include "binding_state.h"
+#include "completion_channel.h"
+#include "dispatcher.h"
+#include "errors.h"
+
+namespace sysbind {
+
+struct AddonData;
+struct EnvironmentState;
+
+// A call in flight, as the JS thread remembers it.
+struct PendingOp {
+  Napi::FunctionReference callback;
+  Subject subject;
+  // Controller calls keep the event loop alive until they complete; waits do not.
+  bool holdsLoop = false;
+};
+
+// The JS-thread half of a binding: the callbacks of its calls in flight.
+struct JsSide {
+  std::unordered_map<std::uint64_t, PendingOp> ops;
+};
+
+class Binding : public Napi::ObjectWrap<Binding> {
+public:
+  // Defines the class on the environment's AddonData.
+  static void Define(Napi::Env env, AddonData &data);
+  // A new binding over `library` (the flavor's factory calls this).
+  static Napi::Value NewInstance(Napi::Env env, std::shared_ptr<Library> library);
+  // Delivers a completion on the JS thread (the completion channel's handler).
+  static void Complete(Napi::Env env, std::unique_ptr<Completion> completion);
+
+  explicit Binding(const Napi::CallbackInfo &info);
+  ~Binding() override;
+
+private:
+  template <Napi::Value (Binding::*Method)(const Napi::CallbackInfo &)>
+  static Napi::Value Entry(const Napi::CallbackInfo &info);
+
+  Napi::Value Version(const Napi::CallbackInfo &info);
+  Napi::Value Check(const Napi::CallbackInfo &info);
+  Napi::Value MyIp(const Napi::CallbackInfo &info);
+  Napi::Value RequestTickets(const Napi::CallbackInfo &info);
+  Napi::Value CancelTicket(const Napi::CallbackInfo &info);
+  Napi::Value MakeTicketIndependent(const Napi::CallbackInfo &info);
+  Napi::Value ListTickets(const Napi::CallbackInfo &info);
+  Napi::Value Clone(const Napi::CallbackInfo &info);
+  Napi::Value ListCloneDomains(const Napi::CallbackInfo &info);
+  Napi::Value ListTicketDomains(const Napi::CallbackInfo &info);
+  Napi::Value GetDomainStatus(const Napi::CallbackInfo &info);
+  Napi::Value KillCloneDomain(const Napi::CallbackInfo &info);
+  Napi::Value KillallCloneDomains(const Napi::CallbackInfo &info);
+  Napi::Value KillallTicketDomains(const Napi::CallbackInfo &info);
+  Napi::Value WaitDomain(const Napi::CallbackInfo &info);
+  Napi::Value WaitAny(const Napi::CallbackInfo &info);
+  Napi::Value SyncTicket(const Napi::CallbackInfo &info);
+  Napi::Value AbandonWait(const Napi::CallbackInfo &info);
+  Napi::Value Stats(const Napi::CallbackInfo &info);
+  Napi::Value Close(const Napi::CallbackInfo &info);
+
+  void EnsureOpen(Napi::Env env) const;
+  Outcome Quick(Outcome (*call)());
+  std::uint64_t Register(Napi::Env env, Napi::Function callback, Subject subject, bool holdsLoop);
+  void Unregister(Napi::Env env, std::uint64_t op);
+  Napi::Value Submit(const Napi::CallbackInfo &info, std::size_t callbackIndex, Subject subject,
+                     const char *syscall, bool isClone, Dispatcher::CallFunction call,
+                     Dispatcher::AfterCall after = nullptr);
+  Napi::Value StartWait(const Napi::CallbackInfo &info, std::size_t callbackIndex, Subject subject,
+                        WaitKind kind, int target);
+  void Shut(bool canRunJs);
+
+  std::shared_ptr<BindingState> state_;
+  std::shared_ptr<JsSide> js_ = std::make_shared<JsSide>();
+  std::shared_ptr<Dispatcher> dispatcher_;
+  std::shared_ptr<CompletionChannel> channel_;
+  std::shared_ptr<EnvironmentState> environment_;
+  bool closed_ = false;
+};
+
+} // namespace sysbind
+
+#endif

@@ -1,0 +1,35 @@
+// The system flavor: the guest's own libgridcentric, one per process, reached directly by
+// whichever thread calls it. It has no way to withdraw a blocking call (see the guide).
+#ifndef SYSBIND_SIM
+
+#include "binding.h"
+#include "errors.h"
+#include "flavor_exports.h"
+#include "library.h"
+
+namespace sysbind {
+namespace {
+
+class SystemLibrary final : public Library {
+public:
+  void Enter(std::uint64_t) override {}
+  void Leave() override {}
+  bool Interrupt(std::uint64_t) override { return false; }
+  bool CanShutDownCalls() const override { return false; }
+  void Shutdown() override {}
+  void ReleaseJs(bool) override {}
+};
+
+Napi::Value OpenSystemBinding(const Napi::CallbackInfo &info) {
+  return Binding::NewInstance(info.Env(), std::make_shared<SystemLibrary>());
+}
+
+} // namespace
+
+void AddFlavorExports(Napi::Env env, Napi::Object exports) {
+  exports.Set("openBinding", Napi::Function::New(env, OpenSystemBinding, "openBinding"));
+}
+
+} // namespace sysbind
+
+#endif

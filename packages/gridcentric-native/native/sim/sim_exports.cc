@@ -1,0 +1,53 @@
+// The sim flavor's export: bindSimulator(api) binds one simulated VM's GcGuestApi and returns a
+// GridcentricBinding whose calls it answers.
+#include "binding.h"
+#include "errors.h"
+#include "flavor_exports.h"
+#include "sim_call.h"
+#include "sim_library.h"
+
+namespace sysbind {
+namespace {
+
+constexpr sim::SimFunction kAllFunctions[] = {
+    sim::SimFunction::Version,
+    sim::SimFunction::Check,
+    sim::SimFunction::MyIp,
+    sim::SimFunction::RequestTickets,
+    sim::SimFunction::CancelTicket,
+    sim::SimFunction::MakeTicketIndependent,
+    sim::SimFunction::ListTickets,
+    sim::SimFunction::Clone,
+    sim::SimFunction::ListCloneDomains,
+    sim::SimFunction::ListTicketDomains,
+    sim::SimFunction::GetDomainStatus,
+    sim::SimFunction::WaitDomain,
+    sim::SimFunction::WaitAny,
+    sim::SimFunction::SyncTicket,
+    sim::SimFunction::KillCloneDomain,
+    sim::SimFunction::KillallCloneDomains,
+    sim::SimFunction::KillallTicketDomains,
+};
+
+Napi::Value BindSimulator(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) {
+    throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "The \"api\" argument must be a GcGuestApi object");
+  }
+  Napi::Object api = info[0].As<Napi::Object>();
+  for (sim::SimFunction function : kAllFunctions) {
+    if (!api.Get(sim::FunctionName(function)).IsFunction()) {
+      throw InvalidType(env, "ERR_INVALID_ARG_TYPE",
+                        std::string("The \"api\" argument must implement ") + sim::FunctionName(function));
+    }
+  }
+  return Binding::NewInstance(env, sim::SimLibrary::Create(env, api));
+}
+
+} // namespace
+
+void AddFlavorExports(Napi::Env env, Napi::Object exports) {
+  exports.Set("bindSimulator", Napi::Function::New(env, BindSimulator, "bindSimulator"));
+}
+
+} // namespace sysbind
