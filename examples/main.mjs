@@ -1,0 +1,28 @@
+// The project's main job: both demos, on the real systems where this machine has them and on the
+// simulators of @sysbind/testing-fakes elsewhere.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runScriptedLoad } from './autoscale-chat.mjs';
+import { supervise } from './supervisor.mjs';
+import { openContractSystem } from './systems.mjs';
+
+console.log('== 1. a supervised worker under a process contract');
+const { system, simulated, close } = openContractSystem();
+console.log(
+  `contract(5): ${simulated ? 'simulated by @sysbind/testing-fakes, following real child processes' : 'native'}`,
+);
+// A worker that crashes twice (SIGSEGV) before it finishes its job; the count survives restarts.
+const scratch = mkdtempSync(path.join(tmpdir(), 'sysbind-demo-'));
+const counter = path.join(scratch, 'runs');
+const worker =
+  `n=$(cat "${counter}" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "${counter}"; ` +
+  `echo "  worker: run $n starting"; sleep 0.1; if [ $n -lt 3 ]; then kill -SEGV $$; fi; echo "  worker: job done"; exit 0`;
+const runs = await supervise(system, 'sh', ['-c', worker], { restarts: 3 });
+close();
+rmSync(scratch, { recursive: true, force: true });
+console.log(`supervisor: ${runs.length} runs, fatal events: ${runs.map((run) => run.fatal ?? 'none').join(', ')}`);
+
+console.log('\n== 2. the autoscaling chat cluster');
+const { peak, ended } = await runScriptedLoad({ users: 8 });
+console.log(`chat: the cluster grew to ${peak} clone(s) and shrank back; ${ended.length} clone exit(s) reported`);
