@@ -170,11 +170,17 @@ export const CONTRACT_TYPES: readonly ContractType[] = ['process', 'device'];
 
 /** Process event names (contract(5) spelling) and their bits. */
 export const PROCESS_EVENTS = {
+  /** The last member left. */
   pr_empty: CT_PR_EV_EMPTY,
+  /** A process was added by fork. */
   pr_fork: CT_PR_EV_FORK,
+  /** A member exited. */
   pr_exit: CT_PR_EV_EXIT,
+  /** A member dumped (or would have dumped) core. */
   pr_core: CT_PR_EV_CORE,
+  /** A member died of a signal sent from outside. */
   pr_signal: CT_PR_EV_SIGNAL,
+  /** A member died of a hardware error. */
   pr_hwerr: CT_PR_EV_HWERR,
 } as const;
 /** A process event name. */
@@ -182,8 +188,11 @@ export type ProcessEventName = keyof typeof PROCESS_EVENTS;
 
 /** Device event names (contract(5) spelling) and their bits. */
 export const DEVICE_EVENTS = {
+  /** The device went online. */
   dev_online: CT_DEV_EV_ONLINE,
+  /** The device became degraded. */
   dev_degraded: CT_DEV_EV_DEGRADED,
+  /** The device goes offline. */
   dev_offline: CT_DEV_EV_OFFLINE,
 } as const;
 /** A device event name. */
@@ -196,24 +205,39 @@ export type ContractEventName = ProcessEventName | DeviceEventName | typeof NEGE
 
 /** Process contract parameter names and their bits. */
 export const PROCESS_PARAMS = {
+  /** CT_PR_INHERIT. */
   inherit: CT_PR_INHERIT,
+  /** CT_PR_NOORPHAN. */
   noorphan: CT_PR_NOORPHAN,
+  /** CT_PR_PGRPONLY. */
   pgrponly: CT_PR_PGRPONLY,
+  /** CT_PR_REGENT. */
   regent: CT_PR_REGENT,
+  /** CT_PR_KEEP_EXEC. */
   keep_exec: CT_PR_KEEP_EXEC,
 } as const;
 /** A process contract parameter name. */
 export type ProcessParamName = keyof typeof PROCESS_PARAMS;
 
 /** Process events that may be placed in the fatal set. */
-export const FATAL_EVENTS = { pr_core: CT_PR_EV_CORE, pr_signal: CT_PR_EV_SIGNAL, pr_hwerr: CT_PR_EV_HWERR } as const;
+export const FATAL_EVENTS = {
+  /** A member dumped core. */
+  pr_core: CT_PR_EV_CORE,
+  /** A member died of a signal from outside. */
+  pr_signal: CT_PR_EV_SIGNAL,
+  /** A member died of a hardware error. */
+  pr_hwerr: CT_PR_EV_HWERR,
+} as const;
 /** A process event name allowed in the fatal set. */
 export type FatalEventName = keyof typeof FATAL_EVENTS;
 
 /** Device state names and their bits (the same bits as the device events). */
 export const DEVICE_STATES = {
+  /** Online. */
   online: CT_DEV_EV_ONLINE,
+  /** Degraded. */
   degraded: CT_DEV_EV_DEGRADED,
+  /** Offline. */
   offline: CT_DEV_EV_OFFLINE,
 } as const;
 /** A device state name. */
@@ -225,7 +249,14 @@ export const CONTRACT_STATES = ['owned', 'inherited', 'orphan', 'dead'] as const
 export type ContractStateName = (typeof CONTRACT_STATES)[number];
 
 /** Event flag names and their bits. */
-export const EVENT_FLAGS = { ack: CTE_ACK, info: CTE_INFO, neg: CTE_NEG } as const;
+export const EVENT_FLAGS = {
+  /** CTE_ACK. */
+  ack: CTE_ACK,
+  /** CTE_INFO. */
+  info: CTE_INFO,
+  /** CTE_NEG. */
+  neg: CTE_NEG,
+} as const;
 /** An event flag name. */
 export type EventFlagName = keyof typeof EVENT_FLAGS;
 
@@ -257,8 +288,14 @@ export function namesFromBits<Name extends string>(table: Readonly<Record<Name, 
   return names;
 }
 
+/** A name that is not in a table. */
+export interface UnknownName {
+  /** The name. */
+  readonly unknown: string;
+}
+
 /** The bits of `names`; returns the first unknown name instead when one is not in `table`. */
-export function bitsFromNames(table: Readonly<Record<string, number>>, names: Iterable<string>): number | { unknown: string } {
+export function bitsFromNames(table: Readonly<Record<string, number>>, names: Iterable<string>): number | UnknownName {
   let bits = 0;
   for (const name of names) {
     const value = Object.hasOwn(table, name) ? table[name] : undefined;

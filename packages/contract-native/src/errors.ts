@@ -24,11 +24,17 @@ export interface ContractErrorDetails {
  * {@link isContractError}, which does not depend on `instanceof`.
  */
 export class ContractError extends Error {
+  /** Always `'ContractError'` (what {@link isContractError} checks). */
   override readonly name = 'ContractError';
+  /** Stable identifier: an errno name or a library code. */
   readonly code: string;
+  /** Negative errno, as in Node's SystemError; undefined for library codes. */
   readonly errno: number | undefined;
+  /** The function or system call that failed. */
   readonly syscall: string | undefined;
+  /** The contract concerned. */
   readonly ctid: number | undefined;
+  /** The ctfs path concerned. */
   readonly path: string | undefined;
 
   constructor(message: string, details: ContractErrorDetails) {

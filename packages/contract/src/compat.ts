@@ -11,7 +11,7 @@ import type { ContractTemplate } from './template.ts';
 import { validateContractType, validateCtid } from './validate.ts';
 
 export { CompatContract as Contract } from './compat/contract.ts';
-export type { CompatEvent, CompatStatus } from './compat/shapes.ts';
+export type { CompatEvent, CompatEventFlags, CompatStatus } from './compat/shapes.ts';
 
 let backend: ContractBackend | undefined;
 let system: ContractSystem | undefined;

@@ -19,7 +19,9 @@ export type ContractRole = 'owner' | 'observer';
 
 /** The handles a Contract owns. */
 export interface ContractHandles {
+  /** The status file. */
   readonly status: ContractStatusHandle;
+  /** The control file (owners only). */
   readonly control: ContractControlHandle | undefined;
   /** Own event endpoint (observers); owners get their events through the system's pbundle. */
   readonly events: ContractEventEndpoint | undefined;

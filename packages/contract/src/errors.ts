@@ -10,7 +10,8 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `type bigint (${value.toString()}n)`;
   if (typeof value === 'string') return `type string (${JSON.stringify(value.length > 28 ? value.slice(0, 25) + '...' : value)})`;
   if (typeof value === 'symbol') return `type symbol (${value.toString()})`;
-  return `type ${typeof value} (${String(value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `type ${typeof value} (${String(value)})`;
+  return typeof value;
 }
 
 /** A TypeError with code ERR_INVALID_ARG_TYPE. */
@@ -46,6 +47,7 @@ export function observerError(operation: string, ctid: number): ContractError {
 
 /** The error an aborted wait rejects with, as Node's own AbortError. */
 export class AbortError extends Error {
+  /** Always `'AbortError'`. */
   override readonly name = 'AbortError';
   /** Always `'ABORT_ERR'`. */
   readonly code = 'ABORT_ERR';

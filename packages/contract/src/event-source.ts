@@ -84,6 +84,7 @@ export abstract class ContractEventSource extends EventEmitter {
     return this;
   }
 
+  /** True if some listener or iterator would receive an event now. */
   protected hasConsumer(): boolean {
     if (this.iterators.size > 0) return true;
     for (const name of this.eventNames()) if (typeof name === 'string' && EVENT_NAMES.has(name)) return true;

@@ -10,15 +10,31 @@ import {
 } from '@sysbind/contract-native';
 
 /** A wait(2) status, decoded. */
-export type DecodedExitStatus =
-  | { readonly exited: true; readonly signaled: false; readonly code: number }
-  | {
-      readonly exited: false;
-      readonly signaled: true;
-      readonly signal: number;
-      readonly signalName: string | undefined;
-      readonly coreDumped: boolean;
-    };
+export type DecodedExitStatus = ExitedStatus | SignaledStatus;
+
+/** A process that called exit(2). */
+export interface ExitedStatus {
+  /** True: WIFEXITED. */
+  readonly exited: true;
+  /** False. */
+  readonly signaled: false;
+  /** WEXITSTATUS. */
+  readonly code: number;
+}
+
+/** A process killed by a signal. */
+export interface SignaledStatus {
+  /** False. */
+  readonly exited: false;
+  /** True: WIFSIGNALED. */
+  readonly signaled: true;
+  /** WTERMSIG. */
+  readonly signal: number;
+  /** The signal's name on this host, if known. */
+  readonly signalName: string | undefined;
+  /** WCOREDUMP. */
+  readonly coreDumped: boolean;
+}
 
 /** Core files written for a pr_core event. */
 export interface CoreFilePaths {

@@ -32,10 +32,10 @@ export interface ContractSystemOptions {
 }
 
 /** Options of {@link ContractSystem.spawn}: node:child_process spawn options plus the template. */
-export interface ContractSpawnOptions extends SpawnOptions {
+export type ContractSpawnOptions = SpawnOptions & {
   /** Terms of the new process contract (default: the process template defaults). */
   readonly template?: ProcessTemplate;
-}
+};
 
 /** What {@link ContractSystem.spawn} returns. */
 export interface ContractSpawnResult {
@@ -51,6 +51,14 @@ export interface ActiveTemplate extends Disposable {
   readonly type: ContractType;
   /** Clears the calling thread's active template of this type; idempotent. */
   clear(): void;
+}
+
+/** What {@link ContractSystem.openDevice} returns. */
+export interface OpenedDevice {
+  /** The open minor node; close it when done. */
+  readonly node: DeviceNodeHandle;
+  /** The device contract created for it, held by this process. */
+  readonly contract: Contract;
 }
 
 /** Options of {@link ContractSystem.observe} and {@link ContractSystem.watch}. */
@@ -279,7 +287,7 @@ export class ContractSystem {
    * Opens a device minor node under a device template, which creates a device contract for it
    * (the template's minor term is ignored). The node stays open until you close it.
    */
-  openDevice(path: string, template: DeviceTemplate = { type: 'device' }): { node: DeviceNodeHandle; contract: Contract } {
+  openDevice(path: string, template: DeviceTemplate = { type: 'device' }): OpenedDevice {
     validateString(path, 'path');
     const compiled = this.compile(template, 'device');
     const router = this.router('device');

@@ -60,6 +60,16 @@ export function compatStatus(status: ContractStatus): CompatStatus {
   return shaped;
 }
 
+/** The flags of a compat event. */
+export interface CompatEventFlags {
+  /** Informative (CTE_INFO). */
+  info: boolean;
+  /** Acknowledged (CTE_ACK). */
+  ack: boolean;
+  /** Negotiation (CTE_NEG). */
+  neg: boolean;
+}
+
 /** An event object as illumos_contract emitted it, with the payload fields it never had added. */
 export interface CompatEvent {
   /** Contract id. */
@@ -69,7 +79,7 @@ export interface CompatEvent {
   /** Event name (same as the emitted name). */
   type: string;
   /** `{ info, ack, neg }`. */
-  flags: { info: boolean; ack: boolean; neg: boolean };
+  flags: CompatEventFlags;
   /** negend: negotiation event id, decimal string. */
   nevid?: string;
   /** negend: replacement contract id. */

@@ -10,7 +10,7 @@ export {
   type DeviceChangeOutcome,
 } from './simulator.ts';
 export { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
-export { SimLibcontract, type Out, type SimEventHandle, type SimStatusHandle } from './libcontract.ts';
+export { SimLibcontract, type Out, type OutValue, type SimEventHandle, type SimStatusHandle } from './libcontract.ts';
 export { OpenFlags, DEVICES_ROOT } from './open-files.ts';
 export { FaultInjector, type InjectedErrno } from './faults.ts';
 export type { Privilege } from './model.ts';

@@ -29,8 +29,11 @@ import { exitedStatus, signaledStatus } from './wait-status.ts';
 
 /** Core file paths written for a CORE event. */
 export interface CoreFiles {
+  /** Per-process core file. */
   readonly process?: string;
+  /** Global core file. */
   readonly global?: string;
+  /** Zone-wide core file. */
   readonly zone?: string;
 }
 

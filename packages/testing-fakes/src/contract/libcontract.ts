@@ -35,7 +35,13 @@ import {
  * The result of a libcontract function with an out-parameter: the errno (a number, never 0) on
  * failure, or `{ value }` on success.
  */
-export type Out<T> = number | { readonly value: T };
+export type Out<T> = number | OutValue<T>;
+
+/** The success side of {@link Out}. */
+export interface OutValue<T> {
+  /** What the C function stores through its out-parameter. */
+  readonly value: T;
+}
 
 /** A status handle (`ct_stathdl_t`) as the simulator hands it out: plain data. */
 export type SimStatusHandle = RawContractStatus;
@@ -68,7 +74,10 @@ export class SimLibcontract {
   /** The calling LWP. */
   readonly lwp: number;
 
-  /** Binds the API to caller `pid`/`lwp` (use ContractSimulator#libcontract rather than this). */
+  /**
+   * Binds the API to caller `pid`/`lwp` (use ContractSimulator#libcontract rather than this).
+   * @internal
+   */
   constructor(context: LibcontractContext, pid: number, lwp: number) {
     this.context = context;
     this.pid = pid;

@@ -8,10 +8,15 @@ import { defaultTemplate, type TemplateState } from './template-state.ts';
 
 /** open(2) flags as the simulator reads them (the host's values). */
 export const OpenFlags = {
+  /** Read only. */
   O_RDONLY: fsConstants.O_RDONLY,
+  /** Write only. */
   O_WRONLY: fsConstants.O_WRONLY,
+  /** Read and write. */
   O_RDWR: fsConstants.O_RDWR,
+  /** Non-blocking reads. */
   O_NONBLOCK: fsConstants.O_NONBLOCK,
+  /** Close on exec (Linux's value; ctfs never sees it). */
   O_CLOEXEC: 0o2000000,
 } as const;
 

@@ -57,11 +57,17 @@ export type SimulatedProcessTemplate = Partial<
 
 /** A snapshot of a simulated process. */
 export interface SimulatedProcessInfo {
+  /** Process id. */
   readonly pid: number;
+  /** Parent process id. */
   readonly ppid: number;
+  /** Process group. */
   readonly pgid: number;
+  /** Effective uid. */
   readonly euid: number;
+  /** Contract-related privileges. */
   readonly privileges: readonly Privilege[];
+  /** Name of the executable. */
   readonly execname: string;
   /** The process contract it is a member of. */
   readonly contract: number;
@@ -73,18 +79,25 @@ export interface SimulatedProcessInfo {
 
 /** A snapshot of a simulated contract (kernel view, no permission checks). */
 export interface SimulatedContractInfo {
+  /** Contract id. */
   readonly ctid: number;
+  /** Contract type. */
   readonly type: ContractType;
   /** A CTS_* value. */
   readonly state: number;
+  /** Owner pid while owned, else 0. */
   readonly ownerPid: number;
+  /** Regent contract while inherited, else 0. */
   readonly regent: number;
+  /** Member pids (process contracts). */
   readonly members: readonly number[];
+  /** Contracts this regent has inherited. */
   readonly inherited: readonly number[];
   /** Unacknowledged critical events. */
   readonly nevents: number;
   /** evids of the unacknowledged critical events, oldest first. */
   readonly unacknowledged: readonly bigint[];
+  /** A broken device contract (its device left the A-set). */
   readonly broken: boolean;
 }
 
@@ -150,7 +163,12 @@ export interface SimulatedClock {
 /** A simulated contract(5) system. See the contract simulation guide for what it models. */
 export interface ContractSimulator {
   /** The simulated process standing for this Node process (and its main LWP). */
-  readonly self: { readonly pid: number; readonly lwp: 1 };
+  readonly self: {
+    /** Its pid (default: this Node process's pid). */
+    readonly pid: number;
+    /** Its main LWP, the JS thread. */
+    readonly lwp: 1;
+  };
   /** World controls. */
   readonly world: ContractWorld;
   /** The virtual clock. */
