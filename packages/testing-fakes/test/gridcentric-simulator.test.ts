@@ -1,4 +1,10 @@
-import { GC_DOMAIN_STATUS, GC_EXIT_REASON, errnoNumber, type GcDomainExit } from '@sysbind/gridcentric-native';
+import {
+  GC_DOMAIN_STATUS,
+  GC_EXIT_REASON,
+  errnoNumber,
+  type GcDomainExit,
+  type GcTicketInfo,
+} from '@sysbind/gridcentric-native';
 import { describe, expect, it } from 'vitest';
 import { createGridcentricSimulator } from '../src/index.ts';
 
@@ -93,7 +99,7 @@ describe('C-level API contract', () => {
     const ip = recorder<string>();
     guest.gc_my_ip(ip.done);
     expect(ip.answer()?.out).toBe('10.0.0.1');
-    const list = recorder();
+    const list = recorder<readonly GcTicketInfo[]>();
     guest.gc_list_tickets(list.done);
     expect(list.count()).toBe(0);
     const wait = recorder<GcDomainExit>();
@@ -132,7 +138,7 @@ describe('C-level API contract', () => {
     guest.gc_request_tickets(2, () => undefined);
     guest.gc_request_tickets(1, () => undefined);
     sim.clock.advance(0);
-    const list = recorder<readonly { ticket: number }[]>();
+    const list = recorder<readonly GcTicketInfo[]>();
     guest.gc_list_tickets(list.done);
     sim.clock.advance(0);
     expect(list.answer()?.ret).toBe(2);
