@@ -41,7 +41,13 @@ export type TemplateTerm = keyof TemplateTermValues;
 /** Terms every contract type has. */
 export const COMMON_TEMPLATE_TERMS = ['cookie', 'critical', 'informative'] as const satisfies readonly TemplateTerm[];
 /** Terms only process templates have. */
-export const PROCESS_TEMPLATE_TERMS = ['transfer', 'fatal', 'param', 'svc_fmri', 'svc_aux'] as const satisfies readonly TemplateTerm[];
+export const PROCESS_TEMPLATE_TERMS = [
+  'transfer',
+  'fatal',
+  'param',
+  'svc_fmri',
+  'svc_aux',
+] as const satisfies readonly TemplateTerm[];
 /** Terms only device templates have. */
 export const DEVICE_TEMPLATE_TERMS = ['aset', 'minor', 'noneg'] as const satisfies readonly TemplateTerm[];
 

@@ -69,9 +69,7 @@ export function isContractError(value: unknown, code?: string): value is Contrac
 
 // libuv's name table lacks some errnos contract(5) uses (EIDRM, ENOTSUP on some systems), so the
 // host's <errno.h> table from os.constants is consulted when libuv does not know a value.
-const hostErrnoNames = new Map<number, string>(
-  Object.entries(constants.errno).map(([name, value]) => [-value, name]),
-);
+const hostErrnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, value]) => [-value, name]));
 
 function errnoName(errno: number): string {
   let name: string | undefined;

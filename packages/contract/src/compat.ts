@@ -72,7 +72,9 @@ export function clear_template(): void {
 export function create(): void {
   const device = active.get('device');
   if (device !== undefined) {
-    currentSystem().createDeviceContract(device.template as ContractTemplate & { type: 'device' }).unref();
+    currentSystem()
+      .createDeviceContract(device.template as ContractTemplate & { type: 'device' })
+      .unref();
     return;
   }
   if (active.has('process')) throw ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create');

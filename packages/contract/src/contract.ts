@@ -53,7 +53,9 @@ export class Contract extends ContractEventSource {
     this.role = role;
     this.handles = handles;
     handles.events?.listen({
-      onEvent: (raw) => { this.deliver(raw); },
+      onEvent: (raw) => {
+        this.deliver(raw);
+      },
       onError: (error) => {
         // A destroyed contract's queue is gone: the observation ends.
         if ((error as { code?: unknown }).code === 'EIDRM') this.close();

@@ -6,9 +6,11 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'function';
-  if (typeof value === 'object') return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
+  if (typeof value === 'object')
+    return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
   if (typeof value === 'bigint') return `type bigint (${value.toString()}n)`;
-  if (typeof value === 'string') return `type string (${JSON.stringify(value.length > 28 ? value.slice(0, 25) + '...' : value)})`;
+  if (typeof value === 'string')
+    return `type string (${JSON.stringify(value.length > 28 ? value.slice(0, 25) + '...' : value)})`;
   if (typeof value === 'symbol') return `type symbol (${value.toString()})`;
   if (typeof value === 'number' || typeof value === 'boolean') return `type ${typeof value} (${String(value)})`;
   return typeof value;
@@ -28,13 +30,18 @@ export function invalidArgValue(name: string, actual: unknown, reason: string): 
 
 /** A RangeError with code ERR_OUT_OF_RANGE. */
 export function outOfRange(name: string, range: string, actual: unknown): RangeError {
-  const error = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${describe(actual)}`);
+  const error = new RangeError(
+    `The value of "${name}" is out of range. It must be ${range}. Received ${describe(actual)}`,
+  );
   return Object.assign(error, { code: 'ERR_OUT_OF_RANGE' });
 }
 
 /** The error of an operation on a closed contract, watcher or system. */
 export function closedError(what: string, ctid?: number): ContractError {
-  return new ContractError(`${what} is closed`, { code: 'ERR_CONTRACT_CLOSED', ...(ctid === undefined ? {} : { ctid }) });
+  return new ContractError(`${what} is closed`, {
+    code: 'ERR_CONTRACT_CLOSED',
+    ...(ctid === undefined ? {} : { ctid }),
+  });
 }
 
 /** The error of a control operation on a contract that is only observed. */

@@ -12,7 +12,8 @@ import { AbortError } from './errors.ts';
  */
 export class EventIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
   private readonly queue: T[] = [];
-  private waiter: { resolve: (result: IteratorResult<T, undefined>) => void; reject: (error: unknown) => void } | undefined;
+  private waiter:
+    { resolve: (result: IteratorResult<T, undefined>) => void; reject: (error: unknown) => void } | undefined;
   private finished = false;
   private failure: { error: unknown } | undefined;
   private abortRegistration: Disposable | undefined;
@@ -22,7 +23,10 @@ export class EventIterator<T> implements AsyncIterableIterator<T, undefined, und
     this.onDone = onDone;
     if (signal !== undefined) {
       if (signal.aborted) this.abort(signal);
-      else this.abortRegistration = addAbortListener(signal, () => { this.abort(signal); });
+      else
+        this.abortRegistration = addAbortListener(signal, () => {
+          this.abort(signal);
+        });
     }
   }
 

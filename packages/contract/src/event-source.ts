@@ -5,7 +5,13 @@ import { EventIterator } from './event-iterator.ts';
 import { closedError } from './errors.ts';
 import { validateAbortSignal, validateObject } from './validate.ts';
 
-const EVENT_NAMES = new Set<string>([...Object.keys(PROCESS_EVENTS), ...Object.keys(DEVICE_EVENTS), NEGEND_EVENT, 'unknown', 'event']);
+const EVENT_NAMES = new Set<string>([
+  ...Object.keys(PROCESS_EVENTS),
+  ...Object.keys(DEVICE_EVENTS),
+  NEGEND_EVENT,
+  'unknown',
+  'event',
+]);
 
 /** Options of `events()`. */
 export interface EventsOptions {
@@ -31,7 +37,9 @@ export abstract class ContractEventSource extends EventEmitter {
     super();
     this.on('newListener', (name: string | symbol) => {
       if (typeof name === 'string' && EVENT_NAMES.has(name)) {
-        queueMicrotask(() => { this.updatePin(); });
+        queueMicrotask(() => {
+          this.updatePin();
+        });
         if (this.backlog.length > 0) this.scheduleFlush();
       }
     });

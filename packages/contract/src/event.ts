@@ -94,7 +94,13 @@ const signalNames = new Map<number, string>(Object.entries(constants.signals).ma
 export function decodeExitStatus(status: number): DecodedExitStatus {
   const low = status & 0x7f;
   if (low === 0) return { exited: true, signaled: false, code: (status >> 8) & 0xff };
-  return { exited: false, signaled: true, signal: low, signalName: signalNames.get(low), coreDumped: (status & 0x80) !== 0 };
+  return {
+    exited: false,
+    signaled: true,
+    signal: low,
+    signalName: signalNames.get(low),
+    coreDumped: (status & 0x80) !== 0,
+  };
 }
 
 /** The facade's view of a raw event. */

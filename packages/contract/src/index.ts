@@ -1,9 +1,23 @@
 export { createContractSystem, ContractSystem } from './system.ts';
-export type { ContractSystemOptions, ContractSpawnOptions, ContractSpawnResult, ActiveTemplate, ObserveOptions, OpenedDevice } from './system.ts';
+export type {
+  ContractSystemOptions,
+  ContractSpawnOptions,
+  ContractSpawnResult,
+  ActiveTemplate,
+  ObserveOptions,
+  OpenedDevice,
+} from './system.ts';
 export { Contract, type ContractRole, type ContractHandles } from './contract.ts';
 export { ContractWatcher } from './watcher.ts';
 export { ContractEventSource, type EventsOptions } from './event-source.ts';
-export { decodeExitStatus, type ContractEvent, type CoreFilePaths, type DecodedExitStatus, type ExitedStatus, type SignaledStatus } from './event.ts';
+export {
+  decodeExitStatus,
+  type ContractEvent,
+  type CoreFilePaths,
+  type DecodedExitStatus,
+  type ExitedStatus,
+  type SignaledStatus,
+} from './event.ts';
 export type { ContractStatus, CommonContractStatus, ProcessContractStatus, DeviceContractStatus } from './status.ts';
 export type { ContractTemplate, ProcessTemplate, DeviceTemplate } from './template.ts';
 export { AbortError } from './errors.ts';

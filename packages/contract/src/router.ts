@@ -1,4 +1,10 @@
-import { CT_PR_EV_EMPTY, type ContractBackend, type ContractEventEndpoint, type ContractType, type RawContractEvent } from '@sysbind/contract-native';
+import {
+  CT_PR_EV_EMPTY,
+  type ContractBackend,
+  type ContractEventEndpoint,
+  type ContractType,
+  type RawContractEvent,
+} from '@sysbind/contract-native';
 import type { Contract } from './contract.ts';
 
 /** How many events of not-yet-claimed contracts are kept before the oldest are dropped. */
@@ -31,7 +37,9 @@ export class ProcessBundleRouter {
     const endpoint = this.backend.openProcessBundle(this.type);
     this.endpoint = endpoint;
     endpoint.listen({
-      onEvent: (event) => { this.route(event); },
+      onEvent: (event) => {
+        this.route(event);
+      },
       onError: (error) => {
         for (const contract of this.claimed.values()) contract.fail(error);
       },

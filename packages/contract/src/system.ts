@@ -18,7 +18,14 @@ import {
   type DeviceTemplate,
   type ProcessTemplate,
 } from './template.ts';
-import { validateBoolean, validateContractType, validateCtid, validateKeys, validateObject, validateString } from './validate.ts';
+import {
+  validateBoolean,
+  validateContractType,
+  validateCtid,
+  validateKeys,
+  validateObject,
+  validateString,
+} from './validate.ts';
 import { ContractWatcher } from './watcher.ts';
 
 /** Options of {@link createContractSystem}. */

@@ -108,26 +108,42 @@ export function compileTemplate(value: unknown, name = 'template'): CompiledTemp
       terms.push(['fatal', bits(FATAL_EVENTS, validateNames(template['fatal'], FATAL_EVENTS, `${name}.fatal`))]);
     }
     if (template['informative'] !== undefined) {
-      terms.push(['informative', bits(PROCESS_EVENTS, validateNames(template['informative'], PROCESS_EVENTS, `${name}.informative`))]);
+      terms.push([
+        'informative',
+        bits(PROCESS_EVENTS, validateNames(template['informative'], PROCESS_EVENTS, `${name}.informative`)),
+      ]);
     }
     if (template['critical'] !== undefined) {
-      terms.push(['critical', bits(PROCESS_EVENTS, validateNames(template['critical'], PROCESS_EVENTS, `${name}.critical`))]);
+      terms.push([
+        'critical',
+        bits(PROCESS_EVENTS, validateNames(template['critical'], PROCESS_EVENTS, `${name}.critical`)),
+      ]);
     }
     if (template['transfer'] !== undefined) {
       terms.push(['transfer', template['transfer'] === 0 ? 0 : validateCtid(template['transfer'], `${name}.transfer`)]);
     }
-    if (template['svcFmri'] !== undefined) terms.push(['svc_fmri', validateString(template['svcFmri'], `${name}.svcFmri`)]);
+    if (template['svcFmri'] !== undefined)
+      terms.push(['svc_fmri', validateString(template['svcFmri'], `${name}.svcFmri`)]);
     if (template['svcAux'] !== undefined) terms.push(['svc_aux', validateString(template['svcAux'], `${name}.svcAux`)]);
   } else {
     validateKeys(template, DEVICE_KEYS, name);
     if (template['acceptableStates'] !== undefined) {
-      terms.push(['aset', bits(DEVICE_STATES, validateNames(template['acceptableStates'], DEVICE_STATES, `${name}.acceptableStates`))]);
+      terms.push([
+        'aset',
+        bits(DEVICE_STATES, validateNames(template['acceptableStates'], DEVICE_STATES, `${name}.acceptableStates`)),
+      ]);
     }
     if (template['informative'] !== undefined) {
-      terms.push(['informative', bits(DEVICE_EVENTS, validateNames(template['informative'], DEVICE_EVENTS, `${name}.informative`))]);
+      terms.push([
+        'informative',
+        bits(DEVICE_EVENTS, validateNames(template['informative'], DEVICE_EVENTS, `${name}.informative`)),
+      ]);
     }
     if (template['critical'] !== undefined) {
-      terms.push(['critical', bits(DEVICE_EVENTS, validateNames(template['critical'], DEVICE_EVENTS, `${name}.critical`))]);
+      terms.push([
+        'critical',
+        bits(DEVICE_EVENTS, validateNames(template['critical'], DEVICE_EVENTS, `${name}.critical`)),
+      ]);
     }
     if (template['minor'] !== undefined) terms.push(['minor', validateString(template['minor'], `${name}.minor`)]);
     if (template['noneg'] !== undefined) terms.push(['noneg', validateBoolean(template['noneg'], `${name}.noneg`)]);

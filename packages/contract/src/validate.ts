@@ -16,7 +16,8 @@ export function validateContractType(value: unknown, name = 'type'): 'process' |
 /** A contract id: an integer in 1..2^31-1. */
 export function validateCtid(value: unknown, name = 'ctid'): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_CTID) throw outOfRange(name, `an integer >= 1 and <= ${MAX_CTID}`, value);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_CTID)
+    throw outOfRange(name, `an integer >= 1 and <= ${MAX_CTID}`, value);
   return value;
 }
 
@@ -36,19 +37,25 @@ export function validateU64(value: unknown, name: string): bigint {
 
 /** A plain options object (or undefined). */
 export function validateObject(value: unknown, name: string): Readonly<Record<string, unknown>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgType(name, 'of type object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalidArgType(name, 'of type object', value);
   return value as Readonly<Record<string, unknown>>;
 }
 
 /** Rejects keys of `value` not in `allowed`. */
 export function validateKeys(value: Readonly<Record<string, unknown>>, allowed: readonly string[], name: string): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw invalidArgValue(`${name}.${key}`, value[key], `is not a known key (expected one of ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      throw invalidArgValue(`${name}.${key}`, value[key], `is not a known key (expected one of ${allowed.join(', ')})`);
   }
 }
 
 /** A list of names from `table`. */
-export function validateNames<Name extends string>(value: unknown, table: Readonly<Record<Name, number>>, name: string): Name[] {
+export function validateNames<Name extends string>(
+  value: unknown,
+  table: Readonly<Record<Name, number>>,
+  name: string,
+): Name[] {
   if (!Array.isArray(value)) throw invalidArgType(name, 'an instance of Array', value);
   const names: Name[] = [];
   for (const [index, item] of (value as unknown[]).entries()) {

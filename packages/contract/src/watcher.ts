@@ -18,8 +18,12 @@ export class ContractWatcher extends ContractEventSource {
     this.type = type;
     this.endpoint = endpoint;
     endpoint.listen({
-      onEvent: (raw) => { this.dispatch(decodeEvent(raw)); },
-      onError: (error) => { this.deliverError(error); },
+      onEvent: (raw) => {
+        this.dispatch(decodeEvent(raw));
+      },
+      onError: (error) => {
+        this.deliverError(error);
+      },
     });
   }
 

@@ -49,7 +49,13 @@ describe('bad input is refused before reaching the backend', () => {
     ['unknown type', { type: 'socket' }, TypeError, 'ERR_INVALID_ARG_VALUE'],
     ['template not an object', 'pr_empty', TypeError, 'ERR_INVALID_ARG_TYPE'],
   ] as const)('template with %s', (_label, template, kind, code) => {
-    expectCode(() => { system().withTemplate(template as never, () => undefined); }, kind, code);
+    expectCode(
+      () => {
+        system().withTemplate(template as never, () => undefined);
+      },
+      kind,
+      code,
+    );
     expectCode(() => system().spawn('true', [], { template: template as never }), kind, code);
   });
 
@@ -73,30 +79,114 @@ describe('bad input is refused before reaching the backend', () => {
       sim?.world.fork(sim.self.pid);
       return real.latest();
     });
-    expectCode(() => { contract.ack(1 as never); }, TypeError, 'ERR_INVALID_ARG_TYPE');
-    expectCode(() => { contract.ack('1' as never); }, TypeError, 'ERR_INVALID_ARG_TYPE');
-    expectCode(() => { contract.nack(0n); }, RangeError, 'ERR_OUT_OF_RANGE');
-    expectCode(() => { contract.qack(2n ** 64n); }, RangeError, 'ERR_OUT_OF_RANGE');
-    expectCode(() => { contract.signal('SIGNOPE' as never); }, TypeError, 'ERR_UNKNOWN_SIGNAL');
-    expectCode(() => { contract.signal(300); }, RangeError, 'ERR_OUT_OF_RANGE');
+    expectCode(
+      () => {
+        contract.ack(1 as never);
+      },
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    );
+    expectCode(
+      () => {
+        contract.ack('1' as never);
+      },
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    );
+    expectCode(
+      () => {
+        contract.nack(0n);
+      },
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+    );
+    expectCode(
+      () => {
+        contract.qack(2n ** 64n);
+      },
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+    );
+    expectCode(
+      () => {
+        contract.signal('SIGNOPE' as never);
+      },
+      TypeError,
+      'ERR_UNKNOWN_SIGNAL',
+    );
+    expectCode(
+      () => {
+        contract.signal(300);
+      },
+      RangeError,
+      'ERR_OUT_OF_RANGE',
+    );
     compat.useBackend(sim.backend());
     compat.set_template({ type: 'process' });
     sim.world.fork(sim.self.pid);
     compat.clear_template();
     const old = compat.latest();
-    expectCode(() => { old.ack(5 as never); }, TypeError, 'ERR_INVALID_ARG_TYPE');
-    expectCode(() => { old.ack('five'); }, TypeError, 'ERR_INVALID_ARG_VALUE');
+    expectCode(
+      () => {
+        old.ack(5 as never);
+      },
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    );
+    expectCode(
+      () => {
+        old.ack('five');
+      },
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    );
     real.close();
   });
 
   it('compat templates: type required and known, unknown keys and names refused', () => {
     compat.useBackend(untouchable());
-    expectCode(() => { compat.set_template({}); }, TypeError, 'ERR_INVALID_ARG_TYPE');
-    expectCode(() => { compat.set_template({ type: 'socket' }); }, TypeError, 'ERR_INVALID_ARG_VALUE');
-    expectCode(() => { compat.set_template({ type: 'process', critical: { pr_boom: true } }); }, TypeError, 'ERR_INVALID_ARG_VALUE');
-    expectCode(() => { compat.set_template({ type: 'process', dev_minor: '/x:y' }); }, TypeError, 'ERR_INVALID_ARG_VALUE');
-    expectCode(() => { compat.set_template({ type: 'process', cookie: 'zzz' }); }, TypeError, 'ERR_INVALID_ARG_VALUE');
-    expectCode(() => { compat.set_template({ type: 'device', dev_aset: { online: 'yes' } }); }, TypeError, 'ERR_INVALID_ARG_TYPE');
+    expectCode(
+      () => {
+        compat.set_template({});
+      },
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    );
+    expectCode(
+      () => {
+        compat.set_template({ type: 'socket' });
+      },
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    );
+    expectCode(
+      () => {
+        compat.set_template({ type: 'process', critical: { pr_boom: true } });
+      },
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    );
+    expectCode(
+      () => {
+        compat.set_template({ type: 'process', dev_minor: '/x:y' });
+      },
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    );
+    expectCode(
+      () => {
+        compat.set_template({ type: 'process', cookie: 'zzz' });
+      },
+      TypeError,
+      'ERR_INVALID_ARG_VALUE',
+    );
+    expectCode(
+      () => {
+        compat.set_template({ type: 'device', dev_aset: { online: 'yes' } });
+      },
+      TypeError,
+      'ERR_INVALID_ARG_TYPE',
+    );
   });
 
   it('operations on a closed system fail with ERR_CONTRACT_CLOSED', () => {

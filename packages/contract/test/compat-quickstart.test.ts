@@ -57,7 +57,10 @@ describe('compat Quick Start', () => {
     const fakeRequire = (name: string): unknown => modules[name];
     const fakeConsole = { log: (line: string) => lines.push(line) };
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const run = new Function('require', 'console', QUICK_START) as (load: typeof fakeRequire, log: typeof fakeConsole) => void;
+    const run = new Function('require', 'console', QUICK_START) as (
+      load: typeof fakeRequire,
+      log: typeof fakeConsole,
+    ) => void;
     run(fakeRequire, fakeConsole);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("state: 'owned'");

@@ -21,7 +21,12 @@ function start(options: Parameters<typeof createContractSimulator>[0] = {}): voi
 describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
   it('status() has the original shape: decimal strings, flag objects, indexed member objects', () => {
     start();
-    contract.set_template({ type: 'process', cookie: '0x10', param: { noorphan: true }, fatal: { pr_core: true, negend: true } });
+    contract.set_template({
+      type: 'process',
+      cookie: '0x10',
+      param: { noorphan: true },
+      fatal: { pr_core: true, negend: true },
+    });
     const pid = sim.world.fork(sim.self.pid);
     contract.clear_template();
     const status = contract.latest().status();
@@ -76,11 +81,17 @@ describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
     contract.set_template({ type: 'device', dev_minor: '/pci@0/disk@0:a', dev_aset: { online: true } });
     contract.create();
     const device = contract.latest();
-    expect(device.status()).toMatchObject({ type: 'device', dev_minor: '/pci@0/disk@0:a', dev_aset: { online: true, degraded: false, offline: false } });
+    expect(device.status()).toMatchObject({
+      type: 'device',
+      dev_minor: '/pci@0/disk@0:a',
+      dev_aset: { online: true, degraded: false, offline: false },
+    });
     sim.world.fork(sim.self.pid);
     expect(contract.latest('process').status()['cookie']).toBe('7');
     contract.clear_template();
-    expect(() => { contract.create(); }).toThrow(expect.objectContaining({ code: 'ERR_NO_ACTIVE_TEMPLATE' }) as Error);
+    expect(() => {
+      contract.create();
+    }).toThrow(expect.objectContaining({ code: 'ERR_NO_ACTIVE_TEMPLATE' }) as Error);
   });
 
   it('fix §6.9.5/§6.9.6: observe() reads status and delivers events (no abort)', async () => {
@@ -96,7 +107,9 @@ describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
     sim.world.exit(pid);
     await settle();
     expect(names).toEqual(['pr_exit']);
-    expect(() => { watcher.abandon(); }).toThrow(/no control descriptor/);
+    expect(() => {
+      watcher.abandon();
+    }).toThrow(/no control descriptor/);
   });
 
   it('fix §6.9.7/§6.9.8: adopt() and latest() work without any set_template', async () => {
@@ -139,11 +152,15 @@ describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
     const ct = contract.latest();
     const exits: CompatEvent[] = [];
     ct.on('pr_exit', (event: CompatEvent) => exits.push(event));
-    ct.on('pr_empty', (event: CompatEvent) => { ct.newct(event.evid); });
+    ct.on('pr_empty', (event: CompatEvent) => {
+      ct.newct(event.evid);
+    });
     ct.sigsend(9);
     await settle();
     expect(exits[0]).toMatchObject({ pid, exit: { signaled: true, signal: 9 } });
-    expect(() => { ct.sigsend(9); }).toThrow(expect.objectContaining({ code: 'ESRCH', syscall: 'sigsend' }) as Error);
+    expect(() => {
+      ct.sigsend(9);
+    }).toThrow(expect.objectContaining({ code: 'ESRCH', syscall: 'sigsend' }) as Error);
     contract.clear_template();
   });
 });

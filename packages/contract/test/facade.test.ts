@@ -7,10 +7,20 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-function setup(options: Parameters<typeof createContractSimulator>[0] = {}): { sim: ContractSimulator; system: ContractSystem } {
+function setup(options: Parameters<typeof createContractSimulator>[0] = {}): {
+  sim: ContractSimulator;
+  system: ContractSystem;
+} {
   const sim = createContractSimulator(options);
   const system = createContractSystem({ backend: sim.backend() });
-  cleanups.push(() => { sim.close(); }, () => { system.close(); });
+  cleanups.push(
+    () => {
+      sim.close();
+    },
+    () => {
+      system.close();
+    },
+  );
   return { sim, system };
 }
 
@@ -27,7 +37,12 @@ describe('createContractSystem', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(isContractError(thrown, process.platform === 'sunos' ? 'ERR_NATIVE_BACKEND_UNAVAILABLE' : 'ERR_UNSUPPORTED_PLATFORM')).toBe(true);
+    expect(
+      isContractError(
+        thrown,
+        process.platform === 'sunos' ? 'ERR_NATIVE_BACKEND_UNAVAILABLE' : 'ERR_UNSUPPORTED_PLATFORM',
+      ),
+    ).toBe(true);
     expect((thrown as Error).message).toContain('@sysbind/testing-fakes');
   });
 });
@@ -56,13 +71,16 @@ describe('ContractSystem.spawn with a real child', () => {
     contract.close();
   });
 
-  it('signal() reaches the real child; death by the holder\'s signal is no pr_signal', async () => {
+  it("signal() reaches the real child; death by the holder's signal is no pr_signal", async () => {
     const { system } = setup();
     const { contract } = system.spawn('sleep', ['5'], { template: { informative: ['pr_exit', 'pr_signal'] } });
     const iterator = contract.events();
     contract.signal('SIGTERM');
     const first = await iterator.next();
-    expect(first.value).toMatchObject({ name: 'pr_exit', exit: { signaled: true, signal: 15, signalName: 'SIGTERM', coreDumped: false } });
+    expect(first.value).toMatchObject({
+      name: 'pr_exit',
+      exit: { signaled: true, signal: 15, signalName: 'SIGTERM', coreDumped: false },
+    });
     expect((await iterator.next()).value?.name).toBe('pr_empty');
     contract.abandon();
     contract.close();
@@ -78,7 +96,11 @@ describe('ContractSystem.spawn with a real child', () => {
       return system.latest();
     });
     expect((ChildProcess.prototype as unknown as { spawn: unknown }).spawn).toBe(before);
-    const [empty] = await new Promise<ContractEvent[]>((resolve) => { contract.once('pr_empty', (event: ContractEvent) => { resolve([event]); }); });
+    const [empty] = await new Promise<ContractEvent[]>((resolve) => {
+      contract.once('pr_empty', (event: ContractEvent) => {
+        resolve([event]);
+      });
+    });
     expect(empty?.critical).toBe(true);
     contract.abandon();
     contract.close();
@@ -117,7 +139,10 @@ describe('Contract events', () => {
       sim.world.fork(sim.self.pid);
       return system.latest();
     });
-    const member = contract.status().type === 'process' ? (contract.status() as { members: readonly number[] }).members[0] ?? 0 : 0;
+    const member =
+      contract.status().type === 'process'
+        ? ((contract.status() as { members: readonly number[] }).members[0] ?? 0)
+        : 0;
     const forks: ContractEvent[] = [];
     contract.on('pr_fork', (event: ContractEvent) => forks.push(event));
     const grandchild = sim.world.fork(member);
@@ -133,7 +158,9 @@ describe('Contract events', () => {
     await settle();
     expect(forks).toHaveLength(2);
     expect(() => contract.status()).toThrow(expect.objectContaining({ code: 'ERR_CONTRACT_CLOSED' }) as Error);
-    expect(() => { contract.abandon(); }).toThrow(expect.objectContaining({ code: 'ERR_CONTRACT_CLOSED' }) as Error);
+    expect(() => {
+      contract.abandon();
+    }).toThrow(expect.objectContaining({ code: 'ERR_CONTRACT_CLOSED' }) as Error);
   });
 
   it('events() ends on abort with an AbortError (ABORT_ERR) and drains on close', async () => {
@@ -167,7 +194,9 @@ describe('Contract events', () => {
     });
     const observer = system.observe(owned.id);
     expect(observer.role).toBe('observer');
-    expect(() => { observer.ack(1n); }).toThrow(expect.objectContaining({ code: 'ERR_CONTRACT_NOT_HELD' }) as Error);
+    expect(() => {
+      observer.ack(1n);
+    }).toThrow(expect.objectContaining({ code: 'ERR_CONTRACT_NOT_HELD' }) as Error);
     const seen: string[] = [];
     observer.on('event', (event: ContractEvent) => seen.push(event.name));
     const member = (owned.status() as { members: readonly number[] }).members[0] ?? 0;
@@ -211,7 +240,12 @@ describe('Contract events', () => {
     sim.world.addDevice('/pci@0/disk@0:a');
     sim.world.addDevice('/pci@0/disk@1:a');
     const { node, contract } = system.openDevice('/pci@0/disk@0:a', { type: 'device', acceptableStates: ['online'] });
-    expect(contract.status()).toMatchObject({ type: 'device', deviceState: 'online', acceptableStates: ['online'], minor: '/pci@0/disk@0:a' });
+    expect(contract.status()).toMatchObject({
+      type: 'device',
+      deviceState: 'online',
+      acceptableStates: ['online'],
+      minor: '/pci@0/disk@0:a',
+    });
     const created = system.createDeviceContract({ type: 'device', minor: '/pci@0/disk@1:a', cookie: 5n });
     expect(created.status()).toMatchObject({ cookie: 5n, state: 'owned' });
     const events = contract.events();

@@ -77,7 +77,8 @@ describe('invariants over random world histories (fast-check)', () => {
               }
               case 'kill': {
                 const pid = pickFrom(allMembers(), action.pick);
-                if (pid !== undefined) sim.world.kill(pid, 'SIGTERM', { sender: action.byHolder ? sim.self.pid : outsider });
+                if (pid !== undefined)
+                  sim.world.kill(pid, 'SIGTERM', { sender: action.byHolder ? sim.self.pid : outsider });
                 break;
               }
               case 'hwerr': {
@@ -87,7 +88,9 @@ describe('invariants over random world histories (fast-check)', () => {
               }
               case 'ack': {
                 const entry = pickFrom(open(), action.pick);
-                const event = entry?.received.find((candidate) => candidate.critical && !entry.acked.has(candidate.evid));
+                const event = entry?.received.find(
+                  (candidate) => candidate.critical && !entry.acked.has(candidate.evid),
+                );
                 if (entry !== undefined && event !== undefined) {
                   entry.contract.ack(event.evid);
                   entry.acked.add(event.evid);

@@ -108,7 +108,9 @@ describe('contract simulator: the libcontract-level API', () => {
     expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(E.EIO);
     sim.faults.clear('ct_tmpl_set_cookie');
     expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(0);
-    expect(() => { sim.faults.failNext('open', 'ENOTANERRNO'); }).toThrow(RangeError);
+    expect(() => {
+      sim.faults.failNext('open', 'ENOTANERRNO');
+    }).toThrow(RangeError);
   });
 
   it('simulators are independent: ids, processes and templates are per instance', () => {

@@ -35,7 +35,9 @@ export class CompatContract extends EventEmitter {
       if (listening) inner.ref();
       else inner.unref();
     };
-    this.on('newListener', () => { queueMicrotask(updateRef); });
+    this.on('newListener', () => {
+      queueMicrotask(updateRef);
+    });
     this.on('removeListener', updateRef);
   }
 
@@ -84,7 +86,10 @@ export class CompatContract extends EventEmitter {
    * template currently set for this contract's type.
    */
   newct(evid: string, template?: Record<string, unknown>): void {
-    const terms = template === undefined ? (this.currentTemplate(this.inner.type) ?? { type: this.inner.type }) : convertTemplate(template);
+    const terms =
+      template === undefined
+        ? (this.currentTemplate(this.inner.type) ?? { type: this.inner.type })
+        : convertTemplate(template);
     this.inner.newct(parseEvid(evid), terms);
   }
 }

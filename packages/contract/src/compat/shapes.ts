@@ -14,7 +14,9 @@ function flags(table: Readonly<Record<string, number>>, names: readonly string[]
 
 function indexed(values: readonly number[]): Record<string, number> {
   const result: Record<string, number> = {};
-  values.forEach((value, index) => { result[String(index)] = value; });
+  values.forEach((value, index) => {
+    result[String(index)] = value;
+  });
   return result;
 }
 
@@ -40,7 +42,12 @@ export function compatStatus(status: ContractStatus): CompatStatus {
   };
   if (status.type === 'process') {
     shaped['pr_param'] = flags(
-      { inherit: PROCESS_PARAMS.inherit, noorphan: PROCESS_PARAMS.noorphan, pgrponly: PROCESS_PARAMS.pgrponly, regent: PROCESS_PARAMS.regent },
+      {
+        inherit: PROCESS_PARAMS.inherit,
+        noorphan: PROCESS_PARAMS.noorphan,
+        pgrponly: PROCESS_PARAMS.pgrponly,
+        regent: PROCESS_PARAMS.regent,
+      },
       status.params,
       false,
     );

@@ -20,12 +20,18 @@ import { validateBoolean, validateCtid, validateKeys, validateObject, validateSt
 const PROCESS_KEYS = ['type', 'critical', 'informative', 'cookie', 'transfer', 'fatal', 'param', 'svc_fmri', 'svc_aux'];
 const DEVICE_KEYS = ['type', 'critical', 'informative', 'cookie', 'dev_aset', 'dev_minor', 'dev_noneg'];
 
-function trueNames<Name extends string>(value: unknown, table: Readonly<Record<Name, number>>, name: string, allowNegend: boolean): Name[] {
+function trueNames<Name extends string>(
+  value: unknown,
+  table: Readonly<Record<Name, number>>,
+  name: string,
+  allowNegend: boolean,
+): Name[] {
   const object = validateObject(value, name);
   const names: Name[] = [];
   for (const [key, flag] of Object.entries(object)) {
     if (allowNegend && key === NEGEND_EVENT) continue;
-    if (!Object.hasOwn(table, key)) throw invalidArgValue(`${name}.${key}`, flag, `is not one of ${Object.keys(table).join(', ')}`);
+    if (!Object.hasOwn(table, key))
+      throw invalidArgValue(`${name}.${key}`, flag, `is not one of ${Object.keys(table).join(', ')}`);
     if (validateBoolean(flag, `${name}.${key}`)) names.push(key as Name);
   }
   return names;
@@ -48,7 +54,10 @@ export function parseCookie(value: unknown, name = 'template.cookie'): bigint {
   const match = /^\s*(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(value);
   if (match?.[1] === undefined) throw invalidArgValue(name, value, 'must be a decimal, 0x-hexadecimal or octal number');
   const digits = match[1];
-  const parsed = digits.length > 1 && digits.startsWith('0') && !/^0[xX]/.test(digits) ? BigInt('0o' + digits.slice(1)) : BigInt(digits);
+  const parsed =
+    digits.length > 1 && digits.startsWith('0') && !/^0[xX]/.test(digits)
+      ? BigInt('0o' + digits.slice(1))
+      : BigInt(digits);
   return BigInt.asUintN(64, parsed);
 }
 
@@ -57,40 +66,66 @@ export function convertTemplate(value: unknown): ContractTemplate {
   const template = validateObject(value, 'template');
   const type = template['type'];
   if (type === undefined) throw invalidArgType('template.type', "'process' or 'device'", type);
-  if (type !== 'process' && type !== 'device') throw invalidArgValue('template.type', type, "must be 'process' or 'device'");
+  if (type !== 'process' && type !== 'device')
+    throw invalidArgValue('template.type', type, "must be 'process' or 'device'");
   const cookie = template['cookie'] === undefined ? undefined : parseCookie(template['cookie']);
   if (type === 'process') {
     validateKeys(template, PROCESS_KEYS, 'template');
     const param =
-      template['param'] === undefined ? undefined : trueNames<ProcessParamName>(template['param'], PROCESS_PARAMS, 'template.param', false);
+      template['param'] === undefined
+        ? undefined
+        : trueNames<ProcessParamName>(template['param'], PROCESS_PARAMS, 'template.param', false);
     return {
       type,
-      ...(template['critical'] === undefined ? {} : { critical: trueNames<ProcessEventName>(template['critical'], PROCESS_EVENTS, 'template.critical', true) }),
+      ...(template['critical'] === undefined
+        ? {}
+        : { critical: trueNames<ProcessEventName>(template['critical'], PROCESS_EVENTS, 'template.critical', true) }),
       ...(template['informative'] === undefined
         ? {}
-        : { informative: trueNames<ProcessEventName>(template['informative'], PROCESS_EVENTS, 'template.informative', true) }),
-      ...(template['fatal'] === undefined ? {} : { fatal: trueNames<FatalEventName>(template['fatal'], FATAL_EVENTS, 'template.fatal', true) }),
+        : {
+            informative: trueNames<ProcessEventName>(
+              template['informative'],
+              PROCESS_EVENTS,
+              'template.informative',
+              true,
+            ),
+          }),
+      ...(template['fatal'] === undefined
+        ? {}
+        : { fatal: trueNames<FatalEventName>(template['fatal'], FATAL_EVENTS, 'template.fatal', true) }),
       ...(param === undefined ? {} : { params: param }),
       ...(cookie === undefined ? {} : { cookie }),
       ...(template['transfer'] === undefined
         ? {}
         : { transfer: template['transfer'] === 0 ? 0 : validateCtid(template['transfer'], 'template.transfer') }),
-      ...(template['svc_fmri'] === undefined ? {} : { svcFmri: validateString(template['svc_fmri'], 'template.svc_fmri') }),
+      ...(template['svc_fmri'] === undefined
+        ? {}
+        : { svcFmri: validateString(template['svc_fmri'], 'template.svc_fmri') }),
       ...(template['svc_aux'] === undefined ? {} : { svcAux: validateString(template['svc_aux'], 'template.svc_aux') }),
     };
   }
   validateKeys(template, DEVICE_KEYS, 'template');
   return {
     type,
-    ...(template['critical'] === undefined ? {} : { critical: trueNames<DeviceEventName>(template['critical'], DEVICE_EVENTS, 'template.critical', true) }),
+    ...(template['critical'] === undefined
+      ? {}
+      : { critical: trueNames<DeviceEventName>(template['critical'], DEVICE_EVENTS, 'template.critical', true) }),
     ...(template['informative'] === undefined
       ? {}
-      : { informative: trueNames<DeviceEventName>(template['informative'], DEVICE_EVENTS, 'template.informative', true) }),
+      : {
+          informative: trueNames<DeviceEventName>(template['informative'], DEVICE_EVENTS, 'template.informative', true),
+        }),
     ...(template['dev_aset'] === undefined
       ? {}
-      : { acceptableStates: trueNames<DeviceStateName>(template['dev_aset'], DEVICE_STATES, 'template.dev_aset', false) }),
-    ...(template['dev_minor'] === undefined ? {} : { minor: validateString(template['dev_minor'], 'template.dev_minor') }),
-    ...(template['dev_noneg'] === undefined ? {} : { noneg: validateBoolean(template['dev_noneg'], 'template.dev_noneg') }),
+      : {
+          acceptableStates: trueNames<DeviceStateName>(template['dev_aset'], DEVICE_STATES, 'template.dev_aset', false),
+        }),
+    ...(template['dev_minor'] === undefined
+      ? {}
+      : { minor: validateString(template['dev_minor'], 'template.dev_minor') }),
+    ...(template['dev_noneg'] === undefined
+      ? {}
+      : { noneg: validateBoolean(template['dev_noneg'], 'template.dev_noneg') }),
     ...(cookie === undefined ? {} : { cookie }),
   };
 }
@@ -99,6 +134,7 @@ export function convertTemplate(value: unknown): ContractTemplate {
 export function parseEvid(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value !== 'string') throw invalidArgType('evid', 'of type string', value);
-  if (!/^(?:[1-9][0-9]*|0[xX][0-9a-fA-F]+)$/.test(value)) throw invalidArgValue('evid', value, 'must be a decimal event id');
+  if (!/^(?:[1-9][0-9]*|0[xX][0-9a-fA-F]+)$/.test(value))
+    throw invalidArgValue('evid', value, 'must be a decimal event id');
   return BigInt(value);
 }

@@ -457,7 +457,9 @@ class SimEndpoint implements ContractEventEndpoint {
       if (event === Errno.EAGAIN) return;
       this.listener = undefined;
       this.updateHold();
-      listener.onError(ContractError.fromErrno(event, 'ct_event_read', this.ctid === undefined ? {} : { ctid: this.ctid }));
+      listener.onError(
+        ContractError.fromErrno(event, 'ct_event_read', this.ctid === undefined ? {} : { ctid: this.ctid }),
+      );
       return;
     }
   }

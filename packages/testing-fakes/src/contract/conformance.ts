@@ -47,7 +47,9 @@ export interface ContractBackendHarness {
 }
 
 /** Builds a harness; `options` configure the simulated self process (privileges, euid, …). */
-export type MakeContractBackend = (options: ContractSimulatorOptions) => ContractBackendHarness | Promise<ContractBackendHarness>;
+export type MakeContractBackend = (
+  options: ContractSimulatorOptions,
+) => ContractBackendHarness | Promise<ContractBackendHarness>;
 
 type Settings = { [Term in TemplateTerm]?: TemplateTermValues[Term] };
 
@@ -88,11 +90,17 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       const harness = await makeBackend(options);
       cleanups.push(() => harness.close?.());
       cleanups.push(() => harness.backend.close?.());
-      cleanups.push(() => { harness.sim.close(); });
+      cleanups.push(() => {
+        harness.sim.close();
+      });
       return harness;
     }
 
-    function template(backend: ContractBackend, settings: Settings, type: 'process' | 'device' = 'process'): ContractTemplateHandle {
+    function template(
+      backend: ContractBackend,
+      settings: Settings,
+      type: 'process' | 'device' = 'process',
+    ): ContractTemplateHandle {
       const handle = backend.openTemplate(type);
       for (const [term, value] of Object.entries(settings) as [TemplateTerm, never][]) handle.set(term, value);
       return handle;
@@ -130,7 +138,13 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(empty?.evid).toBe((exit?.evid ?? 0n) + 1n);
       const status = backend.openStatus(first.ctid);
       const common = status.read(CTD_COMMON);
-      expect(common).toMatchObject({ ctid: first.ctid, type: 'process', state: CTS_OWNED, holder: backend.pid, nevents: 1 });
+      expect(common).toMatchObject({
+        ctid: first.ctid,
+        type: 'process',
+        state: CTS_OWNED,
+        holder: backend.pid,
+        nevents: 1,
+      });
       expect(common.nevid).toBe(0n);
       status.close();
     });
@@ -148,9 +162,15 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(device.get('aset')).toBe(CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED);
       expect(device.get('critical')).toBe(CT_DEV_EV_OFFLINE);
       expect(device.get('informative')).toBe(CT_DEV_EV_DEGRADED);
-      expectErrno(() => { device.get('minor'); }, 'ENOENT');
-      expectErrno(() => { device.set('aset', CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED | CT_DEV_EV_OFFLINE); }, 'EINVAL');
-      expectErrno(() => { process.set('aset', CT_DEV_EV_ONLINE); }, 'EINVAL');
+      expectErrno(() => {
+        device.get('minor');
+      }, 'ENOENT');
+      expectErrno(() => {
+        device.set('aset', CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED | CT_DEV_EV_OFFLINE);
+      }, 'EINVAL');
+      expectErrno(() => {
+        process.set('aset', CT_DEV_EV_ONLINE);
+      }, 'EINVAL');
       process.set('cookie', 7n);
       process.activate();
       process.set('cookie', 8n);
@@ -166,7 +186,9 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
     it('§4.9.2 unprivileged critical sets: EPERM for non-fatal events, silent demotion on fatal/param changes', async () => {
       const { backend } = await setup();
       const handle = backend.openTemplate('process');
-      expectErrno(() => { handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_EXIT); }, 'EPERM');
+      expectErrno(() => {
+        handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_EXIT);
+      }, 'EPERM');
       handle.set('fatal', CT_PR_EV_CORE | CT_PR_EV_HWERR);
       handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_CORE | CT_PR_EV_HWERR);
       handle.set('fatal', CT_PR_EV_HWERR);
@@ -174,8 +196,12 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(handle.get('informative') & CT_PR_EV_CORE).toBe(CT_PR_EV_CORE);
       handle.set('param', CT_PR_PGRPONLY);
       expect(handle.get('critical')).toBe(CT_PR_EV_EMPTY);
-      expectErrno(() => { handle.set('svc_fmri', 'svc:/x:default'); }, 'EPERM');
-      expectErrno(() => { handle.set('critical', 0x40); }, 'EINVAL');
+      expectErrno(() => {
+        handle.set('svc_fmri', 'svc:/x:default');
+      }, 'EPERM');
+      expectErrno(() => {
+        handle.set('critical', 0x40);
+      }, 'EINVAL');
       handle.close();
     });
 
@@ -276,7 +302,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(sim.world.contract(ctid)?.members).toEqual([]);
     });
 
-    it('§4.9.5 a signal from outside publishes pr_signal with its sender; the holder\'s own signals do not', async () => {
+    it("§4.9.5 a signal from outside publishes pr_signal with its sender; the holder's own signals do not", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openProcessBundle('process');
@@ -284,7 +310,13 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       const outsider = sim.world.fork(sim.self.pid, { template: null });
       sim.world.kill(first.pid, 'SIGTERM', { sender: outsider });
       expect(readAll(bundle)).toMatchObject([
-        { type: CT_PR_EV_SIGNAL, pid: first.pid, signal: 15, sender: outsider, senderCtid: sim.world.process(outsider)?.contract },
+        {
+          type: CT_PR_EV_SIGNAL,
+          pid: first.pid,
+          signal: 15,
+          sender: outsider,
+          senderCtid: sim.world.process(outsider)?.contract,
+        },
         { type: CT_PR_EV_EXIT, exitStatus: 15 },
         { type: CT_PR_EV_EMPTY },
       ]);
@@ -293,7 +325,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(bundle).map((event) => event.type)).toEqual([CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
     });
 
-    it('§4.9.5 hwerr kills the whole contract; PGRPONLY limits a fatal kill to the offender\'s group', async () => {
+    it("§4.9.5 hwerr kills the whole contract; PGRPONLY limits a fatal kill to the offender's group", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openProcessBundle('process');
@@ -313,7 +345,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(bundle)).toMatchObject([{ type: CT_PR_EV_HWERR, pid: b.pid, flags: 0 }, { type: CT_PR_EV_EMPTY }]);
     });
 
-    it('§4.9.6 events reach the contract queue, the type bundle and the owner\'s pbundle; informative ones only where someone listens', async () => {
+    it("§4.9.6 events reach the contract queue, the type bundle and the owner's pbundle; informative ones only where someone listens", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openBundle('process');
@@ -382,7 +414,9 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       early.reset();
       expect(early.readCritical()?.ctid).toBe(a.ctid);
       expect(early.readCritical()).toBeUndefined();
-      expectErrno(() => { early.reliable(); }, 'EPERM');
+      expectErrno(() => {
+        early.reliable();
+      }, 'EPERM');
       control.close();
     });
 
@@ -391,7 +425,12 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       const { backend, sim } = harness;
       const pbundle = backend.openProcessBundle('process');
       const seen: RawContractEvent[] = [];
-      pbundle.listen({ onEvent: (event) => seen.push(event), onError: (error) => { throw error; } });
+      pbundle.listen({
+        onEvent: (event) => seen.push(event),
+        onError: (error) => {
+          throw error;
+        },
+      });
       const { pid } = forkUnder(harness, {});
       sim.world.exit(pid);
       expect(seen).toEqual([]);
@@ -401,7 +440,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expectErrno(() => pbundle.read(), 'EBADF');
     });
 
-    it('§4.9.7 the type bundle hides other users\' contracts unless the observer privilege is held', async () => {
+    it("§4.9.7 the type bundle hides other users' contracts unless the observer privilege is held", async () => {
       const { backend, sim } = await setup();
       const bundle = backend.openBundle('process');
       const stranger = sim.world.fork(sim.self.pid, { template: null });
@@ -425,14 +464,22 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       sim.world.exit(pid);
       const [exit, empty] = readAll(pbundle);
       const control = backend.openControl(ctid);
-      expectErrno(() => { control.ack(exit?.evid ?? 0n); }, 'ESRCH');
-      expectErrno(() => { control.nack(empty?.evid ?? 0n); }, 'ESRCH');
-      expectErrno(() => { control.qack(empty?.evid ?? 0n); }, 'ESRCH');
+      expectErrno(() => {
+        control.ack(exit?.evid ?? 0n);
+      }, 'ESRCH');
+      expectErrno(() => {
+        control.nack(empty?.evid ?? 0n);
+      }, 'ESRCH');
+      expectErrno(() => {
+        control.qack(empty?.evid ?? 0n);
+      }, 'ESRCH');
       const replacement = backend.openTemplate('process');
       control.newct(empty?.evid ?? 0n, replacement);
       replacement.close();
       control.ack(empty?.evid ?? 0n);
-      expectErrno(() => { control.ack(empty?.evid ?? 0n); }, 'ESRCH');
+      expectErrno(() => {
+        control.ack(empty?.evid ?? 0n);
+      }, 'ESRCH');
       expect(backend.openStatus(ctid).read(CTD_COMMON).nevents).toBe(0);
     });
 
@@ -449,9 +496,13 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(negotiation).toMatchObject({ ctid, type: CT_DEV_EV_OFFLINE, flags: CTE_NEG, contractType: 'device' });
       const status = backend.openStatus(ctid);
       expect(status.read(CTD_COMMON)).toMatchObject({ nevid: negotiation?.evid, ntime: 60 });
-      expectErrno(() => { control.qack(negotiation?.evid ?? 0n); }, 'ERANGE');
+      expectErrno(() => {
+        control.qack(negotiation?.evid ?? 0n);
+      }, 'ERANGE');
       const replacement = backend.openTemplate('device');
-      expectErrno(() => { control.newct(negotiation?.evid ?? 0n, replacement); }, 'ENOTSUP');
+      expectErrno(() => {
+        control.newct(negotiation?.evid ?? 0n, replacement);
+      }, 'ENOTSUP');
       replacement.close();
       control.ack(negotiation?.evid ?? 0n);
       expect(sim.world.deviceState('/pci@0/disk@1:a')).toBe('offline');
@@ -480,7 +531,9 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       sim.clock.advance(1_000);
       expect(sim.world.deviceState('/pci@0/disk@2:a')).toBe('offline');
       expect(readAll(pbundle)).toMatchObject([{ type: CT_EV_NEGEND, nevid: second?.evid, newct: 0 }]);
-      expectErrno(() => { control.nack(second?.evid ?? 0n); }, 'ETIMEDOUT');
+      expectErrno(() => {
+        control.nack(second?.evid ?? 0n);
+      }, 'ETIMEDOUT');
       control.ack(second?.evid ?? 0n);
       handle.close();
       control.close();
@@ -495,7 +548,11 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       strict.create();
       expect(sim.world.setDeviceState('/pci@0/disk@3:a', 'offline')).toBe('blocked');
       expect(readAll(pbundle)).toEqual([]);
-      const onlineOnly = template(backend, { minor: '/pci@0/disk@4:a', aset: CT_DEV_EV_ONLINE, critical: 0, informative: 0 }, 'device');
+      const onlineOnly = template(
+        backend,
+        { minor: '/pci@0/disk@4:a', aset: CT_DEV_EV_ONLINE, critical: 0, informative: 0 },
+        'device',
+      );
       const ctid = onlineOnly.create();
       expect(sim.world.setDeviceState('/pci@0/disk@4:a', 'degraded')).toBe('changed');
       expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_DEV_EV_DEGRADED, flags: 0 }]);
@@ -513,7 +570,12 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       const node = backend.openDeviceNode('/pci@0/net@0:e1000g0');
       handle.clear();
       const latest = backend.openLatest('device');
-      expect(latest.read(CTD_ALL)).toMatchObject({ type: 'device', minor: '/pci@0/net@0:e1000g0', aset: CT_DEV_EV_ONLINE, deviceState: CT_DEV_EV_ONLINE });
+      expect(latest.read(CTD_ALL)).toMatchObject({
+        type: 'device',
+        minor: '/pci@0/net@0:e1000g0',
+        aset: CT_DEV_EV_ONLINE,
+        deviceState: CT_DEV_EV_ONLINE,
+      });
       latest.close();
       node.close();
       handle.close();
@@ -533,7 +595,9 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(pbundle)).toEqual([]);
       expect(sim.world.process(pid)).toBeUndefined();
       expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_DEAD, nevents: 0 });
-      expectErrno(() => { control.abandon(); }, 'EINVAL');
+      expectErrno(() => {
+        control.abandon();
+      }, 'EINVAL');
       control.close();
       status.close();
     });
@@ -559,12 +623,14 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       control.adopt();
       expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_OWNED, holder: backend.pid });
       expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_PR_EV_EMPTY, flags: 0 }]);
-      expectErrno(() => { control.adopt(); }, 'EINVAL');
+      expectErrno(() => {
+        control.adopt();
+      }, 'EINVAL');
       control.close();
       status.close();
     });
 
-    it('§4.9.9 transfer: a new contract subsumes an empty regent\'s inherited contracts', async () => {
+    it("§4.9.9 transfer: a new contract subsumes an empty regent's inherited contracts", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const regent = forkUnder(harness, { param: 0x8 });
@@ -573,7 +639,9 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       sim.world.exit(regent.pid);
       expect(sim.world.contract(inheritedCtid)).toMatchObject({ state: CTS_INHERITED, regent: regent.ctid });
       const handle = template(backend, { param: 0x8 });
-      expectErrno(() => { handle.set('transfer', 999_999); }, 'ESRCH');
+      expectErrno(() => {
+        handle.set('transfer', 999_999);
+      }, 'ESRCH');
       handle.set('transfer', regent.ctid);
       handle.activate();
       sim.world.fork(sim.self.pid);
@@ -604,7 +672,9 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       const { backend, sim } = await setup();
       sim.faults.failNext('ct_tmpl_activate', 'ENOMEM');
       const handle = backend.openTemplate('process');
-      expectErrno(() => { handle.activate(); }, 'ENOMEM');
+      expectErrno(() => {
+        handle.activate();
+      }, 'ENOMEM');
       handle.activate();
       handle.clear();
       sim.faults.failAlways('open', 'EMFILE');

@@ -81,7 +81,14 @@ export class ContractKernel {
     this.selfPid = options.selfPid;
     this.addProcess({ pid: SCHED_PID, ppid: SCHED_PID, euid: 0, execname: 'sched', contract: 0, privileges: [] });
     const initContract = this.createProcessContractRaw(SCHED_PID, 0, 'sched', 'svc:/system/init:default', {});
-    this.addProcess({ pid: INIT_PID, ppid: SCHED_PID, euid: 0, execname: 'init', contract: initContract.id, privileges: [] });
+    this.addProcess({
+      pid: INIT_PID,
+      ppid: SCHED_PID,
+      euid: 0,
+      execname: 'init',
+      contract: initContract.id,
+      privileges: [],
+    });
     initContract.members.add(INIT_PID);
     const selfContract = this.createProcessContractRaw(INIT_PID, 0, 'init', 'svc:/application/node:default', {
       param: options.selfContractParams,
@@ -251,7 +258,13 @@ export class ContractKernel {
    * breaks and NEGEND, which are always critical): to the contract's queue, the type bundle and
    * the owner's pbundle. Critical events of an ORPHAN or DEAD contract are born acknowledged.
    */
-  publish(contract: SimContract, type: number, payload: EventPayload, forced = false, negotiation = false): SimEvent | undefined {
+  publish(
+    contract: SimContract,
+    type: number,
+    payload: EventPayload,
+    forced = false,
+    negotiation = false,
+  ): SimEvent | undefined {
     if (contract.broken) return undefined;
     const critical = forced || (contract.critical & type) !== 0;
     if (!critical && (contract.informative & type) === 0) return undefined;
@@ -370,7 +383,12 @@ export class ContractKernel {
   }
 
   /** Device contract creation (ct_tmpl_create, or open of a minor node under a template). */
-  createDeviceContract(author: SimProcess, lwp: SimLwp, template: TemplateState, device: SimDevice): SimContract | number {
+  createDeviceContract(
+    author: SimProcess,
+    lwp: SimLwp,
+    template: TemplateState,
+    device: SimDevice,
+  ): SimContract | number {
     if ((device.state & template.aset) === 0) return Errno.ERANGE;
     const contract = this.newContract(this.nextCtid++, 'device', {
       ownerPid: author.pid,
@@ -677,7 +695,12 @@ export class ContractKernel {
     return 'negotiating';
   }
 
-  private completeDeviceChange(device: SimDevice, target: number, contracts: SimContract[], broken: SimContract[]): void {
+  private completeDeviceChange(
+    device: SimDevice,
+    target: number,
+    contracts: SimContract[],
+    broken: SimContract[],
+  ): void {
     device.state = target;
     for (const contract of contracts) {
       if (!broken.includes(contract)) this.publish(contract, target, {});

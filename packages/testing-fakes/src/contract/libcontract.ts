@@ -489,7 +489,13 @@ export class SimLibcontract {
     };
     if (detail < CTD_FIXED) return base;
     if (contract.type === 'process') {
-      const fixed = { ...base, param: contract.param, fatal: contract.fatal, svcFmri: contract.svcFmri, svcCtid: contract.svcCtid };
+      const fixed = {
+        ...base,
+        param: contract.param,
+        fatal: contract.fatal,
+        svcFmri: contract.svcFmri,
+        svcCtid: contract.svcCtid,
+      };
       if (detail < CTD_ALL) return fixed;
       return {
         ...fixed,

@@ -1,5 +1,11 @@
 import { constants as fsConstants } from 'node:fs';
-import { CTFS_ROOT, CTS_INHERITED, CTS_OWNED, type ContractType, type EventEndpointKind } from '@sysbind/contract-native';
+import {
+  CTFS_ROOT,
+  CTS_INHERITED,
+  CTS_OWNED,
+  type ContractType,
+  type EventEndpointKind,
+} from '@sysbind/contract-native';
 import { Errno } from './errno.ts';
 import type { ContractKernel } from './kernel.ts';
 import type { SimContract, SimDevice, SimProcess } from './model.ts';
@@ -102,7 +108,10 @@ export class OpenFileTable {
     const rest = effective & ~(ACCESS_MODE | OpenFlags.O_NONBLOCK);
     if (path.startsWith(DEVICES_ROOT + '/')) return this.openDevice(caller, lwpId, path.slice(DEVICES_ROOT.length));
     if (path !== CTFS_ROOT && !path.startsWith(CTFS_ROOT + '/')) return -Errno.ENOENT;
-    const parts = path.slice(CTFS_ROOT.length).split('/').filter((part) => part !== '');
+    const parts = path
+      .slice(CTFS_ROOT.length)
+      .split('/')
+      .filter((part) => part !== '');
     const readOnlyExactly = rest === 0 && !nonblocking && access === OpenFlags.O_RDONLY;
     const endpointMode = rest === 0 && access === OpenFlags.O_RDONLY;
     const [first, second, third, extra] = parts;

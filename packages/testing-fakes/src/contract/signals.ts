@@ -15,12 +15,30 @@ function numbersOf(names: readonly string[]): ReadonlySet<number> {
 
 /** Signals whose default action is to terminate with a core dump. */
 export const CORE_SIGNALS = numbersOf([
-  'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGEMT', 'SIGFPE', 'SIGBUS', 'SIGSEGV', 'SIGSYS', 'SIGXCPU', 'SIGXFSZ',
+  'SIGQUIT',
+  'SIGILL',
+  'SIGTRAP',
+  'SIGABRT',
+  'SIGEMT',
+  'SIGFPE',
+  'SIGBUS',
+  'SIGSEGV',
+  'SIGSYS',
+  'SIGXCPU',
+  'SIGXFSZ',
 ]);
 
 /** Signals whose default action does not terminate the process (ignore, stop, continue). */
 export const NON_FATAL_SIGNALS = numbersOf([
-  'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGWINCH', 'SIGPWR',
+  'SIGCHLD',
+  'SIGCONT',
+  'SIGSTOP',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGURG',
+  'SIGWINCH',
+  'SIGPWR',
 ]);
 
 /** SIGKILL on the host. */

@@ -115,7 +115,11 @@ export interface ContractWorld {
    */
   fork(
     parent: number,
-    options?: { readonly lwp?: number; readonly template?: SimulatedProcessTemplate | null; readonly execname?: string },
+    options?: {
+      readonly lwp?: number;
+      readonly template?: SimulatedProcessTemplate | null;
+      readonly execname?: string;
+    },
   ): number;
   /** exit(2) with `code` (default 0). */
   exit(pid: number, code?: number): void;
@@ -123,7 +127,11 @@ export interface ContractWorld {
    * A fatal signal kills `pid`. `sender` is the sending pid (omit for unknown); core-default
    * signals publish pr_core, and `core` says which core files were written.
    */
-  kill(pid: number, signal: number | NodeJS.Signals, options?: { readonly sender?: number; readonly core?: CoreFiles }): void;
+  kill(
+    pid: number,
+    signal: number | NodeJS.Signals,
+    options?: { readonly sender?: number; readonly core?: CoreFiles },
+  ): void;
   /** `pid` dumps core (signal default SIGSEGV) writing `core`. */
   dumpCore(pid: number, core: CoreFiles, signal?: number | NodeJS.Signals): void;
   /** An uncorrectable hardware error kills `pid`. */
@@ -135,7 +143,10 @@ export interface ContractWorld {
   /** setpgid. */
   setProcessGroup(pid: number, pgid: number): void;
   /** Changes a process's euid and/or privileges. */
-  setCredentials(pid: number, credentials: { readonly euid?: number; readonly privileges?: readonly Privilege[] }): void;
+  setCredentials(
+    pid: number,
+    credentials: { readonly euid?: number; readonly privileges?: readonly Privilege[] },
+  ): void;
   /** Adds a device minor node (devfs path without `/devices`). */
   addDevice(path: string, state?: DeviceStateName): void;
   /** Changes a device's state, negotiating with its contracts when going offline. */
@@ -287,16 +298,20 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
     const template = defaultTemplate('process');
     const caller = { contractEvent: forker.privileges.has('contract_event') };
     const steps: [string, () => number][] = [];
-    if (spec.param !== undefined) steps.push(['ct_pr_tmpl_set_param', () => setParam(template, spec.param ?? 0, caller)]);
-    if (spec.fatal !== undefined) steps.push(['ct_pr_tmpl_set_fatal', () => setFatal(template, spec.fatal ?? 0, caller)]);
+    if (spec.param !== undefined)
+      steps.push(['ct_pr_tmpl_set_param', () => setParam(template, spec.param ?? 0, caller)]);
+    if (spec.fatal !== undefined)
+      steps.push(['ct_pr_tmpl_set_fatal', () => setFatal(template, spec.fatal ?? 0, caller)]);
     if (spec.informative !== undefined) {
       steps.push(['ct_tmpl_set_informative', () => setInformative(template, spec.informative ?? 0)]);
     }
     if (spec.critical !== undefined) {
       steps.push(['ct_tmpl_set_critical', () => setCritical(template, spec.critical ?? 0, caller)]);
     }
-    if (spec.svc_fmri !== undefined) steps.push(['ct_pr_tmpl_set_svc_fmri', () => setSvcFmri(template, spec.svc_fmri ?? '')]);
-    if (spec.svc_aux !== undefined) steps.push(['ct_pr_tmpl_set_svc_aux', () => setSvcAux(template, spec.svc_aux ?? '')]);
+    if (spec.svc_fmri !== undefined)
+      steps.push(['ct_pr_tmpl_set_svc_fmri', () => setSvcFmri(template, spec.svc_fmri ?? '')]);
+    if (spec.svc_aux !== undefined)
+      steps.push(['ct_pr_tmpl_set_svc_aux', () => setSvcAux(template, spec.svc_aux ?? '')]);
     for (const [operation, step] of steps) {
       const errno = step();
       if (errno !== 0) throw ContractError.fromErrno(errno, operation);
@@ -313,7 +328,11 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       const injected = faults.take('fork');
       if (injected !== 0) throw ContractError.fromErrno(injected, 'fork');
       const template =
-        forkOptions.template === undefined ? undefined : forkOptions.template === null ? null : buildTemplate(forker, forkOptions.template);
+        forkOptions.template === undefined
+          ? undefined
+          : forkOptions.template === null
+            ? null
+            : buildTemplate(forker, forkOptions.template);
       return kernel.fork(forker, lwp, {
         ...(template === undefined ? {} : { template }),
         ...(forkOptions.execname === undefined ? {} : { execname: forkOptions.execname }),
