@@ -46,6 +46,8 @@ interface GridcentricBinding {
   /** Withdraws a pending wait; its callback is never called. False if it was no pending wait. */
   abandonWait(id: number): boolean;
   stats(): NativeBackendStats;
+  ref(): void;
+  unref(): void;
   close(): void;
 }
 
@@ -63,10 +65,18 @@ interface SimAddon extends GridcentricAddonBase {
  * A {@link GridcentricBackend} over the native addon. Beyond the interface it can be closed: its
  * pending calls and waits are dropped (never settled) and every later call throws
  * `ERR_BACKEND_CLOSED`. Garbage collection closes it too.
+ *
+ * Like any pending I/O in Node, a call in flight keeps the event loop alive, pending waits
+ * included, so that a program awaiting a clone's exit does not end first; {@link unref} lets the
+ * process exit while only waits are pending (abort them or close the backend otherwise).
  */
 export interface NativeGridcentricBackend extends GridcentricBackend, Disposable {
   /** Closes the backend; idempotent. */
   close(): void;
+  /** Pending and later waits keep the event loop alive (the default). */
+  ref(): void;
+  /** Pending and later waits no longer keep the event loop alive; controller calls still do. */
+  unref(): void;
   /** Thread and wait counters of the addon in this environment. */
   stats(): NativeBackendStats;
 }
@@ -228,6 +238,12 @@ export function createBackendOverBinding(binding: GridcentricBinding): NativeGri
       binding.close();
     },
     stats: () => binding.stats(),
+    ref: () => {
+      binding.ref();
+    },
+    unref: () => {
+      binding.unref();
+    },
     [Symbol.dispose]: () => {
       binding.close();
     },

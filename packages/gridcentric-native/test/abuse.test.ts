@@ -34,6 +34,8 @@ const validCalls: Record<string, readonly unknown[]> = {
   syncTicket: [1, noop],
   abandonWait: [1],
   stats: [],
+  ref: [],
+  unref: [],
   close: [],
 };
 const methodNames = Object.keys(validCalls);
@@ -120,7 +122,7 @@ describe('abuse of every export of the addon: errors, never a crash', () => {
     }
   });
 
-  it.each(methodNames.filter((name) => !['close', 'stats', 'abandonWait'].includes(name)))(
+  it.each(methodNames.filter((name) => !['close', 'stats', 'abandonWait', 'ref', 'unref'].includes(name)))(
     '%s after close throws a GridcentricError ERR_BACKEND_CLOSED',
     (name) => {
       const binding = addon.bindSimulator(createStubGuestApi());

@@ -64,23 +64,43 @@ describe('native backend over a stub GcGuestApi (no simulator)', () => {
     expect(backend.stats().pendingWaits).toBe(0);
   });
 
-  it('does not keep the event loop alive for pending waits', async () => {
+  it('keeps the event loop alive while waits are pending, unless unref\'d', async () => {
     const { execFileSync } = await import('node:child_process');
-    const script = `
-      import { createSimulatedNativeBackend } from '@sysbind/gridcentric-native/testing';
-      const api = { ...Object.fromEntries(${JSON.stringify([
-        'gc_version','gc_check','gc_my_ip','gc_request_tickets','gc_cancel_ticket','gc_make_ticket_independent','gc_list_tickets',
-        'gc_clone','gc_list_clone_domains','gc_list_ticket_domains','gc_get_domain_status','gc_kill_clone_domain',
-        'gc_killall_clone_domains','gc_killall_ticket_domains'])}.map((name) => [name, (...args) => args.at(-1)(0, 0)])),
-        gc_wait_any: () => () => {}, gc_wait_domain: () => () => {}, gc_sync_ticket: () => () => {} };
-      const backend = createSimulatedNativeBackend(api);
-      void backend.waitAny(); void backend.waitDomain(3); void backend.syncTicket(1);
-      console.log('requested', await backend.requestTickets(1));`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      cwd: new URL('..', import.meta.url).pathname,
-      encoding: 'utf8',
-      timeout: 10_000,
-    });
-    expect(output.trim()).toBe('requested 0');
+    const run = (unref: boolean): string => {
+      const script = `
+        import { createSimulatedNativeBackend } from '@sysbind/gridcentric-native/testing';
+        const names = ${JSON.stringify(CONTROLLER_CALLS)};
+        const api = { ...Object.fromEntries(names.map((name) => [name, (...args) => args.at(-1)(0, 0)])),
+          gc_wait_any: () => () => {}, gc_wait_domain: () => () => {}, gc_sync_ticket: () => () => {} };
+        const backend = createSimulatedNativeBackend(api);
+        ${unref ? 'backend.unref();' : ''}
+        void backend.waitAny(); void backend.waitDomain(3); void backend.syncTicket(1);
+        console.log('requested', await backend.requestTickets(1));
+        setTimeout(() => { console.log('still alive'); backend.close(); }, 100).unref();`;
+      return execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: new URL('..', import.meta.url).pathname,
+        encoding: 'utf8',
+        timeout: 10_000,
+      }).trim();
+    };
+    expect(run(false)).toBe('requested 0\nstill alive');
+    expect(run(true)).toBe('requested 0');
   });
 });
+
+const CONTROLLER_CALLS = [
+  'gc_version',
+  'gc_check',
+  'gc_my_ip',
+  'gc_request_tickets',
+  'gc_cancel_ticket',
+  'gc_make_ticket_independent',
+  'gc_list_tickets',
+  'gc_clone',
+  'gc_list_clone_domains',
+  'gc_list_ticket_domains',
+  'gc_get_domain_status',
+  'gc_kill_clone_domain',
+  'gc_killall_clone_domains',
+  'gc_killall_ticket_domains',
+];

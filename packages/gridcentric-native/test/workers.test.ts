@@ -18,6 +18,8 @@ const api = {
   gc_wait_domain: () => () => {}, gc_wait_any: () => () => {}, gc_sync_ticket: () => () => {},
 };
 const binding = addon.bindSimulator(api);
+// Its waits never end: unref'd, they let the worker exit once its other work is done.
+binding.unref();
 const call = (name, ...args) => new Promise((resolve, reject) => binding[name](...args, (error, value) => error ? reject(error) : resolve(value)));
 (async () => {
   for (let round = 0; round < 20; round++) await Promise.all([call('clone', 1), call('getDomainStatus', 2), call('listTickets')]);

@@ -75,6 +75,8 @@ void Binding::Define(Napi::Env env, AddonData &data) {
   method("syncTicket", &Entry<&Binding::SyncTicket>);
   method("abandonWait", &Entry<&Binding::AbandonWait>);
   method("stats", &Entry<&Binding::Stats>);
+  method("ref", &Entry<&Binding::Ref>);
+  method("unref", &Entry<&Binding::Unref>);
   method("close", &Entry<&Binding::Close>);
   data.bindingClass = Napi::Persistent(constructor);
 }
@@ -147,16 +149,44 @@ Napi::Value Binding::MyIp(const Napi::CallbackInfo &info) {
   return Napi::String::New(info.Env(), outcome.text);
 }
 
-std::uint64_t Binding::Register(Napi::Env env, Napi::Function callback, Subject subject, bool holdsLoop) {
+std::uint64_t Binding::Register(Napi::Env env, Napi::Function callback, Subject subject, bool isWait) {
   std::uint64_t op = ++environment_->lastOp;
   PendingOp pending;
   pending.callback = Napi::Persistent(callback);
   pending.subject = subject;
-  pending.holdsLoop = holdsLoop;
-  js_->ops.emplace(op, std::move(pending));
-  if (holdsLoop)
+  pending.isWait = isWait;
+  pending.holdsLoop = !isWait || waitsHoldLoop_;
+  if (pending.holdsLoop)
     channel_->HoldLoop(env);
+  js_->ops.emplace(op, std::move(pending));
   return op;
+}
+
+void Binding::SetWaitsHoldLoop(Napi::Env env, bool hold) {
+  waitsHoldLoop_ = hold;
+  for (auto &entry : js_->ops) {
+    PendingOp &pending = entry.second;
+    if (!pending.isWait || pending.holdsLoop == hold)
+      continue;
+    pending.holdsLoop = hold;
+    if (hold) {
+      channel_->HoldLoop(env);
+    } else {
+      channel_->ReleaseLoop(env);
+    }
+  }
+}
+
+Napi::Value Binding::Ref(const Napi::CallbackInfo &info) {
+  if (!closed_)
+    SetWaitsHoldLoop(info.Env(), true);
+  return info.Env().Undefined();
+}
+
+Napi::Value Binding::Unref(const Napi::CallbackInfo &info) {
+  if (!closed_)
+    SetWaitsHoldLoop(info.Env(), false);
+  return info.Env().Undefined();
 }
 
 void Binding::Unregister(Napi::Env env, std::uint64_t op) {
@@ -174,7 +204,7 @@ Napi::Value Binding::Submit(const Napi::CallbackInfo &info, std::size_t callback
   Napi::Env env = info.Env();
   Napi::Function callback = CallbackArgument(info, callbackIndex);
   EnsureOpen(env);
-  std::uint64_t op = Register(env, callback, subject, true);
+  std::uint64_t op = Register(env, callback, subject, false);
   try {
     dispatcher_->Call(state_, op, syscall, isClone, std::move(call), std::move(after));
   } catch (...) {
@@ -189,7 +219,7 @@ Napi::Value Binding::StartWait(const Napi::CallbackInfo &info, std::size_t callb
   Napi::Env env = info.Env();
   Napi::Function callback = CallbackArgument(info, callbackIndex);
   EnsureOpen(env);
-  std::uint64_t op = Register(env, callback, subject, false);
+  std::uint64_t op = Register(env, callback, subject, true);
   try {
     dispatcher_->Wait(state_, op, kind, target);
   } catch (...) {
@@ -317,8 +347,10 @@ Napi::Value Binding::AbandonWait(const Napi::CallbackInfo &info) {
   std::uint64_t op = static_cast<std::uint64_t>(number);
   auto found = js_->ops.find(op);
   // Only a pending wait of this binding can be abandoned; anything else is a no-op.
-  if (found == js_->ops.end() || found->second.holdsLoop)
+  if (found == js_->ops.end() || !found->second.isWait)
     return Napi::Boolean::New(env, false);
+  if (found->second.holdsLoop)
+    channel_->ReleaseLoop(env);
   js_->ops.erase(found);
   dispatcher_->Abandon(op);
   return Napi::Boolean::New(env, true);
@@ -375,15 +407,21 @@ void Binding::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
   AddonData *data = FindAddonData(env);
   if (pending.holdsLoop && data != nullptr && data->channel != nullptr)
     data->channel->ReleaseLoop(env);
-  Napi::HandleScope scope(env);
+  if (data != nullptr && data->state->tearingDown)
+    return;
   try {
+    Napi::HandleScope scope(env);
     Napi::Value error = outcome.failed() ? LibraryError(env, outcome, pending.subject) : env.Null();
     Napi::Value value = outcome.failed() ? env.Undefined() : OutcomeValue(env, outcome);
     pending.callback.Call(env.Undefined(), {error, value});
   } catch (const Napi::Error &error) {
     // A throwing callback becomes an uncaught exception of the process, as with any callback.
-    error.ThrowAsJavaScriptException();
-  } catch (const std::exception &) {
+    // While the environment shuts down no JS runs at all: then there is nothing left to tell.
+    try {
+      error.ThrowAsJavaScriptException();
+    } catch (...) {
+    }
+  } catch (...) {
     // Out of memory while building the value: the callback is lost, the process is not.
   }
 }

@@ -24,8 +24,10 @@ struct EnvironmentState;
 struct PendingOp {
   Napi::FunctionReference callback;
   Subject subject;
-  // Controller calls keep the event loop alive until they complete; waits do not.
+  // Keeps the event loop alive until it completes: always for a controller call, for a wait
+  // unless the backend was unref'd.
   bool holdsLoop = false;
+  bool isWait = false;
 };
 
 // The JS-thread half of a binding: the callbacks of its calls in flight.
@@ -68,11 +70,14 @@ private:
   Napi::Value SyncTicket(const Napi::CallbackInfo &info);
   Napi::Value AbandonWait(const Napi::CallbackInfo &info);
   Napi::Value Stats(const Napi::CallbackInfo &info);
+  Napi::Value Ref(const Napi::CallbackInfo &info);
+  Napi::Value Unref(const Napi::CallbackInfo &info);
   Napi::Value Close(const Napi::CallbackInfo &info);
 
   void EnsureOpen(Napi::Env env) const;
   Outcome Quick(Outcome (*call)());
-  std::uint64_t Register(Napi::Env env, Napi::Function callback, Subject subject, bool holdsLoop);
+  std::uint64_t Register(Napi::Env env, Napi::Function callback, Subject subject, bool isWait);
+  void SetWaitsHoldLoop(Napi::Env env, bool hold);
   void Unregister(Napi::Env env, std::uint64_t op);
   Napi::Value Submit(const Napi::CallbackInfo &info, std::size_t callbackIndex, Subject subject,
                      const char *syscall, bool isClone, Dispatcher::CallFunction call,
@@ -87,6 +92,7 @@ private:
   std::shared_ptr<CompletionChannel> channel_;
   std::shared_ptr<EnvironmentState> environment_;
   bool closed_ = false;
+  bool waitsHoldLoop_ = true;
 };
 
 } // namespace sysbind

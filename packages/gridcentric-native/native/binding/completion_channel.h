@@ -1,6 +1,7 @@
 // The one thread-safe function of an environment through which the binding's threads hand call
-// outcomes to the JS thread. It keeps the event loop alive only while a controller call is in
-// flight: pending blocking waits never pin the loop, as the simulator's own waits do not.
+// outcomes to the JS thread. It keeps the event loop alive while any call that holds the loop is
+// in flight (every controller call; every wait of a backend that was not unref'd), as pending I/O
+// does in Node: a script that awaits a clone's exit must not end before the exit arrives.
 #ifndef SYSBIND_GRIDCENTRIC_COMPLETION_CHANNEL_H
 #define SYSBIND_GRIDCENTRIC_COMPLETION_CHANNEL_H
 
@@ -35,7 +36,7 @@ public:
 
   // Any thread. Drops the completion once the environment has torn the channel down.
   void Post(std::unique_ptr<Completion> completion);
-  // JS thread: a controller call starts / ends; the loop stays alive while any is in flight.
+  // JS thread: a call that holds the loop starts / ends; the loop stays alive while any is in flight.
   void HoldLoop(Napi::Env env);
   void ReleaseLoop(Napi::Env env);
 
