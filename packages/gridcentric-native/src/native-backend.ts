@@ -89,9 +89,12 @@ function checkId(value: unknown, name: string): number {
     });
   }
   if (value < -GC_MAX_ID - 1 || value > GC_MAX_ID) {
-    throw Object.assign(new RangeError(`The value of "${name}" is out of range. It must fit a C int. Received ${value}`), {
-      code: 'ERR_OUT_OF_RANGE',
-    });
+    throw Object.assign(
+      new RangeError(`The value of "${name}" is out of range. It must fit a C int. Received ${value}`),
+      {
+        code: 'ERR_OUT_OF_RANGE',
+      },
+    );
   }
   return value;
 }

@@ -53,12 +53,19 @@ function thrown(run: () => unknown): unknown {
 
 describe('abuse of every export of the addon: errors, never a crash', () => {
   it('has exactly the methods under test', () => {
-    expect(Object.getOwnPropertyNames(prototype).filter((name) => name !== 'constructor').sort()).toEqual([...methodNames].sort());
+    expect(
+      Object.getOwnPropertyNames(prototype)
+        .filter((name) => name !== 'constructor')
+        .sort(),
+    ).toEqual([...methodNames].sort());
   });
 
   it('refuses construction from JS with ERR_ILLEGAL_CONSTRUCTOR', () => {
     for (const args of [[], [1], [{}]]) {
-      expect(thrown(() => new addon.GridcentricBinding(...args))).toMatchObject({ name: 'TypeError', code: 'ERR_ILLEGAL_CONSTRUCTOR' });
+      expect(thrown(() => new addon.GridcentricBinding(...args))).toMatchObject({
+        name: 'TypeError',
+        code: 'ERR_ILLEGAL_CONSTRUCTOR',
+      });
     }
     expect(thrown(() => (addon.GridcentricBinding as unknown as Method).call(undefined))).toBeInstanceOf(TypeError);
   });
@@ -84,7 +91,10 @@ describe('abuse of every export of the addon: errors, never a crash', () => {
     const binding = addon.bindSimulator(createStubGuestApi());
     try {
       for (const id of ['1', null, undefined, {}, 1n, Symbol('id')]) {
-        expect(thrown(() => binding[name]?.(id, noop))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+        expect(thrown(() => binding[name]?.(id, noop))).toMatchObject({
+          name: 'TypeError',
+          code: 'ERR_INVALID_ARG_TYPE',
+        });
       }
       for (const id of [1.5, Number.NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, 2 ** 53]) {
         expect(thrown(() => binding[name]?.(id, noop))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
@@ -111,7 +121,10 @@ describe('abuse of every export of the addon: errors, never a crash', () => {
       expect(binding['abandonWait']?.(123456)).toBe(false);
       expect(thrown(() => binding['abandonWait']?.('1'))).toMatchObject({ name: 'TypeError' });
       for (const id of [0, -1, 1.5, Number.NaN, 2 ** 60]) {
-        expect(thrown(() => binding['abandonWait']?.(id))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+        expect(thrown(() => binding['abandonWait']?.(id))).toMatchObject({
+          name: 'RangeError',
+          code: 'ERR_OUT_OF_RANGE',
+        });
       }
       const id = binding['waitAny']?.(noop);
       expect(typeof id).toBe('number');
@@ -169,7 +182,10 @@ describe('abuse of every export of the addon: errors, never a crash', () => {
             resolve(error ?? value);
           });
         });
-      expect(await outcome((done) => binding['requestTickets']?.(1, done))).toMatchObject({ code: 'EIO', syscall: 'gc_request_tickets' });
+      expect(await outcome((done) => binding['requestTickets']?.(1, done))).toMatchObject({
+        code: 'EIO',
+        syscall: 'gc_request_tickets',
+      });
       expect(await outcome((done) => binding['listTickets']?.(done))).toMatchObject({ code: 'EIO' });
       expect(await outcome((done) => binding['clone']?.(1, done))).toMatchObject({ code: 'EIO' });
       expect(binding['version']?.()).toBe('');

@@ -23,20 +23,25 @@ describe('gridcentric addon loader', () => {
     });
   });
 
-  it.skipIf(hasSystemBuild)('refuses the system flavor where the install built none, with ERR_UNSUPPORTED_PLATFORM (skipped on a Gridcentric guest)', () => {
-    let caught: unknown;
-    try {
-      loadAddon('system');
-    } catch (error) {
-      caught = error;
-    }
-    expect(isGridcentricError(caught, 'ERR_UNSUPPORTED_PLATFORM')).toBe(true);
-    expect((caught as Error).message).toMatch(/@sysbind\/testing-fakes/);
-  });
+  it.skipIf(hasSystemBuild)(
+    'refuses the system flavor where the install built none, with ERR_UNSUPPORTED_PLATFORM (skipped on a Gridcentric guest)',
+    () => {
+      let caught: unknown;
+      try {
+        loadAddon('system');
+      } catch (error) {
+        caught = error;
+      }
+      expect(isGridcentricError(caught, 'ERR_UNSUPPORTED_PLATFORM')).toBe(true);
+      expect((caught as Error).message).toMatch(/@sysbind\/testing-fakes/);
+    },
+  );
 
   it('rejects a non-function error constructor with a TypeError, not a crash', () => {
     const addon = loadAddon('sim') as unknown as { setErrorConstructor(value: unknown): void };
-    expect(() => { addon.setErrorConstructor(undefined); }).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => {
+      addon.setErrorConstructor(undefined);
+    }).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
   });
 
   it('loads in four worker threads at once and lets them exit', async () => {
@@ -51,7 +56,9 @@ describe('gridcentric addon loader', () => {
           value = message;
         });
         worker.on('error', reject);
-        worker.on('exit', (code) => { resolve([value, code]); });
+        worker.on('exit', (code) => {
+          resolve([value, code]);
+        });
       });
     });
     expect(await Promise.all(runs)).toEqual(Array.from({ length: 4 }, () => [2, 0]));

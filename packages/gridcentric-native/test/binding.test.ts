@@ -9,11 +9,15 @@ describe('native backend over a stub GcGuestApi (no simulator)', () => {
   it('answers quick calls synchronously and controller calls through its own threads', async () => {
     using backend = createSimulatedNativeBackend(createStubGuestApi());
     expect(backend.version()).toBe('1.2.3-stub');
-    expect(() => { backend.check(); }).not.toThrow();
+    expect(() => {
+      backend.check();
+    }).not.toThrow();
     expect(backend.myIp()).toBe('10.0.0.1');
     expect(await backend.requestTickets(2)).toBe(1);
     expect(await backend.clone(1)).toBe(2);
-    expect(await backend.listTickets()).toEqual([{ ticket: 1, requested: 2, granted: 2, used: 1, domains: 1, independent: false }]);
+    expect(await backend.listTickets()).toEqual([
+      { ticket: 1, requested: 2, granted: 2, used: 1, domains: 1, independent: false },
+    ]);
     expect(await backend.listCloneDomains()).toEqual([{ vmid: 2, ticket: 1, status: 2, ip: '10.0.0.2' }]);
     expect(await backend.listTicketDomains(1)).toHaveLength(1);
     expect(await backend.getDomainStatus(2)).toBe(2);
@@ -37,7 +41,9 @@ describe('native backend over a stub GcGuestApi (no simulator)', () => {
     using backend = createSimulatedNativeBackend(api);
     const controller = new AbortController();
     const waits = Array.from({ length: 2000 }, (_, index) =>
-      (index % 2 === 0 ? backend.waitAny(controller.signal) : backend.waitDomain(2, controller.signal)).catch((error: unknown) => error),
+      (index % 2 === 0 ? backend.waitAny(controller.signal) : backend.waitDomain(2, controller.signal)).catch(
+        (error: unknown) => error,
+      ),
     );
     await tick(50);
     const stats = backend.stats();
@@ -64,7 +70,7 @@ describe('native backend over a stub GcGuestApi (no simulator)', () => {
     expect(backend.stats().pendingWaits).toBe(0);
   });
 
-  it('keeps the event loop alive while waits are pending, unless unref\'d', async () => {
+  it("keeps the event loop alive while waits are pending, unless unref'd", async () => {
     const { execFileSync } = await import('node:child_process');
     const run = (unref: boolean): string => {
       const script = `

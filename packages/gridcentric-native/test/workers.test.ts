@@ -57,7 +57,12 @@ describe('the addon in worker threads', () => {
   });
 
   it('a worker terminated while binding threads are blocked in the shim tears down without deadlock', async () => {
-    const results = await Promise.all([run({ hang: true, terminate: true }), run({ hang: true, exit: true }), run({ hang: true, terminate: true }), run({ hang: true, exit: true })]);
+    const results = await Promise.all([
+      run({ hang: true, terminate: true }),
+      run({ hang: true, exit: true }),
+      run({ hang: true, terminate: true }),
+      run({ hang: true, exit: true }),
+    ]);
     for (const { message } of results) expect(message).toMatchObject({ version: 'worker' });
   });
 });

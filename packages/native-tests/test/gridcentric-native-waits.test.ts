@@ -21,7 +21,12 @@ function world(capacity = 32): { sim: GridcentricSimulator; gc: NativeGridcentri
   return { sim, gc };
 }
 
-async function clones(sim: GridcentricSimulator, gc: NativeGridcentricBackend, count: number, ticket?: number): Promise<number[]> {
+async function clones(
+  sim: GridcentricSimulator,
+  gc: NativeGridcentricBackend,
+  count: number,
+  ticket?: number,
+): Promise<number[]> {
   const held = ticket ?? (await gc.requestTickets(count));
   const vmids: number[] = [];
   for (let index = 0; index < count; index++) vmids.push(await gc.clone(held));
@@ -103,7 +108,9 @@ describe('native backend: more waits than waiter threads', () => {
     const vmids = await clones(sim, gc, 4);
     const controller = new AbortController();
     const waits = Array.from({ length: 30 }, (_, index) =>
-      (index % 3 === 0 ? gc.waitAny(controller.signal) : gc.waitDomain(vmids[index % 4] ?? 0, controller.signal)).catch((error: unknown) => error),
+      (index % 3 === 0 ? gc.waitAny(controller.signal) : gc.waitDomain(vmids[index % 4] ?? 0, controller.signal)).catch(
+        (error: unknown) => error,
+      ),
     );
     await eventually(() => gc.stats().pendingWaits === 30, 'all waits are pending');
     controller.abort();
