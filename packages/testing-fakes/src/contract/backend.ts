@@ -44,15 +44,21 @@ function value<T>(result: Out<T>, syscall: string, extra: { ctid?: number } = {}
 /** Keeps the event loop alive while some watching endpoint is ref'd (a uv_poll handle would). */
 class KeepAlive {
   private count = 0;
+  // One timer per backend, ref'd and unref'd rather than recreated: holds toggle on every
+  // contract that gains or loses a consumer, which is a hot path.
   private timer: ReturnType<typeof setInterval> | undefined;
   hold(): void {
-    if (this.count++ === 0) this.timer = setInterval(() => undefined, 1 << 30);
+    if (this.count++ > 0) return;
+    this.timer ??= setInterval(() => undefined, 1 << 30);
+    this.timer.ref();
   }
   release(): void {
-    if (--this.count === 0 && this.timer !== undefined) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+    if (--this.count === 0) this.timer?.unref();
+  }
+  dispose(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.count = 0;
   }
 }
 
@@ -72,6 +78,15 @@ export function createSimulatorBackend(sim: ContractSimulator, options: Simulato
     const fd = api.open(path, flags | CLOEXEC);
     if (fd < 0) throw ContractError.fromErrno(-fd, 'open', { path });
     return fd;
+  }
+
+  /** Opens `<type>/<ctid>/<file>`, trying process then device: the path that exists gives the type. */
+  function openTyped(ctid: number, file: string, flags: number): { fd: number; type: ContractType } {
+    const asProcess = api.open(`${CTFS_ROOT}/process/${ctid}/${file}`, flags | CLOEXEC);
+    if (asProcess >= 0) return { fd: asProcess, type: 'process' };
+    if (asProcess !== -Errno.ENOENT)
+      throw ContractError.fromErrno(-asProcess, 'open', { path: `${CTFS_ROOT}/process/${ctid}/${file}` });
+    return { fd: openFd(`${CTFS_ROOT}/device/${ctid}/${file}`, flags), type: 'device' };
   }
 
   function track<T extends { close(): void }>(handle: T): T {
@@ -124,21 +139,11 @@ export function createSimulatorBackend(sim: ContractSimulator, options: Simulato
       return statusFromFd(openFd(path, OpenFlags.O_RDONLY), path);
     },
     openControl(ctid) {
-      const path = `${CTFS_ROOT}/all/${ctid}/ctl`;
-      const fd = openFd(path, OpenFlags.O_WRONLY);
-      const status = api.open(`${CTFS_ROOT}/all/${ctid}/status`, OpenFlags.O_RDONLY);
-      const read = status < 0 ? undefined : api.ct_status_read(status, CTD_COMMON);
-      if (status >= 0) api.close(status);
-      const type: ContractType = read === undefined || typeof read === 'number' ? 'process' : read.type;
+      const { fd, type } = openTyped(ctid, 'ctl', OpenFlags.O_WRONLY);
       return track(new SimControl(api, ctid, type, fd, open));
     },
     openEvents(ctid) {
-      const path = `${CTFS_ROOT}/all/${ctid}/events`;
-      const fd = openFd(path, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
-      const status = api.open(`${CTFS_ROOT}/all/${ctid}/status`, OpenFlags.O_RDONLY);
-      const read = status < 0 ? undefined : api.ct_status_read(status, CTD_COMMON);
-      if (status >= 0) api.close(status);
-      const type: ContractType = read === undefined || typeof read === 'number' ? 'process' : read.type;
+      const { fd, type } = openTyped(ctid, 'events', OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
       return track(new SimEndpoint(api, 'events', type, ctid, fd, keepAlive, open));
     },
     openBundle(type) {
@@ -168,6 +173,7 @@ export function createSimulatorBackend(sim: ContractSimulator, options: Simulato
     },
     close() {
       for (const handle of [...open]) handle.close();
+      keepAlive.dispose();
     },
   };
   return backend;

@@ -108,10 +108,7 @@ export class OpenFileTable {
     const rest = effective & ~(ACCESS_MODE | OpenFlags.O_NONBLOCK);
     if (path.startsWith(DEVICES_ROOT + '/')) return this.openDevice(caller, lwpId, path.slice(DEVICES_ROOT.length));
     if (path !== CTFS_ROOT && !path.startsWith(CTFS_ROOT + '/')) return -Errno.ENOENT;
-    const parts = path
-      .slice(CTFS_ROOT.length)
-      .split('/')
-      .filter((part) => part !== '');
+    const parts = splitPath(path.slice(CTFS_ROOT.length));
     const readOnlyExactly = rest === 0 && !nonblocking && access === OpenFlags.O_RDONLY;
     const endpointMode = rest === 0 && access === OpenFlags.O_RDONLY;
     const [first, second, third, extra] = parts;
@@ -148,7 +145,7 @@ export class OpenFileTable {
         }
       }
     }
-    const ctid = /^[1-9][0-9]{0,9}$/.test(second) ? Number(second) : undefined;
+    const ctid = parseCtid(second);
     const contract = ctid === undefined ? undefined : this.kernel.contracts.get(ctid);
     if (contract === undefined || (type !== undefined && contract.type !== type)) return -Errno.ENOENT;
     if (third === undefined) return readOnlyExactly ? this.add({ kind: 'directory', pid: caller.pid }) : -Errno.EINVAL;
@@ -222,4 +219,27 @@ export class OpenFileTable {
     }
     return this.add({ kind: 'device', pid: caller.pid, device });
   }
+}
+
+function splitPath(rest: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let index = 0; index <= rest.length; index++) {
+    if (index === rest.length || rest.charCodeAt(index) === 47 /* / */) {
+      if (index > start) parts.push(rest.slice(start, index));
+      start = index + 1;
+    }
+  }
+  return parts;
+}
+
+function parseCtid(text: string): number | undefined {
+  if (text.length === 0 || text.length > 10 || text.charCodeAt(0) === 48 /* 0 */) return undefined;
+  let value = 0;
+  for (let index = 0; index < text.length; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
 }
