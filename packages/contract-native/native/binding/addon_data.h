@@ -42,6 +42,10 @@ struct AddonData {
   Napi::FunctionReference endpointClass;
   Napi::FunctionReference deviceNodeClass;
 
+  // Raised by the open functions while they construct a handle: the handle classes refuse to be
+  // constructed otherwise.
+  bool constructingHandle = false;
+
   // Every handle whose resources are still held; the teardown hook releases them.
   std::unordered_set<OwnedResources *> liveHandles;
 

@@ -25,11 +25,11 @@ template <typename Derived> class FdHandle : public Napi::ObjectWrap<Derived>, p
 public:
   explicit FdHandle(const Napi::CallbackInfo &info)
       : Napi::ObjectWrap<Derived>(info), data_(&GetAddonData(info.Env())) {
-    // Only the addon's open functions hold the token; `new` from JS gets a TypeError.
-    bool fromAddon =
-        info.Length() == 1 && info[0].IsExternal() && info[0].As<Napi::External<AddonData>>().Data() == data_;
-    if (!fromAddon)
+    // Only the addon's open functions construct handles (they raise this flag around the call;
+    // no JS runs in between); `new` from JS, or from a subclass, gets a TypeError.
+    if (!data_->constructingHandle)
       throw IllegalConstructor(info.Env(), Derived::kClassName);
+    data_->constructingHandle = false;
     info.This().As<Napi::Object>().TypeTag(&Derived::kTypeTag);
   }
 
@@ -51,12 +51,15 @@ public:
   static Napi::Object Create(Napi::Env env, Napi::FunctionReference &cls, int fd) {
     AddonData &data = GetAddonData(env);
     Napi::Object object;
+    data.constructingHandle = true;
     try {
-      object = cls.New({Napi::External<AddonData>::New(env, &data)});
+      object = cls.New({});
     } catch (...) {
+      data.constructingHandle = false;
       sys::close(fd);
       throw;
     }
+    data.constructingHandle = false;
     Derived *handle = Derived::Unwrap(object);
     handle->fd_ = fd;
     data.liveHandles.insert(handle);

@@ -1,0 +1,255 @@
+// Runs the contract addon's sim flavor, built with AddressSanitizer + UndefinedBehaviorSanitizer
+// (`SYSBIND_SANITIZE=1 pnpm run build` in packages/contract-native), through templates, latest,
+// status, events, ctl, device negotiation, sigsend, worker threads and every close path,
+// including handles left to the garbage collector and to the environment teardown. Prints
+// `sanitize-contract: N ASan errors, N UBSan errors, N leaks` and exits non-zero if any.
+//
+// A plain node script rather than a vitest run: LeakSanitizer checks at process exit, which
+// vitest's workers do not reach. It re-runs itself with LD_PRELOAD of libasan (node is not
+// instrumented, so the runtime must be loaded first) unless that is already set.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const packageDir = path.resolve(here, '..');
+const addonFile = path.resolve(packageDir, '../contract-native/build/sim-asan/Release/contract.node');
+const bundleFile = path.join(packageDir, 'node_modules/.cache/sysbind-contract-drivers/contract-simulator.mjs');
+
+async function supervise() {
+  if (!existsSync(addonFile)) {
+    console.error(
+      `sanitize-contract: ${addonFile} is missing; run SYSBIND_SANITIZE=1 pnpm run build in packages/contract-native`,
+    );
+    process.exit(2);
+  }
+  // The simulator (TypeScript sources) as one ESM file; the addon package is loaded from its build.
+  const { build } = await import('esbuild');
+  mkdirSync(path.dirname(bundleFile), { recursive: true });
+  await build({
+    stdin: {
+      contents: "export { createContractSimulator } from '@sysbind/testing-fakes';",
+      resolveDir: packageDir,
+      loader: 'js',
+    },
+    outfile: bundleFile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    conditions: ['@sysbind/source'],
+    external: ['@sysbind/contract-native', '@sysbind/contract-native/*'],
+    logLevel: 'silent',
+  });
+  const preload = process.env.LD_PRELOAD?.includes('libasan')
+    ? process.env.LD_PRELOAD
+    : execFileSync(process.env.CXX ?? 'g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+    env: {
+      ...process.env,
+      LD_PRELOAD: preload,
+      ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1',
+      UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1',
+      SYSBIND_SANITIZE: '1',
+      SYSBIND_SANITIZE_RUN: '1',
+    },
+    encoding: 'utf8',
+  });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  const asan = (result.stderr.match(/ERROR: AddressSanitizer/g) ?? []).length;
+  const ubsan = (result.stderr.match(/runtime error:/g) ?? []).length;
+  const leaks = (result.stderr.match(/(Direct|Indirect) leak of/g) ?? []).length;
+  const finished = result.stdout.includes('sanitize-contract: workload done');
+  console.log(
+    `sanitize-contract: ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks (exit ${result.status ?? result.signal})`,
+  );
+  process.exit(asan + ubsan + leaks === 0 && finished && result.status === 0 ? 0 : 1);
+}
+
+async function drive() {
+  const { createContractSimulator } = await import(pathToFileURL(bundleFile).href);
+  const native = await import('@sysbind/contract-native');
+  const { createSimulatedNativeBackend, loadSimulatorAddon } = await import('@sysbind/contract-native/testing');
+  const { CT_PR_EV_EMPTY, CT_PR_EV_EXIT, CT_PR_EV_FORK, CT_PR_INHERIT, CTD_COMMON, CTD_FIXED, CTD_ALL } = native;
+  if (loadSimulatorAddon !== undefined && !isMainThread) {
+    await workload(createContractSimulator, createSimulatedNativeBackend, native, workerData.rounds);
+    return;
+  }
+  const addon = loadSimulatorAddon();
+  if (!addon.constructor || addon.flavor !== 'sim') throw new Error('not the sim flavor');
+
+  await workload(createContractSimulator, createSimulatedNativeBackend, native, 40);
+
+  // Worker threads, each with its own simulator, at the same time as the main thread.
+  const workers = [1, 2].map(
+    () =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { rounds: 20 } });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exit ${code}`))));
+      }),
+  );
+  await workload(createContractSimulator, createSimulatedNativeBackend, native, 20);
+  await Promise.all(workers);
+
+  // Handles nobody closes: the finalizers close them.
+  const sim = createContractSimulator({ followRealChildren: false });
+  const backend = createSimulatedNativeBackend(sim);
+  for (let index = 0; index < 200; index++) {
+    backend.openTemplate('process');
+    backend.openBundle('process');
+    backend.openProcessBundle('device');
+  }
+  for (let round = 0; round < 5; round++) {
+    globalThis.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  // And handles left for the environment teardown (a watching endpoint among them).
+  const leftOpen = backend.openProcessBundle('process');
+  leftOpen.listen({ onEvent() {}, onError() {} });
+  backend.openTemplate('device');
+  void [CT_PR_EV_EMPTY, CT_PR_EV_EXIT, CT_PR_EV_FORK, CT_PR_INHERIT, CTD_COMMON, CTD_FIXED, CTD_ALL];
+  console.log('sanitize-contract: workload done');
+}
+
+function expectError(action, code) {
+  try {
+    action();
+  } catch (error) {
+    if (error?.code === code) return;
+    throw new Error(`expected ${code}, got ${String(error)}`, { cause: error });
+  }
+  throw new Error(`expected ${code}, got no error`);
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 2));
+
+async function workload(createContractSimulator, createSimulatedNativeBackend, native, rounds) {
+  const { CT_PR_EV_EMPTY, CT_PR_EV_EXIT, CT_PR_EV_FORK, CT_PR_INHERIT, CTD_COMMON, CTD_FIXED, CTD_ALL } = native;
+  const sim = createContractSimulator({
+    followRealChildren: false,
+    privileges: ['sys_devices', 'contract_event', 'contract_identity', 'contract_observer'],
+  });
+  const backend = createSimulatedNativeBackend(sim);
+
+  // Templates: every term of both types, set and read back, cross-type errors, create.
+  const template = backend.openTemplate('process');
+  template.set('cookie', 0xdeadbeefn);
+  template.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_EXIT);
+  template.set('informative', CT_PR_EV_FORK);
+  template.set('fatal', 0x20);
+  template.set('param', CT_PR_INHERIT);
+  template.set('transfer', 0);
+  template.set('svc_fmri', 'svc:/sanitize:default');
+  template.set('svc_aux', 'aux'.repeat(200));
+  for (const term of ['cookie', 'critical', 'informative', 'fatal', 'param', 'transfer', 'svc_fmri', 'svc_aux'])
+    template.get(term);
+  expectError(() => template.set('aset', 1), 'EINVAL');
+  expectError(() => template.create(), 'EINVAL');
+
+  const minor = '/pseudo/sanitize@0:a';
+  sim.world.addDevice(minor);
+  const device = backend.openTemplate('device');
+  expectError(() => device.get('minor'), 'ENOENT');
+  device.set('minor', minor);
+  device.set('aset', 1);
+  device.set('noneg', true);
+  device.set('noneg', false);
+  for (const term of ['minor', 'aset', 'noneg', 'cookie', 'critical', 'informative']) device.get(term);
+  expectError(() => device.set('fatal', 8), 'EINVAL');
+
+  // Endpoints watched through uv_poll.
+  const seen = [];
+  const pbundle = backend.openProcessBundle('process');
+  pbundle.listen({ onEvent: (event) => seen.push(event), onError: (error) => seen.push(error) });
+  const bundle = backend.openBundle('process');
+  const deviceBundle = backend.openProcessBundle('device');
+  deviceBundle.listen({ onEvent: (event) => seen.push(event), onError: (error) => seen.push(error) });
+
+  // Process contracts: latest, status at each level, per-contract events, ctl, sigsend.
+  for (let round = 0; round < rounds; round++) {
+    template.activate();
+    const pid = sim.world.fork(sim.self.pid);
+    template.clear();
+    const latest = backend.openLatest('process');
+    for (const detail of [CTD_COMMON, CTD_FIXED, CTD_ALL]) latest.read(detail);
+    const events = backend.openEvents(latest.ctid);
+    events.listen({ onEvent: () => undefined, onError: () => undefined });
+    const control = backend.openControl(latest.ctid);
+    sim.world.fork(pid);
+    backend.sigsend(latest.ctid, 0);
+    sim.world.exit(pid);
+    await settle();
+    for (let event = bundle.read(); event !== undefined; event = bundle.read()) void event;
+    events.reset();
+    for (let event = events.readCritical(); event !== undefined; event = events.readCritical()) control.ack(event.evid);
+    expectError(() => control.nack(1n), 'ESRCH');
+    expectError(() => control.qack(1n), 'ESRCH');
+    control.newct(1n, template);
+    control.abandon();
+    events.close();
+    control.close();
+    latest.close();
+    latest.close();
+  }
+  pbundle.reliable();
+
+  // A read error reaches onError and stops the watch.
+  sim.faults.failNext('ct_event_read', 'EIO');
+  template.activate();
+  sim.world.exit(sim.world.fork(sim.self.pid));
+  template.clear();
+  await settle();
+
+  // Adoption of a contract inherited by our process contract.
+  const worker = sim.world.fork(sim.self.pid, { template: null });
+  const grandchild = sim.world.fork(worker, { template: { param: CT_PR_INHERIT } });
+  const inherited = sim.world.process(grandchild).contract;
+  sim.world.exit(worker);
+  const adopter = backend.openControl(inherited);
+  adopter.adopt();
+  adopter.abandon();
+  adopter.close();
+
+  // Device contracts: ct_tmpl_create, open of a minor node, negotiation with ack and nack.
+  const created = device.create();
+  const node = (() => {
+    device.activate();
+    const handle = backend.openDeviceNode(minor);
+    device.clear();
+    return handle;
+  })();
+  sim.world.setDeviceState(minor, 'offline');
+  await settle();
+  for (const event of seen.filter((item) => item.contractType === 'device' && (item.flags & 4) !== 0)) {
+    const control = backend.openControl(event.ctid);
+    if (event.ctid === created) control.nack(event.evid);
+    else control.ack(event.evid);
+    control.close();
+  }
+  sim.clock.advance(61_000);
+  await settle();
+  const status = backend.openStatus(created);
+  status.read(CTD_ALL);
+  status.close();
+  node.close();
+  node.close();
+
+  expectError(() => backend.openStatus(2_000_000), 'ENOENT');
+  expectError(() => backend.openLatest('device').read(9), 'EINVAL');
+  for (const handle of [template, device, pbundle, bundle, deviceBundle]) {
+    handle.close();
+    handle.close();
+  }
+  backend.close();
+  sim.close();
+  if (!seen.some((item) => item instanceof Error)) throw new Error('the injected read error was not delivered');
+}
+
+if (isMainThread && process.env.SYSBIND_SANITIZE_RUN !== '1') {
+  await supervise();
+} else {
+  await drive();
+}
