@@ -328,3 +328,31 @@ describe('world controls', () => {
     expect(second.inspect().tickets).toHaveLength(1);
   });
 });
+
+describe('scale', () => {
+  it('thousands of pending waits: registering and answering them stays fast', async () => {
+    using sim = createGridcentricSimulator({ capacity: 2000, bootDelay: 0 });
+    const backend = sim.backend();
+    const ticket = await backend.requestTickets(2000);
+    const vmids: number[] = [];
+    for (let i = 0; i < 1000; i++) vmids.push(await backend.clone(ticket));
+    sim.clock.advance(0);
+    const started = performance.now();
+    // One registration per macrotask, as waits arriving from another thread would.
+    const byVmid: Promise<GcDomainExit>[] = [];
+    const anyWaits: Promise<GcDomainExit>[] = [];
+    for (const vmid of vmids) {
+      byVmid.push(backend.waitDomain(vmid));
+      anyWaits.push(backend.waitAny());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    while (sim.pendingWaits() < 2000) await new Promise((resolve) => setImmediate(resolve));
+    for (const vmid of vmids) sim.exit(vmid, vmid % 256);
+    const exits = await Promise.all(byVmid);
+    expect(exits.map((exit) => exit.vmid)).toEqual(vmids);
+    // Every clone went to its own waitDomain, so the waitAny calls are left with nothing.
+    const settled = await Promise.allSettled(anyWaits);
+    expect(settled.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});

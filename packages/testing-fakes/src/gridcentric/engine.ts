@@ -52,8 +52,6 @@ export interface EngineSettings {
 
 const ok = <Out>(ret: number, out: Out): CallResult<Out> => ({ ret, errno: 0, out });
 const fail = (name: GcErrnoName): CallResult<never> => ({ ret: -1, errno: errnoNumber(name) });
-// Waits are served most specific first: a wait for one vmid beats a wait for any clone.
-const waiterRank = { domain: 0, any: 1, sync: 2 } as const;
 
 /**
  * The simulated world at the level of the C API: the controller's slot pool, every VM and ticket,
@@ -67,7 +65,10 @@ export class GridcentricEngine {
   readonly #settings: EngineSettings;
   readonly #domains = new Map<number, DomainRecord>();
   readonly #tickets = new Map<number, TicketRecord>();
-  readonly #waiters: Waiter[] = [];
+  /** Pending waits per caller, in registration order. */
+  readonly #waiters = new Map<DomainRecord, Waiter[]>();
+  /** Callers whose waits must be looked at again: only they can have new answers. */
+  readonly #dirty = new Set<DomainRecord>();
   #nextVmid: number;
   #nextTicket = 1;
   #terminations = 0;
@@ -96,9 +97,9 @@ export class GridcentricEngine {
     return [...this.#tickets.values()];
   }
 
-  /** The pending waits, in registration order. */
+  /** The pending waits, grouped by caller, each group in registration order. */
   waiters(): readonly Waiter[] {
-    return this.#waiters;
+    return [...this.#waiters.values()].flat();
   }
 
   /** Why a call from `caller` cannot be served at all (the VM is gone or cut off); undefined if it can. */
@@ -144,7 +145,7 @@ export class GridcentricEngine {
     if (ticket.state === 'cancelled') return fail(GC_ERRNO.ticketCancelled);
     ticket.independent = true;
     // Waits on its clones can no longer be satisfied: let them fail with ECHILD.
-    this.#requestDispatch();
+    this.#touch(caller);
     return ok(0, undefined);
   }
 
@@ -218,8 +219,10 @@ export class GridcentricEngine {
 
   /** Registers a wait; it is answered (maybe at once) when the current work is done. */
   addWaiter(waiter: Waiter): void {
-    this.#waiters.push(waiter);
-    this.#requestDispatch();
+    const list = this.#waiters.get(waiter.caller);
+    if (list === undefined) this.#waiters.set(waiter.caller, [waiter]);
+    else list.push(waiter);
+    this.#touch(waiter.caller);
   }
 
   /** The failure a sync_ticket on `id` meets before it may wait: only a ticket the caller holds can be joined. */
@@ -229,8 +232,11 @@ export class GridcentricEngine {
 
   /** Withdraws a wait that has not been answered; nothing else changes. */
   removeWaiter(waiter: Waiter): void {
-    const index = this.#waiters.indexOf(waiter);
-    if (index !== -1) this.#waiters.splice(index, 1);
+    const list = this.#waiters.get(waiter.caller);
+    const index = list?.indexOf(waiter) ?? -1;
+    if (list === undefined || index === -1) return;
+    list.splice(index, 1);
+    if (list.length === 0) this.#waiters.delete(waiter.caller);
   }
 
   // ---- world ----
@@ -250,13 +256,15 @@ export class GridcentricEngine {
     for (const child of domain.children) {
       if (!isLive(child) && !isIndependent(child) && child.reapedBy === undefined) child.reapedBy = 'parent-gone';
     }
-    this.#requestDispatch();
+    // Its own waits end; its parent may have a wait to answer.
+    this.#touch(domain);
+    if (domain.parent !== undefined) this.#touch(domain.parent);
   }
 
   /** Cuts the VM's guest interface off (every call fails with `errno`), or restores it (undefined). */
   setDetached(domain: DomainRecord, errno: 'ENODEV' | 'EIO' | undefined): void {
     domain.detached = errno;
-    this.#requestDispatch();
+    this.#touch(domain);
   }
 
   // ---- internals ----
@@ -317,7 +325,9 @@ export class GridcentricEngine {
     return domain.parent === caller && domain.reapedBy === undefined && !isIndependent(domain);
   }
 
-  #requestDispatch(): void {
+  /** Marks the caller's waits for a fresh look when the current work is done. */
+  #touch(caller: DomainRecord): void {
+    this.#dirty.add(caller);
     if (this.#dispatchQueued) return;
     this.#dispatchQueued = true;
     this.clock.schedule(0, () => {
@@ -326,101 +336,120 @@ export class GridcentricEngine {
   }
 
   /**
-   * Answers every wait that can be answered, most specific first, oldest first. Matching a wait
-   * and calling its completion happen in the same step, so a withdrawn wait never loses an exit.
+   * Answers every wait that can be answered, caller by caller. Matching a wait and calling its
+   * completion happen in the same step, so a withdrawn wait never loses an exit; only callers whose
+   * state changed are looked at, so thousands of idle waits cost nothing.
    */
   #dispatch(): void {
     this.#dispatchQueued = false;
     const errors: unknown[] = [];
-    for (;;) {
-      const answer = this.#nextAnswer();
-      if (answer === undefined) break;
-      try {
-        answer();
-      } catch (error) {
-        errors.push(error);
+    for (const caller of this.#dirty) {
+      this.#dirty.delete(caller);
+      for (const answer of this.#answersFor(caller)) {
+        try {
+          answer();
+        } catch (error) {
+          errors.push(error);
+        }
       }
     }
-    if (errors.length > 0)
+    if (errors.length > 0) {
       throw errors.length === 1
         ? errors[0]
         : new AggregateError(errors, 'gridcentric simulator: wait completions threw');
-  }
-
-  #nextAnswer(): (() => void) | undefined {
-    const ordered = [...this.#waiters].sort((a, b) => waiterRank[a.kind] - waiterRank[b.kind]);
-    for (const waiter of ordered) {
-      const answer = this.#answer(waiter);
-      if (answer !== undefined) {
-        this.removeWaiter(waiter);
-        return answer;
-      }
     }
-    return undefined;
   }
 
-  /** The completion that answers `waiter` now (its state change applied), or undefined if it must keep waiting. */
-  #answer(waiter: Waiter): (() => void) | undefined {
-    const problem = this.callerProblem(waiter.caller);
-    if (problem !== undefined)
-      return () => {
-        waiter.done(-1, problem);
-      };
+  /**
+   * Applies every answer the caller's waits can get now (reaping, discarding) and returns their
+   * completions. Most specific first: waits for one vmid, then waits for any clone (oldest
+   * termination first), then joins; each kind in registration order.
+   */
+  #answersFor(caller: DomainRecord): (() => void)[] {
+    const pending = this.#waiters.get(caller);
+    if (pending === undefined) return [];
+    const answers: (() => void)[] = [];
+    const answered = new Set<Waiter>();
+    const answer = (waiter: Waiter, completion: () => void): void => {
+      answered.add(waiter);
+      answers.push(completion);
+    };
+    const problem = this.callerProblem(caller);
     const nothingToWaitFor = errnoNumber(GC_ERRNO.nothingToWaitFor);
-    switch (waiter.kind) {
-      case 'domain': {
-        const domain = this.#domains.get(waiter.vmid);
-        if (domain === undefined || !this.#waitable(waiter.caller, domain))
-          return () => {
-            waiter.done(-1, nothingToWaitFor);
-          };
-        if (isLive(domain) || domain.exit === undefined) return undefined;
+
+    for (const waiter of pending) {
+      if (problem !== undefined) {
+        answer(waiter, () => {
+          waiter.done(-1, problem);
+        });
+        continue;
+      }
+      if (waiter.kind !== 'domain') continue;
+      const domain = this.#domains.get(waiter.vmid);
+      if (domain === undefined || !this.#waitable(caller, domain)) {
+        answer(waiter, () => {
+          waiter.done(-1, nothingToWaitFor);
+        });
+      } else if (!isLive(domain) && domain.exit !== undefined) {
         const exit = domain.exit;
         this.#reap(domain, 'wait');
-        return () => {
+        answer(waiter, () => {
           waiter.done(0, 0, exit);
-        };
-      }
-      case 'any': {
-        const waitable = waiter.caller.children.filter((domain) => this.#waitable(waiter.caller, domain));
-        const zombie = waitable
-          .filter((domain) => !isLive(domain))
-          .sort((a, b) => (a.terminationOrder ?? 0) - (b.terminationOrder ?? 0))[0];
-        if (zombie?.exit !== undefined) {
-          const exit = zombie.exit;
-          this.#reap(zombie, 'wait');
-          return () => {
-            waiter.done(exit.vmid, 0, exit);
-          };
-        }
-        return waitable.length === 0
-          ? () => {
-              waiter.done(-1, nothingToWaitFor);
-            }
-          : undefined;
-      }
-      case 'sync': {
-        const ticket = this.#tickets.get(waiter.ticket);
-        if (ticket?.owner !== waiter.caller)
-          return () => {
-            waiter.done(-1, errnoNumber(GC_ERRNO.unknownTicket));
-          };
-        // Registration checked the ticket was held; discarded since means another sync_ticket joined it.
-        if (ticket.state === 'discarded')
-          return () => {
-            waiter.done(0, 0);
-          };
-        if (ticket.independent)
-          return () => {
-            waiter.done(-1, nothingToWaitFor);
-          };
-        if (ticket.domains.some(isLive)) return undefined;
-        for (const domain of ticket.domains) if (domain.reapedBy === undefined) this.#reap(domain, 'sync');
-        this.#discard(ticket);
-        return () => {
-          waiter.done(0, 0);
-        };
+        });
       }
     }
+
+    if (problem === undefined) {
+      const waitable = caller.children.filter((domain) => this.#waitable(caller, domain));
+      const zombies = waitable
+        .filter((domain) => !isLive(domain))
+        .sort((a, b) => (a.terminationOrder ?? 0) - (b.terminationOrder ?? 0));
+      const stillRunning = waitable.length - zombies.length;
+      for (const waiter of pending) {
+        if (waiter.kind !== 'any') continue;
+        const zombie = zombies.shift();
+        const exit = zombie?.exit;
+        if (zombie !== undefined && exit !== undefined) {
+          this.#reap(zombie, 'wait');
+          answer(waiter, () => {
+            waiter.done(exit.vmid, 0, exit);
+          });
+        } else if (stillRunning === 0) {
+          answer(waiter, () => {
+            waiter.done(-1, nothingToWaitFor);
+          });
+        }
+      }
+
+      for (const waiter of pending) {
+        if (waiter.kind !== 'sync') continue;
+        const ticket = this.#tickets.get(waiter.ticket);
+        if (ticket?.owner !== caller) {
+          answer(waiter, () => {
+            waiter.done(-1, errnoNumber(GC_ERRNO.unknownTicket));
+          });
+        } else if (ticket.state === 'discarded') {
+          // Registration checked the ticket was held; discarded since means another join took it.
+          answer(waiter, () => {
+            waiter.done(0, 0);
+          });
+        } else if (ticket.independent) {
+          answer(waiter, () => {
+            waiter.done(-1, nothingToWaitFor);
+          });
+        } else if (!ticket.domains.some(isLive)) {
+          for (const domain of ticket.domains) if (domain.reapedBy === undefined) this.#reap(domain, 'sync');
+          this.#discard(ticket);
+          answer(waiter, () => {
+            waiter.done(0, 0);
+          });
+        }
+      }
+    }
+
+    const remaining = pending.filter((waiter) => !answered.has(waiter));
+    if (remaining.length === 0) this.#waiters.delete(caller);
+    else this.#waiters.set(caller, remaining);
+    return answers;
   }
 }
