@@ -42,9 +42,13 @@ export type Termination = 'EXITED' | 'CRASHED' | 'KILLED';
 
 /** Settings of the engine that shape the world. */
 export interface EngineSettings {
+  /** Slots of the pool at start. */
   readonly capacity: number;
+  /** The master VM's vmid. */
   readonly masterVmid: number;
+  /** Simulated ms from CREATING to ONLINE. */
   readonly bootDelay: number;
+  /** The address rule. */
   readonly ipForVmid: (vmid: number) => string;
   /** Called when a clone turns ONLINE (its guest code starts running). */
   readonly onOnline: (domain: DomainRecord) => void;
@@ -59,8 +63,11 @@ const fail = (name: GcErrnoName): CallResult<never> => ({ ret: -1, errno: errnoN
  * return value and errno; the C-level API (guest-api.ts) adds latency, faults and detaching.
  */
 export class GridcentricEngine {
+  /** The clock every delay runs on. */
   readonly clock: SchedulingClock;
+  /** The controller's pool of clone slots. */
   readonly slots: SlotPool;
+  /** The master VM. */
   readonly master: DomainRecord;
   readonly #settings: EngineSettings;
   readonly #domains = new Map<number, DomainRecord>();
@@ -111,6 +118,7 @@ export class GridcentricEngine {
 
   // ---- tickets ----
 
+  /** gc_request_tickets: a ticket of capacity min(count, free), or EINVAL / EAGAIN. */
   requestTickets(caller: DomainRecord, count: number): CallResult {
     if (!Number.isInteger(count) || count <= 0) return fail(GC_ERRNO.invalidArgument);
     const granted = this.slots.grant(count);
@@ -130,6 +138,7 @@ export class GridcentricEngine {
     return ok(ticket.id, undefined);
   }
 
+  /** gc_cancel_ticket: returns the unused capacity; the clones stay. */
   cancelTicket(caller: DomainRecord, id: number): CallResult {
     const ticket = this.#ownTicket(caller, id);
     if (ticket === undefined) return fail(GC_ERRNO.unknownTicket);
@@ -139,6 +148,7 @@ export class GridcentricEngine {
     return ok(0, undefined);
   }
 
+  /** gc_make_ticket_independent: detaches the ticket's clones from the caller. */
   makeTicketIndependent(caller: DomainRecord, id: number): CallResult {
     const ticket = this.#ownTicket(caller, id);
     if (ticket === undefined) return fail(GC_ERRNO.unknownTicket);
@@ -149,6 +159,7 @@ export class GridcentricEngine {
     return ok(0, undefined);
   }
 
+  /** gc_list_tickets: the caller's held tickets. */
   listTickets(caller: DomainRecord): CallResult<readonly GcTicketInfo[]> {
     const held = caller.tickets.filter((ticket) => ticket.state === 'held').map(ticketInfo);
     return ok(held.length, held);
@@ -156,6 +167,7 @@ export class GridcentricEngine {
 
   // ---- clones ----
 
+  /** gc_clone: a CREATING clone that boots after the boot delay; its vmid. */
   clone(caller: DomainRecord, id: number): CallResult {
     const ticket = this.#ownTicket(caller, id);
     if (ticket === undefined) return fail(GC_ERRNO.unknownTicket);
@@ -172,11 +184,13 @@ export class GridcentricEngine {
     return ok(clone.vmid, undefined);
   }
 
+  /** gc_list_clone_domains: the caller's unreaped clones. */
   listCloneDomains(caller: DomainRecord): CallResult<readonly GcDomainInfo[]> {
     const listed = caller.children.filter((domain) => domain.reapedBy === undefined).map(domainInfo);
     return ok(listed.length, listed);
   }
 
+  /** gc_list_ticket_domains: the unreaped clones of one of the caller's tickets. */
   listTicketDomains(caller: DomainRecord, id: number): CallResult<readonly GcDomainInfo[]> {
     const ticket = this.#ownTicket(caller, id);
     if (ticket === undefined) return fail(GC_ERRNO.unknownTicket);
@@ -184,6 +198,7 @@ export class GridcentricEngine {
     return ok(listed.length, listed);
   }
 
+  /** gc_get_domain_status: the status code of an unreaped clone of the caller. */
   getDomainStatus(caller: DomainRecord, vmid: number): CallResult {
     const domain = this.#ownClone(caller, vmid);
     if (domain === undefined) return fail(GC_ERRNO.unknownDomain);
@@ -192,6 +207,7 @@ export class GridcentricEngine {
 
   // ---- kills ----
 
+  /** gc_kill_clone_domain: kills one live clone of the caller. */
   killCloneDomain(caller: DomainRecord, vmid: number): CallResult {
     const domain = this.#domains.get(vmid);
     if (domain === undefined || domain.reapedBy !== undefined) return fail(GC_ERRNO.unknownDomain);
@@ -201,12 +217,14 @@ export class GridcentricEngine {
     return ok(0, undefined);
   }
 
+  /** gc_killall_clone_domains: kills the caller's live dependent clones; the count. */
   killallCloneDomains(caller: DomainRecord): CallResult {
     const victims = caller.children.filter((domain) => isLive(domain) && !isIndependent(domain));
     for (const domain of victims) this.terminate(domain, 'KILLED', 0);
     return ok(victims.length, undefined);
   }
 
+  /** gc_killall_ticket_domains: kills the live clones of one ticket; the count. */
   killallTicketDomains(caller: DomainRecord, id: number): CallResult {
     const ticket = this.#ownTicket(caller, id);
     if (ticket === undefined) return fail(GC_ERRNO.unknownTicket);

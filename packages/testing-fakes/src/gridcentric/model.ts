@@ -9,16 +9,21 @@ export type TicketLifecycle = 'held' | 'cancelled' | 'discarded';
 
 /** One simulated VM: the master or a clone. Mutable, owned by the engine. */
 export interface DomainRecord {
+  /** Its id. */
   readonly vmid: number;
   /** The VM that cloned it; undefined for the master. */
   readonly parent: DomainRecord | undefined;
   /** The ticket it was cloned under; undefined for the master. */
   readonly ticket: TicketRecord | undefined;
+  /** Its address. */
   readonly ip: string;
+  /** Its current status. */
   status: DomainStatus;
+  /** Its exit record, once terminated. */
   exit: GcDomainExit | undefined;
   /** Position in the global termination order (1, 2, ...), once terminated. */
   terminationOrder: number | undefined;
+  /** Who took it off the lists, if anyone did. */
   reapedBy: ReapCause | undefined;
   /** Its clones, in creation order (reaped ones included, for inspection). */
   readonly children: DomainRecord[];
@@ -32,12 +37,19 @@ export interface DomainRecord {
 
 /** One ticket: a reservation of clone slots held by one VM. */
 export interface TicketRecord {
+  /** The ticket id. */
   readonly id: number;
+  /** The VM that requested it. */
   readonly owner: DomainRecord;
+  /** The count asked for. */
   readonly requested: number;
+  /** The capacity granted. */
   readonly granted: number;
+  /** Clone calls consumed. */
   used: number;
+  /** Set by gc_make_ticket_independent. */
   independent: boolean;
+  /** Held, cancelled or discarded. */
   state: TicketLifecycle;
   /** Clones created under it, in creation order (reaped ones included). */
   readonly domains: DomainRecord[];

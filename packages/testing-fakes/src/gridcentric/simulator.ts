@@ -62,18 +62,25 @@ export type CloneHook = (side: CloneSide) => unknown;
 
 /** One domain as {@link GridcentricSimulator.inspect} reports it. */
 export interface DomainSnapshot {
+  /** The domain's id. */
   readonly vmid: number;
-  /** Undefined for the master. */
+  /** The VM that cloned it; undefined for the master. */
   readonly parentVmid: number | undefined;
-  /** 0 for the master. */
+  /** The ticket it was cloned under; 0 for the master. */
   readonly ticket: number;
+  /** Its current status. */
   readonly status: DomainStatus;
+  /** Its address. */
   readonly ip: string;
+  /** True if its ticket is independent. */
   readonly independent: boolean;
+  /** Its exit record, once terminated. */
   readonly exit: GcDomainExit | undefined;
   /** Position in the global termination order, once terminated. */
   readonly terminationOrder: number | undefined;
+  /** Who took it off the lists, if anyone did. */
   readonly reapedBy: ReapCause | undefined;
+  /** The errno its guest interface fails with while detached. */
   readonly detached: 'ENODEV' | 'EIO' | undefined;
   /** What the clone-side hook threw or rejected with, when that crashed the clone. */
   readonly hookError: unknown;
@@ -81,19 +88,29 @@ export interface DomainSnapshot {
 
 /** One ticket as {@link GridcentricSimulator.inspect} reports it (cancelled and discarded ones too). */
 export interface TicketSnapshot {
+  /** The ticket id. */
   readonly ticket: number;
+  /** The VM that requested it. */
   readonly ownerVmid: number;
+  /** The count asked for. */
   readonly requested: number;
+  /** The capacity granted. */
   readonly granted: number;
+  /** Clone calls consumed. */
   readonly used: number;
+  /** Set by gc_make_ticket_independent. */
   readonly independent: boolean;
+  /** Held, cancelled or discarded. */
   readonly state: TicketLifecycle;
+  /** Every clone created under it, reaped ones included. */
   readonly vmids: readonly number[];
 }
 
 /** One pending blocking wait as {@link GridcentricSimulator.inspect} reports it. */
 export interface WaitSnapshot {
+  /** The VM that waits. */
   readonly callerVmid: number;
+  /** gc_wait_domain, gc_wait_any or gc_sync_ticket. */
   readonly kind: 'domain' | 'any' | 'sync';
   /** The vmid (domain) or ticket (sync) waited for. */
   readonly target: number | undefined;
@@ -101,13 +118,19 @@ export interface WaitSnapshot {
 
 /** The whole simulated world at one instant. */
 export interface GridcentricSimulatorSnapshot {
+  /** Simulated milliseconds since creation. */
   readonly time: number;
+  /** Total slots of the controller. */
   readonly capacity: number;
   /** Slots held by tickets' unused capacity and by live clones. */
   readonly heldSlots: number;
+  /** Slots a request could get now. */
   readonly freeSlots: number;
+  /** Every domain ever created, the master first. */
   readonly domains: readonly DomainSnapshot[];
+  /** Every ticket ever issued. */
   readonly tickets: readonly TicketSnapshot[];
+  /** The pending blocking waits. */
   readonly waits: readonly WaitSnapshot[];
 }
 
