@@ -38,20 +38,23 @@ export interface ChildOutcome {
   readonly stderr: string;
 }
 
-/** Runs `file` with node (and `execArgv`), collecting its output. */
+/** Runs `file` with node (and `execArgv`), collecting its output; SIGTERM after `killAfterMs`. */
 export function runNode(
   file: string,
   args: readonly string[] = [],
   execArgv: readonly string[] = [],
+  killAfterMs?: number,
 ): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...execArgv, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), killAfterMs);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });
