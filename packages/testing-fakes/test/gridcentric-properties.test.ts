@@ -1,4 +1,10 @@
-import { GC_EXIT_REASON, errnoNumber, type GcCancel, type GcDomainExit } from '@sysbind/gridcentric-native';
+import {
+  GC_DOMAIN_STATUS,
+  GC_EXIT_REASON,
+  errnoNumber,
+  type GcCancel,
+  type GcDomainExit,
+} from '@sysbind/gridcentric-native';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGridcentricSimulator, type GridcentricSimulator } from '../src/index.ts';
@@ -251,6 +257,20 @@ class History {
     }
     if (world.freeSlots !== Math.max(0, world.capacity - world.heldSlots))
       this.violations.push('free != capacity - held');
+    // What the master's lists and status queries report must agree with the world, KILLED included.
+    const master = this.sim.guest();
+    master.gc_list_clone_domains((ret, _errno, listed) => {
+      for (const entry of ret === -1 ? [] : (listed ?? [])) {
+        const status = this.sim.statusOf(entry.vmid);
+        if (entry.status !== GC_DOMAIN_STATUS[status])
+          this.violations.push(`${entry.vmid} listed as ${entry.status}, is ${status}`);
+        master.gc_get_domain_status(entry.vmid, (code) => {
+          if (code !== GC_DOMAIN_STATUS[this.sim.statusOf(entry.vmid)])
+            this.violations.push(`${entry.vmid} status ${code}`);
+        });
+      }
+    });
+    this.sim.clock.advance(0);
     for (const domain of world.domains) {
       if (domain.status === 'KILLED' && (domain.exit?.reason !== GC_EXIT_REASON.KILLED || domain.exit.code !== 0)) {
         this.violations.push(`killed ${domain.vmid} has exit ${JSON.stringify(domain.exit)}`);
