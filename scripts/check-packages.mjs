@@ -26,7 +26,15 @@ try {
     const tarball = readdirSync(scratch).find((file) => !before.has(file));
     const file = path.join(scratch, tarball);
     if (!run('pnpm', ['exec', 'publint', 'run', file, '--strict'], root)) failures++;
-    if (!run('pnpm', ['exec', 'attw', file, '--profile', 'node16', '--format', 'table-flipped'], root)) failures++;
+    // ESM-only entry points (no `require` condition, e.g. one that imports vitest) are checked as such.
+    const esmOnly = Object.entries(manifest.exports)
+      .filter(([, conditions]) => typeof conditions === 'object' && !('require' in conditions))
+      .map(([subpath]) => subpath);
+    const attw = ['exec', 'attw', file, '--format', 'table-flipped'];
+    const exclude = esmOnly.length > 0 ? ['--exclude-entrypoints', ...esmOnly] : [];
+    if (!run('pnpm', [...attw, '--profile', 'node16', ...exclude], root)) failures++;
+    if (esmOnly.length > 0 && !run('pnpm', [...attw, '--profile', 'esm-only', '--entrypoints', ...esmOnly], root))
+      failures++;
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -13,6 +13,7 @@ export type AddonFlavor = 'system' | 'sim';
 
 /** What every build of the addon exports before any binding is wired up. */
 export interface GridcentricAddonBase {
+  /** Which build this is. */
   readonly flavor: AddonFlavor;
   /** Numeric constants read from the headers the addon was compiled against. */
   readonly constants: Readonly<Record<string, number>>;
