@@ -85,7 +85,8 @@ export interface Gridcentric extends AsyncDisposable {
   exits(options?: WaitOptions): AsyncIterableIterator<DomainExit>;
   /**
    * Aborts the waits started through this object and refuses later calls with
-   * `ERR_GRIDCENTRIC_CLOSED`. Idempotent; the clones themselves are not touched.
+   * `ERR_GRIDCENTRIC_CLOSED`; the native backend it loaded itself is closed too (a backend passed
+   * in `options` is left to its owner). Idempotent; the clones themselves are not touched.
    */
   close(): Promise<void>;
 }
@@ -97,6 +98,8 @@ export interface Gridcentric extends AsyncDisposable {
 export function createGridcentric(options: GridcentricOptions = {}): Gridcentric {
   const bag = validateOptions(options);
   let backend = bag['backend'] === undefined ? undefined : validateBackend(bag['backend'], 'options.backend');
+  // A backend this object loaded itself is this object's to release on close(); a given one is not.
+  const ownsBackend = backend === undefined;
   const closing = new AbortController();
 
   const use = (): GridcentricBackend => {
@@ -183,9 +186,10 @@ export function createGridcentric(options: GridcentricOptions = {}): Gridcentric
       return iterateExits(api, signal);
     },
     close() {
-      if (!closing.signal.aborted) {
-        closing.abort(new GridcentricError('this Gridcentric object was closed', { code: 'ERR_GRIDCENTRIC_CLOSED' }));
-      }
+      if (closing.signal.aborted) return Promise.resolve();
+      closing.abort(new GridcentricError('this Gridcentric object was closed', { code: 'ERR_GRIDCENTRIC_CLOSED' }));
+      const closable = backend as (GridcentricBackend & { close?: unknown }) | undefined;
+      if (ownsBackend && typeof closable?.close === 'function') (closable.close as () => void).call(closable);
       return Promise.resolve();
     },
     [Symbol.asyncDispose]: () => api.close(),

@@ -56,4 +56,17 @@ describe('AbortSignal and close()', () => {
     expect(isGridcentricError(outcome.later, 'ERR_GRIDCENTRIC_CLOSED')).toBe(true);
     expect(sim.pendingWaits()).toBe(0);
   });
+
+  it('close() leaves a backend passed in options to its owner', async () => {
+    using sim = createGridcentricSimulator();
+    let closed = 0;
+    const backend = Object.assign(sim.backend(), {
+      close: () => {
+        closed += 1;
+      },
+    });
+    const gc = createGridcentric({ backend });
+    await gc.close();
+    expect(closed).toBe(0);
+  });
 });
