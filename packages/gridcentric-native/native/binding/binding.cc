@@ -84,11 +84,11 @@ void Binding::Define(Napi::Env env, AddonData &data) {
 Napi::Value Binding::NewInstance(Napi::Env env, std::shared_ptr<Library> library) {
   AddonData &data = GetAddonData(env);
   data.libraries.push_back(library);
-  // The constructor accepts exactly this token, so `new GridcentricBinding()` from JS is refused.
+  // Set only while this call constructs: `new GridcentricBinding()` from JS finds it null and is
+  // refused (no JS runs between here and the constructor).
   data.constructing = &library;
   try {
-    Napi::Object instance =
-        data.bindingClass.New({Napi::External<std::shared_ptr<Library>>::New(env, &library)});
+    Napi::Object instance = data.bindingClass.New({});
     data.constructing = nullptr;
     return instance;
   } catch (...) {
@@ -100,12 +100,12 @@ Napi::Value Binding::NewInstance(Napi::Env env, std::shared_ptr<Library> library
 Binding::Binding(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Binding>(info) {
   Napi::Env env = info.Env();
   AddonData &data = GetAddonData(env);
-  if (data.constructing == nullptr || info.Length() != 1 || !info[0].IsExternal() ||
-      info[0].As<Napi::External<std::shared_ptr<Library>>>().Data() != data.constructing) {
+  if (data.constructing == nullptr || info.Length() != 0) {
     throw InvalidType(env, "ERR_ILLEGAL_CONSTRUCTOR",
                       "GridcentricBinding is created by the addon's factory only");
   }
   state_ = std::make_shared<BindingState>(*data.constructing);
+  data.constructing = nullptr;
   state_->js = js_;
   dispatcher_ = data.dispatcher;
   channel_ = data.channel;

@@ -1,5 +1,6 @@
 #include "sim_library.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cmath>
@@ -111,12 +112,18 @@ void SimLibrary::Enter(std::uint64_t tag) {
     return;
   std::lock_guard<std::mutex> lock(mutex_);
   tags_[tag] = ActiveTag{};
+  order_.push_back(tag);
 }
 
 void SimLibrary::Leave() {
   if (currentTag != 0) {
     std::lock_guard<std::mutex> lock(mutex_);
     tags_.erase(currentTag);
+    auto queued = std::find(order_.begin(), order_.end(), currentTag);
+    if (queued != order_.end()) {
+      order_.erase(queued);
+      changed_.notify_all();
+    }
   }
   currentLibrary = nullptr;
   currentTag = 0;
@@ -161,6 +168,16 @@ void SimLibrary::Run(const std::shared_ptr<SimCall> &call) {
       }
       active->second.call = call;
     }
+    // Wait for the calls entered before this one to be posted first.
+    changed_.wait(lock, [&] {
+      return shutDown_ || call->done || order_.empty() || order_.front() == call->tag ||
+             std::find(order_.begin(), order_.end(), call->tag) == order_.end();
+    });
+    if (shutDown_ || call->done) {
+      if (!call->done)
+        Finish(*call, ECANCELED);
+      return;
+    }
   }
   inFlight_.insert(call);
   std::unique_ptr<Message> message(new Message{weak_from_this(), call, false});
@@ -168,6 +185,10 @@ void SimLibrary::Run(const std::shared_ptr<SimCall> &call) {
     message.release(); // now owned by the queue, freed by CallJs
   } else {
     Finish(*call, ECANCELED);
+  }
+  if (call->tag != 0 && !order_.empty() && order_.front() == call->tag) {
+    order_.pop_front();
+    changed_.notify_all();
   }
   changed_.wait(lock, [&] { return call->done || shutDown_; });
   if (!call->done)

@@ -7,6 +7,7 @@
 #define SYSBIND_GRIDCENTRIC_SIM_LIBRARY_H
 
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -79,6 +80,10 @@ private:
   napi_threadsafe_function function_ = nullptr;
   std::set<std::shared_ptr<SimCall>> inFlight_;
   std::unordered_map<std::uint64_t, ActiveTag> tags_;
+  // Tags in the order the binding entered them (its order of waits): tagged calls reach the
+  // simulator in that order, as they would in the simulator's own backend, instead of in the
+  // order their threads happen to run.
+  std::deque<std::uint64_t> order_;
   std::set<std::string> interned_;
 };
 
