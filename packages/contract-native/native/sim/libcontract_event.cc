@@ -25,8 +25,11 @@ int ReadEvent(int fd, const char *method, ct_evthdl_t *event) {
     return ErrnoOf(reply) == 0 ? EIO : ErrnoOf(reply);
   if (!reply.value.IsObject())
     return EIO;
+  auto file = bridge->files.find(fd);
+  if (file == bridge->files.end())
+    return EBADF; // closed while the simulator answered
   SimHandle *handle = new SimHandle();
-  handle->api = Napi::Persistent(bridge->files.at(fd).api.Value());
+  handle->api = Napi::Persistent(file->second.api.Value());
   handle->object = Napi::Persistent(reply.value.As<Napi::Object>());
   *event = handle;
   return 0;

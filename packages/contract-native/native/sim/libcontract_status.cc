@@ -86,8 +86,11 @@ int ct_status_read(int fd, int detail, ct_stathdl_t *status) {
     return ErrnoOf(reply) == 0 ? EIO : ErrnoOf(reply);
   if (!reply.value.IsObject())
     return EIO;
+  auto file = bridge->files.find(fd);
+  if (file == bridge->files.end())
+    return EBADF; // closed while the simulator answered
   SimHandle *handle = new SimHandle();
-  handle->api = Napi::Persistent(bridge->files.at(fd).api.Value());
+  handle->api = Napi::Persistent(file->second.api.Value());
   handle->object = Napi::Persistent(reply.value.As<Napi::Object>());
   *status = handle;
   return 0;
