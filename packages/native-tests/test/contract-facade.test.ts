@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createContractSystem, type ContractEvent, type ContractSystem } from '@sysbind/contract';
+import { CTS_DEAD } from '@sysbind/contract-native';
+import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
+import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
+
+// The whole stack with the native addon in the middle: the facade, the binding (uv_poll, handles,
+// fds), the shim and the simulator, with real children that the simulator follows.
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+function setup(): { sim: ContractSimulator; system: ContractSystem } {
+  const sim = createContractSimulator();
+  const system = createContractSystem({ backend: createSimulatedNativeBackend(sim) });
+  cleanups.push(
+    () => {
+      sim.close();
+    },
+    () => {
+      system.close();
+    },
+  );
+  return { sim, system };
+}
+
+describe('@sysbind/contract over the native addon (sim flavor)', () => {
+  it('spawns a real child in its own contract and hears its exit and emptiness', async () => {
+    const { system } = setup();
+    const { child, contract } = system.spawn('sh', ['-c', 'exit 3'], {
+      template: { critical: ['pr_empty'], informative: ['pr_exit'] },
+    });
+    const seen: ContractEvent[] = [];
+    for await (const event of contract.events()) {
+      seen.push(event);
+      if (event.name === 'pr_empty') break;
+    }
+    expect(seen.map((event) => event.name)).toEqual(['pr_exit', 'pr_empty']);
+    expect(seen[0]?.exit).toMatchObject({ exited: true, code: 3 });
+    expect(seen[1]).toMatchObject({ critical: true, pid: child.pid });
+    expect(contract.status().nevents).toBe(1);
+    contract.ack(seen[1]?.evid ?? 0n);
+    expect(contract.status().nevents).toBe(0);
+    contract.abandon();
+    contract.close();
+  });
+
+  it('signals every member of a contract through sigsend', async () => {
+    const { system } = setup();
+    const { contract } = system.spawn('sleep', ['5'], { template: { informative: ['pr_exit'] } });
+    const events = contract.events();
+    contract.signal('SIGTERM');
+    expect((await events.next()).value).toMatchObject({ name: 'pr_exit', exit: { signaled: true, signal: 15 } });
+    expect((await events.next()).value?.name).toBe('pr_empty');
+    contract.abandon();
+    contract.close();
+  });
+
+  it('observes a contract read-only through its events file', async () => {
+    const { sim, system } = setup();
+    const { contract } = system.spawn('sleep', ['5'], { template: { critical: ['pr_empty'] } });
+    const observer = system.observe(contract.id);
+    expect(observer.role).toBe('observer');
+    const empty = new Promise<ContractEvent>((resolve) => {
+      observer.once('pr_empty', resolve);
+    });
+    contract.signal('SIGKILL');
+    expect((await empty).ctid).toBe(contract.id);
+    observer.close();
+    contract.abandon();
+    contract.close();
+    // Dead (it may linger while the thread's latest slot still refers to it).
+    expect(sim.world.contract(contract.id)?.state ?? CTS_DEAD).toBe(CTS_DEAD);
+  });
+});
