@@ -8,7 +8,13 @@ import path from 'node:path';
 
 const includeDir = process.env.SYSBIND_GC_INCLUDE_DIR ?? '/usr/include';
 if (existsSync(path.join(includeDir, 'gc-guest.h'))) {
-  const args = ['rebuild', '--out', 'build/system', '--CDSYSBIND_FLAVOR=system', `--CDSYSBIND_GC_INCLUDE_DIR=${includeDir}`];
+  const args = [
+    'rebuild',
+    '--out',
+    'build/system',
+    '--CDSYSBIND_FLAVOR=system',
+    `--CDSYSBIND_GC_INCLUDE_DIR=${includeDir}`,
+  ];
   const { status } = spawnSync('cmake-js', args, { stdio: 'inherit' });
   if (status !== 0) {
     console.error('@sysbind/gridcentric-native: the build against libgridcentric failed (output above).');

@@ -24,16 +24,19 @@ describe('contract addon loader', () => {
     expect(loadAddon('sim')).toBe(loadAddon('sim'));
   });
 
-  it.skipIf(process.platform === 'sunos')('refuses the system flavor off illumos with ERR_UNSUPPORTED_PLATFORM (skipped on illumos)', () => {
-    let caught: unknown;
-    try {
-      loadAddon('system');
-    } catch (error) {
-      caught = error;
-    }
-    expect(isContractError(caught, 'ERR_UNSUPPORTED_PLATFORM')).toBe(true);
-    expect((caught as Error).message).toMatch(/@sysbind\/testing-fakes/);
-  });
+  it.skipIf(process.platform === 'sunos')(
+    'refuses the system flavor off illumos with ERR_UNSUPPORTED_PLATFORM (skipped on illumos)',
+    () => {
+      let caught: unknown;
+      try {
+        loadAddon('system');
+      } catch (error) {
+        caught = error;
+      }
+      expect(isContractError(caught, 'ERR_UNSUPPORTED_PLATFORM')).toBe(true);
+      expect((caught as Error).message).toMatch(/@sysbind\/testing-fakes/);
+    },
+  );
 
   it('puts each flavor in its own folder', () => {
     expect(addonPath('sim')).toMatch(/build[/\\]sim(-asan)?[/\\]Release[/\\]contract\.node$/);
@@ -42,7 +45,9 @@ describe('contract addon loader', () => {
 
   it('rejects a non-function error constructor with a TypeError, not a crash', () => {
     const addon = loadAddon('sim') as unknown as { setErrorConstructor(value: unknown): void };
-    expect(() => { addon.setErrorConstructor(42); }).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
+    expect(() => {
+      addon.setErrorConstructor(42);
+    }).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }));
   });
 
   it('loads in four worker threads at once and lets them exit', async () => {
@@ -58,7 +63,9 @@ describe('contract addon loader', () => {
           value = message;
         });
         worker.on('error', reject);
-        worker.on('exit', (code) => { resolve([value, code]); });
+        worker.on('exit', (code) => {
+          resolve([value, code]);
+        });
       });
     });
     expect(await Promise.all(runs)).toEqual(Array.from({ length: 4 }, () => [4, 0]));
