@@ -264,7 +264,11 @@ export function bindSimulatedBinding(api: object): GridcentricBinding {
  *
  * Off a Gridcentric guest (no libgridcentric build) it throws a GridcentricError
  * `ERR_UNSUPPORTED_PLATFORM` that points at the simulator in `@sysbind/testing-fakes`.
+ *
+ * Besides the backend methods: `close()` (or `using`) drops every pending call and wait;
+ * pending calls keep the event loop alive, waits included, until `unref()` (`ref()` reverts it).
  */
-export function createNativeGridcentricBackend(): NativeGridcentricBackend {
+export function createNativeGridcentricBackend(): GridcentricBackend &
+  Disposable & { close(): void; ref(): void; unref(): void } {
   return createBackendOverBinding((loadAddon('system') as SystemAddon).openBinding());
 }
