@@ -25,4 +25,14 @@ describe('contract addon in worker threads', () => {
     }
     expect(new Set(report.workers.map((worker) => worker.report.thread)).size).toBe(4);
   }, 120_000);
+
+  it('survives workers terminated while their endpoints deliver events', async () => {
+    const outcome = await runNode(await bundleDriver('contract-terminate'));
+    expect({ code: outcome.code, signal: outcome.signal, stderr: outcome.stderr }).toEqual({
+      code: 0,
+      signal: null,
+      stderr: '',
+    });
+    expect(reportOf(outcome)).toEqual({ terminated: 20 });
+  }, 120_000);
 });
