@@ -73,7 +73,11 @@ async function drive() {
   const native = await import('@sysbind/contract-native');
   const { createSimulatedNativeBackend, loadSimulatorAddon } = await import('@sysbind/contract-native/testing');
   const { CT_PR_EV_EMPTY, CT_PR_EV_EXIT, CT_PR_EV_FORK, CT_PR_INHERIT, CTD_COMMON, CTD_FIXED, CTD_ALL } = native;
-  if (loadSimulatorAddon !== undefined && !isMainThread) {
+  if (!isMainThread && workerData.churn) {
+    churn(createContractSimulator, createSimulatedNativeBackend);
+    return;
+  }
+  if (!isMainThread) {
     await workload(createContractSimulator, createSimulatedNativeBackend, native, workerData.rounds);
     return;
   }
@@ -94,6 +98,13 @@ async function drive() {
   await workload(createContractSimulator, createSimulatedNativeBackend, native, 20);
   await Promise.all(workers);
 
+  // Workers terminated while their endpoints deliver events: teardown in the middle of a drain.
+  for (let round = 0; round < 5; round++) {
+    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { churn: true } });
+    await new Promise((resolve) => setTimeout(resolve, 20 + round * 10));
+    await worker.terminate();
+  }
+
   // Handles nobody closes: the finalizers close them.
   const sim = createContractSimulator({ followRealChildren: false });
   const backend = createSimulatedNativeBackend(sim);
@@ -112,6 +123,25 @@ async function drive() {
   backend.openTemplate('device');
   void [CT_PR_EV_EMPTY, CT_PR_EV_EXIT, CT_PR_EV_FORK, CT_PR_INHERIT, CTD_COMMON, CTD_FIXED, CTD_ALL];
   console.log('sanitize-contract: workload done');
+}
+
+function churn(createContractSimulator, createSimulatedNativeBackend) {
+  const sim = createContractSimulator({ followRealChildren: false });
+  const backend = createSimulatedNativeBackend(sim);
+  const pbundle = backend.openProcessBundle('process');
+  pbundle.listen({ onEvent() {}, onError() {} });
+  pbundle.ref();
+  const template = backend.openTemplate('process');
+  const step = () => {
+    for (let index = 0; index < 20; index++) {
+      template.activate();
+      const pid = sim.world.fork(sim.self.pid);
+      template.clear();
+      sim.world.exit(pid);
+    }
+    setImmediate(step);
+  };
+  step();
 }
 
 function expectError(action, code) {
