@@ -17,13 +17,16 @@ import type { ContractSystem } from './system.ts';
 /** How the caller relates to a contract. */
 export type ContractRole = 'owner' | 'observer';
 
-/** The handles a Contract owns. */
+/**
+ * The descriptors a Contract keeps open. An owner keeps none: its events come through the
+ * system's shared pbundle, and its status and ctl files are opened for each operation, so holding
+ * many contracts costs no descriptor each. An observer keeps its own events endpoint and the
+ * status file that goes with it.
+ */
 export interface ContractHandles {
-  /** The status file. */
-  readonly status: ContractStatusHandle;
-  /** The control file (owners only). */
-  readonly control: ContractControlHandle | undefined;
-  /** Own event endpoint (observers); owners get their events through the system's pbundle. */
+  /** The status file (observers). */
+  readonly status: ContractStatusHandle | undefined;
+  /** Own event endpoint (observers). */
   readonly events: ContractEventEndpoint | undefined;
 }
 
@@ -91,53 +94,74 @@ export class Contract extends ContractEventSource {
     if (this.closed) throw closedError(this.describe(), this.id);
   }
 
-  private control(operation: string): ContractControlHandle {
+  // Opens the ctl file for one operation (the open itself re-checks that we still hold it).
+  private withControl<Result>(operation: string, use: (control: ContractControlHandle) => Result): Result {
     this.live();
-    if (this.handles.control === undefined) throw observerError(operation, this.id);
-    return this.handles.control;
+    if (this.role !== 'owner') throw observerError(operation, this.id);
+    const control = this.system.backend.openControl(this.id);
+    try {
+      return use(control);
+    } finally {
+      control.close();
+    }
   }
 
   /** The contract's status (ct_status_read at CTD_ALL). */
   status(): ContractStatus {
     this.live();
-    return decodeStatus(this.handles.status.read(CTD_ALL));
+    if (this.handles.status !== undefined) return decodeStatus(this.handles.status.read(CTD_ALL));
+    const status = this.system.backend.openStatus(this.id);
+    try {
+      return decodeStatus(status.read(CTD_ALL));
+    } finally {
+      status.close();
+    }
   }
 
   /** Stops holding the contract (ct_ctl_abandon): unacked critical events are acknowledged for you. */
   abandon(): void {
-    this.control('abandon').abandon();
+    this.withControl('abandon', (control) => {
+      control.abandon();
+    });
     this.abandoned = true;
   }
 
   /** Acknowledges a critical event (and, for a negotiation event, lets the change go ahead). */
   ack(evid: bigint): void {
     const id = validateEvid(evid);
-    this.control('ack').ack(id);
+    this.withControl('ack', (control) => {
+      control.ack(id);
+    });
   }
 
   /** Acknowledges a negotiation event and votes to block the change. */
   nack(evid: bigint): void {
     const id = validateEvid(evid);
-    this.control('nack').nack(id);
+    this.withControl('nack', (control) => {
+      control.nack(id);
+    });
   }
 
   /** Asks for more time for a negotiation event. */
   qack(evid: bigint): void {
     const id = validateEvid(evid);
-    this.control('qack').qack(id);
+    this.withControl('qack', (control) => {
+      control.qack(id);
+    });
   }
 
   /** Asks for a replacement contract with `template`'s terms when the negotiation ends (ct_ctl_newct). */
   newct(evid: bigint, template: ContractTemplate): void {
     const id = validateEvid(evid);
     const compiled = compileTemplate(template);
-    const control = this.control('newct');
-    const handle = openCompiledTemplate(this.system.backend, compiled);
-    try {
-      control.newct(id, handle);
-    } finally {
-      handle.close();
-    }
+    this.withControl('newct', (control) => {
+      const handle = openCompiledTemplate(this.system.backend, compiled);
+      try {
+        control.newct(id, handle);
+      } finally {
+        handle.close();
+      }
+    });
   }
 
   /** Sends `signal` to every member (sigsend(P_CTID)). Process contracts only. */
@@ -153,8 +177,7 @@ export class Contract extends ContractEventSource {
     this.closeSource();
     this.system.forget(this, this.abandoned);
     this.handles.events?.close();
-    this.handles.control?.close();
-    this.handles.status.close();
+    this.handles.status?.close();
   }
 
   /** Same as close(). */

@@ -208,20 +208,14 @@ export class ContractSystem {
     return this.claimOwned(status, router);
   }
 
+  // `status` identifies a contract this process holds; it is closed here, since owners keep no
+  // descriptor of their own (see ContractHandles).
   private claimOwned(status: ContractStatusHandle, router: ProcessBundleRouter): Contract {
-    const existing = router.get(status.ctid);
-    if (existing !== undefined) {
-      status.close();
-      return existing;
-    }
-    let control;
-    try {
-      control = this.backend.openControl(status.ctid);
-    } catch (error) {
-      status.close();
-      throw error;
-    }
-    const contract = new Contract(this, status.ctid, status.type, 'owner', { status, control, events: undefined });
+    const { ctid, type } = status;
+    status.close();
+    const existing = router.get(ctid);
+    if (existing !== undefined) return existing;
+    const contract = new Contract(this, ctid, type, 'owner', { status: undefined, events: undefined });
     router.claim(contract);
     return contract;
   }
@@ -230,22 +224,22 @@ export class ContractSystem {
   adopt(ctid: number): Contract {
     validateCtid(ctid);
     const status = this.backend.openStatus(ctid);
-    let control;
     let router: ProcessBundleRouter;
     try {
       // The pbundle must exist before the adopt: that is where the contract's pending critical
       // events are copied to.
       router = this.router(status.type);
-      control = this.backend.openControl(ctid);
-      control.adopt();
+      const control = this.backend.openControl(ctid);
+      try {
+        control.adopt();
+      } finally {
+        control.close();
+      }
     } catch (error) {
-      control?.close();
       status.close();
       throw error;
     }
-    const contract = new Contract(this, ctid, status.type, 'owner', { status, control, events: undefined });
-    router.claim(contract);
-    return contract;
+    return this.claimOwned(status, router);
   }
 
   /** Observes a contract without holding it (its `events` file): read-only. */
@@ -262,7 +256,7 @@ export class ContractSystem {
       status.close();
       throw error;
     }
-    const contract = new Contract(this, ctid, status.type, 'observer', { status, control: undefined, events });
+    const contract = new Contract(this, ctid, status.type, 'observer', { status, events });
     this.observed.add(contract);
     return contract;
   }
