@@ -21,16 +21,20 @@ void SetErrorConstructor(const Napi::CallbackInfo &info) {
 // Environment teardown (process exit, worker termination): stop the threads before anything
 // they use goes away. Blocked simulator calls are completed with ECANCELED first, so every
 // thread can be joined; a thread inside the real library's blocking call is detached instead.
-void TearDown(AddonData *data) {
+void TearDown(AddonData *data) noexcept {
   data->state->tearingDown = true;
-  std::vector<std::shared_ptr<Library>> libraries;
-  for (const auto &weak : data->libraries) {
-    if (auto library = weak.lock())
-      libraries.push_back(std::move(library));
+  try {
+    std::vector<std::shared_ptr<Library>> libraries;
+    for (const auto &weak : data->libraries) {
+      if (auto library = weak.lock())
+        libraries.push_back(std::move(library));
+    }
+    data->libraries.clear();
+    if (data->dispatcher != nullptr)
+      data->dispatcher->Stop(libraries);
+  } catch (...) {
+    // Out of memory or a failed join at exit: nothing can be reported, nothing must abort.
   }
-  data->libraries.clear();
-  if (data->dispatcher != nullptr)
-    data->dispatcher->Stop(libraries);
 }
 
 } // namespace

@@ -114,8 +114,13 @@ Binding::Binding(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Binding>(inf
 }
 
 Binding::~Binding() {
-  if (state_ != nullptr)
+  if (state_ == nullptr)
+    return;
+  try {
     Shut(environment_ != nullptr && !environment_->tearingDown);
+  } catch (...) {
+    // A destructor must not throw: whatever failed (out of memory) is left to teardown.
+  }
 }
 
 void Binding::EnsureOpen(Napi::Env env) const {

@@ -47,7 +47,13 @@ Dispatcher::Worker &Dispatcher::StartWorker(void (Dispatcher::*loop)(Worker &)) 
   workers_.emplace_back();
   Worker &worker = workers_.back();
   try {
-    worker.thread = std::thread([self = shared_from_this(), &worker, loop] { ((*self).*loop)(worker); });
+    worker.thread = std::thread([self = shared_from_this(), &worker, loop] {
+      try {
+        ((*self).*loop)(worker);
+      } catch (...) {
+        // Out of memory in the bookkeeping: this thread ends, the process does not.
+      }
+    });
   } catch (...) {
     workers_.pop_back();
     throw;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <new>
 
 #include "sim_library.h"
 
@@ -21,10 +22,20 @@ std::shared_ptr<SimCall> Run(SimFunction function, int arg = 0) {
   SimLibrary *library = SimLibrary::Current();
   if (library == nullptr)
     return nullptr;
-  // The binding tags the thread before a call it may want to interrupt.
-  auto call = std::make_shared<SimCall>(function, arg, SimLibrary::CurrentTag());
-  library->Run(call);
-  return call;
+  // No C++ exception may leave a C function: out of memory is the C convention's ENOMEM.
+  try {
+    // The binding tags the thread before a call it may want to interrupt.
+    auto call = std::make_shared<SimCall>(function, arg, SimLibrary::CurrentTag());
+    library->Run(call);
+    return call;
+  } catch (...) {
+    auto failed = std::shared_ptr<SimCall>(new (std::nothrow) SimCall(function, arg, 0));
+    if (failed != nullptr) {
+      failed->ret = -1;
+      failed->error = ENOMEM;
+    }
+    return failed;
+  }
 }
 
 // The return value of a finished call, with errno set on failure.
@@ -41,10 +52,11 @@ int Result(const std::shared_ptr<SimCall> &call) {
 }
 
 template <typename Entry>
-int CopyList(const std::shared_ptr<SimCall> &call, const std::vector<Entry> &entries, Entry *out, int max) {
+int CopyList(const std::shared_ptr<SimCall> &call, std::vector<Entry> SimCall::*field, Entry *out, int max) {
   int ret = Result(call);
   if (ret == -1)
     return -1;
+  const std::vector<Entry> &entries = (*call).*field;
   std::size_t room = static_cast<std::size_t>(max);
   std::size_t count = entries.size() < room ? entries.size() : room;
   if (count > 0)
@@ -76,7 +88,11 @@ const char *gc_version(void) {
   std::shared_ptr<SimCall> call = Run(SimFunction::Version);
   if (call == nullptr || call->ret == -1)
     return "";
-  return SimLibrary::Current()->Intern(call->text);
+  try {
+    return SimLibrary::Current()->Intern(call->text);
+  } catch (...) {
+    return "";
+  }
 }
 
 int gc_check(void) {
@@ -115,7 +131,7 @@ int gc_list_tickets(gc_ticket_info_t *tickets, int max) {
   if (BadBuffer(tickets, max))
     return -1;
   std::shared_ptr<SimCall> call = Run(SimFunction::ListTickets);
-  return CopyList(call, call != nullptr ? call->tickets : std::vector<gc_ticket_info_t>(), tickets, max);
+  return CopyList(call, &SimCall::tickets, tickets, max);
 }
 
 int gc_clone(int ticket) {
@@ -126,14 +142,14 @@ int gc_list_clone_domains(gc_domain_info_t *domains, int max) {
   if (BadBuffer(domains, max))
     return -1;
   std::shared_ptr<SimCall> call = Run(SimFunction::ListCloneDomains);
-  return CopyList(call, call != nullptr ? call->domains : std::vector<gc_domain_info_t>(), domains, max);
+  return CopyList(call, &SimCall::domains, domains, max);
 }
 
 int gc_list_ticket_domains(int ticket, gc_domain_info_t *domains, int max) {
   if (BadBuffer(domains, max))
     return -1;
   std::shared_ptr<SimCall> call = Run(SimFunction::ListTicketDomains, ticket);
-  return CopyList(call, call != nullptr ? call->domains : std::vector<gc_domain_info_t>(), domains, max);
+  return CopyList(call, &SimCall::domains, domains, max);
 }
 
 int gc_get_domain_status(int vmid) {

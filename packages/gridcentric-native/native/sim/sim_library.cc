@@ -213,6 +213,14 @@ bool SimLibrary::Post(std::unique_ptr<Message> message) {
 
 void SimLibrary::CallJs(napi_env env, napi_value, void *, void *data) {
   std::unique_ptr<Message> message(static_cast<Message *>(data));
+  try {
+    Dispatch(env, std::move(message));
+  } catch (...) {
+    // No exception may cross into Node's C callback; the caller is woken by Shutdown or EIO.
+  }
+}
+
+void SimLibrary::Dispatch(napi_env env, std::unique_ptr<Message> message) {
   // Teardown: the thread-safe function is being finalized. The caller is woken by Shutdown.
   if (env == nullptr || message == nullptr)
     return;

@@ -60,6 +60,7 @@ private:
   };
 
   static void CallJs(napi_env env, napi_value, void *, void *data);
+  static void Dispatch(napi_env env, std::unique_ptr<Message> message);
   static void Finalize(napi_env, void *finalizeData, void *);
   void Start(Napi::Env env, const std::shared_ptr<SimCall> &call);
   void Completed(const Napi::CallbackInfo &info, const std::shared_ptr<SimCall> &call);
