@@ -8,6 +8,7 @@ import type { NativeContractAddon } from './native-addon.ts';
 import type { SimulatedLibcontract, SimulatorForNativeBackend } from './simulated-libcontract.ts';
 
 export type { SimulatedLibcontract, SimulatedOut, SimulatorForNativeBackend } from './simulated-libcontract.ts';
+export type { NativeContractAddon, NativeControl, NativeTemplate } from './native-addon.ts';
 
 /** Options of {@link createSimulatedNativeBackend}. */
 export interface SimulatedNativeBackendOptions {
