@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGridcentricError, loadAddon } from '../src/index.ts';
+import { addonPath, isGridcentricError, loadAddon } from '../src/index.ts';
 import { createStubGuestApi } from './stub-guest-api.ts';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -192,5 +192,20 @@ describe('abuse of every export of the addon: errors, never a crash', () => {
     } finally {
       binding['close']?.();
     }
+  });
+
+  it('a callback that throws becomes an uncaught exception of the process, not an abort', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      const addon = require(${JSON.stringify(addonPath('sim'))});
+      const answer = (...args) => { setImmediate(() => args.at(-1)(1, 0)); };
+      const names = ${JSON.stringify(Object.keys(createStubGuestApi()).filter((name) => name.startsWith('gc_')))};
+      const binding = addon.bindSimulator(Object.fromEntries(names.map((name) => [name, answer])));
+      process.on('uncaughtException', (error) => { console.log('uncaught', error.message); binding.close(); });
+      binding.requestTickets(1, () => { throw new Error('from the callback'); });`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe('uncaught from the callback');
   });
 });

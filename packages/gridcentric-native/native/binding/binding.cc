@@ -423,7 +423,7 @@ void Binding::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
     // A throwing callback becomes an uncaught exception of the process, as with any callback.
     // While the environment shuts down no JS runs at all: then there is nothing left to tell.
     try {
-      error.ThrowAsJavaScriptException();
+      napi_fatal_exception(env, error.Value());
     } catch (...) {
     }
   } catch (...) {
