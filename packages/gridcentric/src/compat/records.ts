@@ -1,5 +1,5 @@
 import {
-  domainStatusName,
+  decodeDomainInfo,
   exitReasonName,
   type DomainStatus,
   type ExitReason,
@@ -48,7 +48,8 @@ export interface CompatDomainExit {
 
 /** Converts a native domain record to the seed's object. */
 export function toCompatDomain(raw: GcDomainInfo): CompatDomainInfo {
-  return { vmid: raw.vmid, ticket: raw.ticket, status: domainStatusName(raw.status), ip: raw.ip };
+  // The seed's domain object is the facade's decoded record, field for field.
+  return decodeDomainInfo(raw);
 }
 
 /** Converts a native ticket record to the seed's object. */
