@@ -1,3 +1,3 @@
 import base from '@sysbind/test-support/vitest-config';
 
-export default { ...base, test: { ...base.test, include: ['test/**/*.test.mjs'] } };
+export default { ...base, test: { ...base.test, include: ['test/**/*.test.{ts,mjs}'] } };
