@@ -395,12 +395,33 @@ void Binding::Shut(bool canRunJs) {
 
 void Binding::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
   std::shared_ptr<JsSide> js = completion->owner->js.lock();
+  if (js == nullptr)
+    return; // its backend is gone
+  std::uint64_t stamp = completion->outcome.stamp;
+  if (stamp == 0) {
+    Deliver(env, js.get(), std::move(completion));
+    return;
+  }
+  // Hand ordered outcomes over in the library's order, whatever order their threads posted them.
+  if (stamp < js->nextStamp)
+    return;
+  js->early.emplace(stamp, std::move(completion));
+  while (!js->early.empty() && js->early.begin()->first == js->nextStamp) {
+    std::unique_ptr<Completion> next = std::move(js->early.begin()->second);
+    js->early.erase(js->early.begin());
+    ++js->nextStamp;
+    if (next->op != 0)
+      Deliver(env, js.get(), std::move(next));
+  }
+}
+
+void Binding::Deliver(Napi::Env env, JsSide *js, std::unique_ptr<Completion> completion) {
   const Outcome &outcome = completion->outcome;
   bool reapedExit = !outcome.failed() && outcome.shape == OutcomeShape::Exit;
-  auto found = js != nullptr ? js->ops.find(completion->op) : decltype(js->ops)::iterator();
-  if (js == nullptr || found == js->ops.end()) {
+  auto found = js->ops.find(completion->op);
+  if (found == js->ops.end()) {
     // Its wait was abandoned while this exit was on its way: hand it to another wait or keep it.
-    if (js != nullptr && reapedExit) {
+    if (reapedExit) {
       AddonData *data = FindAddonData(env);
       if (data != nullptr && data->dispatcher != nullptr)
         data->dispatcher->Reroute(completion->owner, outcome.exit);

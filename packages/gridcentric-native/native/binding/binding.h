@@ -5,6 +5,7 @@
 #define SYSBIND_GRIDCENTRIC_BINDING_H
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
@@ -33,6 +34,9 @@ struct PendingOp {
 // The JS-thread half of a binding: the callbacks of its calls in flight.
 struct JsSide {
   std::unordered_map<std::uint64_t, PendingOp> ops;
+  // Ordered completions (Outcome::stamp) that arrived before an earlier one, and the next due.
+  std::map<std::uint64_t, std::unique_ptr<Completion>> early;
+  std::uint64_t nextStamp = 1;
 };
 
 class Binding : public Napi::ObjectWrap<Binding> {
@@ -43,6 +47,7 @@ public:
   static Napi::Value NewInstance(Napi::Env env, std::shared_ptr<Library> library);
   // Delivers a completion on the JS thread (the completion channel's handler).
   static void Complete(Napi::Env env, std::unique_ptr<Completion> completion);
+  static void Deliver(Napi::Env env, JsSide *js, std::unique_ptr<Completion> completion);
 
   explicit Binding(const Napi::CallbackInfo &info);
   ~Binding() override;

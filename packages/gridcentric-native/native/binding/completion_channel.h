@@ -20,6 +20,7 @@ struct BindingState;
 // One outcome on its way to the JS thread.
 struct Completion {
   std::shared_ptr<BindingState> owner;
+  // 0: nothing to deliver, only the outcome's place in the library's order to pass.
   std::uint64_t op = 0;
   Outcome outcome;
 };

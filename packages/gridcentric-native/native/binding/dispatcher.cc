@@ -92,7 +92,11 @@ void Dispatcher::ControllerLoop(Worker &self) {
     } catch (...) {
       outcome = Outcome::Failure(job.syscall, ENOMEM);
     }
+    std::vector<std::uint64_t> skipped;
+    Stamp(*job.owner->library, outcome, skipped);
     lock.lock();
+    for (std::uint64_t stamp : skipped)
+      Skip(job.owner, stamp);
     job.owner->library->Leave();
     self.inLibrary = false;
     self.library.reset();
@@ -209,19 +213,25 @@ void Dispatcher::RunWait(Lock &lock, Worker &self, std::uint64_t op) {
   } catch (...) {
     outcome = Outcome::Failure(WaitSyscall(kind), ENOMEM);
   }
+  std::vector<std::uint64_t> skipped;
+  Stamp(*owner->library, outcome, skipped);
   lock.lock();
+  for (std::uint64_t stamp : skipped)
+    Skip(owner, stamp);
   owner->library->Leave();
   self.inLibrary = false;
   self.library.reset();
   if (stopping_)
     return;
-  Finish(op, std::move(outcome));
+  Finish(owner, op, std::move(outcome));
 }
 
-void Dispatcher::Finish(std::uint64_t op, Outcome outcome) {
+void Dispatcher::Finish(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome) {
   auto found = waits_.find(op);
-  if (found == waits_.end())
+  if (found == waits_.end()) {
+    Skip(owner, outcome.stamp);
     return;
+  }
   PendingWait wait = std::move(found->second);
   waits_.erase(found);
   if (!wait.abandoned) {
@@ -230,19 +240,22 @@ void Dispatcher::Finish(std::uint64_t op, Outcome outcome) {
   }
   // Nobody wants this outcome any more. A failure (EINTR from an interrupt) reaped nothing; a
   // join has no output; but an exit must not be lost.
-  if (outcome.failed() || outcome.shape != OutcomeShape::Exit)
+  if (outcome.failed() || outcome.shape != OutcomeShape::Exit) {
+    Skip(wait.owner, outcome.stamp);
     return;
-  RerouteLocked(wait.owner, outcome.exit);
+  }
+  RerouteLocked(wait.owner, outcome.exit, outcome.stamp);
 }
 
 void Dispatcher::Reroute(const std::shared_ptr<BindingState> &owner, const gc_domain_exit_t &exit) {
   Lock lock(mutex_);
   if (stopping_)
     return;
-  RerouteLocked(owner, exit);
+  RerouteLocked(owner, exit, 0);
 }
 
-void Dispatcher::RerouteLocked(const std::shared_ptr<BindingState> &owner, const gc_domain_exit_t &exit) {
+void Dispatcher::RerouteLocked(const std::shared_ptr<BindingState> &owner, const gc_domain_exit_t &exit,
+                               std::uint64_t stamp) {
   if (owner->closed)
     return;
   // The library's own order: a wait for that very clone first, then the oldest wait for any clone.
@@ -258,6 +271,7 @@ void Dispatcher::RerouteLocked(const std::shared_ptr<BindingState> &owner, const
     picked = candidate(WaitKind::Any);
   if (picked == waits_.end()) {
     owner->unclaimedExits.push_back(exit);
+    Skip(owner, stamp);
     return;
   }
   std::uint64_t op = picked->first;
@@ -269,7 +283,9 @@ void Dispatcher::RerouteLocked(const std::shared_ptr<BindingState> &owner, const
   } else {
     waits_.erase(picked);
   }
-  Deliver(owner, op, ExitOutcome(kind, exit));
+  Outcome outcome = ExitOutcome(kind, exit);
+  outcome.stamp = stamp;
+  Deliver(owner, op, std::move(outcome));
 }
 
 void Dispatcher::Abandon(std::uint64_t op) {
@@ -389,13 +405,21 @@ bool Dispatcher::Poll(Lock &lock, Worker &self, const std::shared_ptr<BindingSta
   lock.unlock();
   Outcome domains;
   Outcome tickets;
+  std::vector<std::uint64_t> stamps;
   try {
     domains = CallListCloneDomains();
-    tickets = domains.failed() ? domains : CallListTickets();
+    if (domains.failed()) {
+      tickets = domains;
+    } else {
+      tickets = CallListTickets();
+    }
+    stamps = owner->library->TakeCallStamps();
   } catch (...) {
     domains = Outcome::Failure("gc_list_clone_domains", ENOMEM);
   }
   lock.lock();
+  for (std::uint64_t stamp : stamps)
+    Skip(owner, stamp);
   owner->library->Leave();
   self.inLibrary = false;
   self.library.reset();
@@ -501,6 +525,22 @@ bool Dispatcher::Poll(Lock &lock, Worker &self, const std::shared_ptr<BindingSta
       break;
   }
   return !ready.empty();
+}
+
+void Dispatcher::Stamp(Library &library, Outcome &outcome, std::vector<std::uint64_t> &skipped) {
+  skipped = library.TakeCallStamps();
+  if (skipped.empty())
+    return;
+  outcome.stamp = skipped.back();
+  skipped.pop_back();
+}
+
+void Dispatcher::Skip(const std::shared_ptr<BindingState> &owner, std::uint64_t stamp) {
+  if (stamp == 0)
+    return;
+  Outcome outcome;
+  outcome.stamp = stamp;
+  Deliver(owner, 0, std::move(outcome));
 }
 
 void Dispatcher::Deliver(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome) {

@@ -110,8 +110,13 @@ private:
 
   bool HasQueuedWait();
   std::uint64_t PopQueuedWait();
-  void Finish(std::uint64_t op, Outcome outcome);
-  void RerouteLocked(const std::shared_ptr<BindingState> &owner, const gc_domain_exit_t &exit);
+  void Finish(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome);
+  void RerouteLocked(const std::shared_ptr<BindingState> &owner, const gc_domain_exit_t &exit,
+                     std::uint64_t stamp);
+  // Passes an ordered outcome nobody receives, so that later ones are not held back for it.
+  void Skip(const std::shared_ptr<BindingState> &owner, std::uint64_t stamp);
+  // Gives `outcome` the stamp of the thread's last library call; the earlier ones go to `skipped`.
+  static void Stamp(Library &library, Outcome &outcome, std::vector<std::uint64_t> &skipped);
   bool ClaimUnclaimed(const std::shared_ptr<BindingState> &owner, std::uint64_t op, WaitKind kind,
                       int target);
   void Deliver(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome);

@@ -5,6 +5,7 @@
 #define SYSBIND_GRIDCENTRIC_LIBRARY_H
 
 #include <cstdint>
+#include <vector>
 
 namespace sysbind {
 
@@ -22,6 +23,12 @@ public:
   // not reached the library yet, as soon as it does. Returns false when the library cannot
   // (libgridcentric has no way to cancel a blocking call). Any thread.
   virtual bool Interrupt(std::uint64_t tag) = 0;
+  // The positions, in the order this instance completed its calls, of the calls the calling
+  // thread made since it last asked (empty when the instance keeps no order). Every call of an
+  // addon thread then gets one, and the binding hands the outcomes to the JS thread in that order:
+  // a failed wait does not overtake the call whose effect failed it. libgridcentric says nothing
+  // about order; the simulator does. (A list call may take several library calls.)
+  virtual std::vector<std::uint64_t> TakeCallStamps() = 0;
   // True if Shutdown makes every call in flight return promptly, so that threads can be joined.
   virtual bool CanShutDownCalls() const = 0;
   // The environment or the binding is going away: calls in flight and later calls fail with

@@ -3,6 +3,7 @@
 #ifndef SYSBIND_GRIDCENTRIC_OUTCOME_H
 #define SYSBIND_GRIDCENTRIC_OUTCOME_H
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct Outcome {
   gc_domain_exit_t exit{};
   std::vector<gc_domain_info_t> domains;
   std::vector<gc_ticket_info_t> tickets;
+  // The library's completion order of this call (0: unordered); see Library::TakeCallStamps.
+  std::uint64_t stamp = 0;
 
   bool failed() const { return error != 0; }
 

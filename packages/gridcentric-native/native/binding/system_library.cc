@@ -15,6 +15,7 @@ public:
   void Enter(std::uint64_t) override {}
   void Leave() override {}
   bool Interrupt(std::uint64_t) override { return false; }
+  std::vector<std::uint64_t> TakeCallStamps() override { return {}; }
   bool CanShutDownCalls() const override { return false; }
   void Shutdown() override {}
   void ReleaseJs(bool) override {}

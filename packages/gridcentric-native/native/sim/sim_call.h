@@ -50,6 +50,9 @@ struct SimCall {
   // The binding's tag of the call (0: never interrupted).
   const std::uint64_t tag;
   // Everything below is guarded by the SimLibrary's mutex.
+  // Made from an addon thread: its completion gets a place in the instance's order (stamp).
+  bool ordered = false;
+  std::uint64_t stamp = 0;
   bool dispatched = false;
   bool done = false;
   int ret = -1;

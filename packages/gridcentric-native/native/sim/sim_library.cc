@@ -12,6 +12,7 @@ namespace {
 
 thread_local SimLibrary *currentLibrary = nullptr;
 thread_local std::uint64_t currentTag = 0;
+thread_local std::vector<std::uint64_t> callStamps;
 
 int ToInt(const Napi::Value &value) {
   if (!value.IsNumber())
@@ -134,11 +135,23 @@ const char *SimLibrary::Intern(const std::string &text) {
   return interned_.insert(text).first->c_str();
 }
 
-void SimLibrary::Finish(SimCall &call, int error) {
+void SimLibrary::Done(SimCall &call) {
   call.done = true;
+  if (call.ordered && call.stamp == 0)
+    call.stamp = ++lastStamp_;
+  changed_.notify_all();
+}
+
+void SimLibrary::Finish(SimCall &call, int error) {
   call.ret = -1;
   call.error = error;
-  changed_.notify_all();
+  Done(call);
+}
+
+std::vector<std::uint64_t> SimLibrary::TakeCallStamps() {
+  std::vector<std::uint64_t> stamps;
+  stamps.swap(callStamps);
+  return stamps;
 }
 
 void SimLibrary::Run(const std::shared_ptr<SimCall> &call) {
@@ -155,6 +168,15 @@ void SimLibrary::Run(const std::shared_ptr<SimCall> &call) {
     return;
   }
   std::unique_lock<std::mutex> lock(mutex_);
+  call->ordered = true;
+  // Every way out of here leaves the call done and stamped; the binding takes the stamps later.
+  struct StampOnReturn {
+    const SimCall &call;
+    ~StampOnReturn() {
+      if (call.stamp != 0)
+        callStamps.push_back(call.stamp);
+    }
+  } stampOnReturn{*call};
   if (shutDown_) {
     Finish(*call, ECANCELED);
     return;
@@ -337,8 +359,7 @@ void SimLibrary::Completed(const Napi::CallbackInfo &info, const std::shared_ptr
   call->exit = outputs.exit;
   call->domains = std::move(outputs.domains);
   call->tickets = std::move(outputs.tickets);
-  call->done = true;
-  changed_.notify_all();
+  Done(*call);
 }
 
 void SimLibrary::RunCancel(const std::shared_ptr<SimCall> &call) {

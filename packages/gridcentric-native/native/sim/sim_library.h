@@ -40,6 +40,7 @@ public:
   void Enter(std::uint64_t tag) override;
   void Leave() override;
   bool Interrupt(std::uint64_t tag) override;
+  std::vector<std::uint64_t> TakeCallStamps() override;
   bool CanShutDownCalls() const override { return true; }
   void Shutdown() override;
   void ReleaseJs(bool canRunJs) override;
@@ -67,6 +68,8 @@ private:
   void RunCancel(const std::shared_ptr<SimCall> &call);
   bool Post(std::unique_ptr<Message> message);
   void Finish(SimCall &call, int error);
+  // Marks the call done (outputs already in place) and gives it its place in the order.
+  void Done(SimCall &call);
 
   const std::thread::id jsThread_;
   Napi::Env env_;
@@ -86,6 +89,8 @@ private:
   // order their threads happen to run.
   std::deque<std::uint64_t> order_;
   std::set<std::string> interned_;
+  // The last completion stamp handed out (see Library::TakeCallStamps).
+  std::uint64_t lastStamp_ = 0;
 };
 
 } // namespace sim
