@@ -4,4 +4,8 @@ export * from './api.ts';
 export type { GridcentricBackend } from './backend.ts';
 export type { GcCancel, GcCompletion, GcGuestApi } from './guest-api.ts';
 export { createAbortError, isAbortError, type AbortError } from './abort.ts';
-export { createNativeGridcentricBackend } from './native-backend.ts';
+export {
+  createNativeGridcentricBackend,
+  type NativeBackendStats,
+  type NativeGridcentricBackend,
+} from './native-backend.ts';
