@@ -81,10 +81,21 @@ export interface NativeGridcentricBackend extends GridcentricBackend, Disposable
   stats(): NativeBackendStats;
 }
 
+// Describes a rejected argument by its type only: String(value) would run the caller's own
+// toString/valueOf (or throw, for Object.create(null), symbols and revoked proxies) instead of
+// producing the argument error.
+function received(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
+  if (typeof value === 'bigint') return `type bigint (${value.toString()}n)`;
+  if (typeof value === 'string') return `type string (${JSON.stringify(value.slice(0, 25))})`;
+  return `type ${typeof value}`;
+}
+
 /** Same rule and same error as the simulator's backend, plus the C `int` range the library takes. */
 function checkId(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw Object.assign(new TypeError(`The "${name}" argument must be a safe integer. Received ${String(value)}`), {
+    throw Object.assign(new TypeError(`The "${name}" argument must be a safe integer. Received ${received(value)}`), {
       code: 'ERR_INVALID_ARG_TYPE',
     });
   }
@@ -115,26 +126,37 @@ function settle<T>(start: (done: NativeCallback<T>) => void): Promise<T> {
  */
 export function createBackendOverBinding(binding: GridcentricBinding): NativeGridcentricBackend {
   const wait = <T>(signal: AbortSignal | undefined, start: (done: NativeCallback<T>) => number): Promise<T> => {
+    // Checked before the wait starts: a wait started and then failed by addAbortListener stayed
+    // registered, and its completion later ran into a listener variable still uninitialised (an uncaught
+    // ReferenceError found by the fuzzer).
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      return Promise.reject(
+        Object.assign(
+          new TypeError(`The "signal" argument must be an instance of AbortSignal. Received ${received(signal)}`),
+          { code: 'ERR_INVALID_ARG_TYPE' },
+        ),
+      );
+    }
     if (signal?.aborted === true) return Promise.reject(createAbortError(signal));
     return new Promise<T>((resolve, reject) => {
       let settled = false;
+      // Filled in once the wait has its id; empty until then (and without a signal).
+      const listening: { stop?: Disposable } = {};
       // The addon never calls back synchronously, so the listener below exists by then.
       const id = start((error, value) => {
         if (settled) return;
         settled = true;
-        stopListening?.[Symbol.dispose]();
+        listening.stop?.[Symbol.dispose]();
         if (error === null) resolve(value);
         else reject(error);
       });
-      const stopListening =
-        signal === undefined
-          ? undefined
-          : addAbortListener(signal, () => {
-              if (settled) return;
-              settled = true;
-              binding.abandonWait(id);
-              reject(createAbortError(signal));
-            });
+      if (signal !== undefined)
+        listening.stop = addAbortListener(signal, () => {
+          if (settled) return;
+          settled = true;
+          binding.abandonWait(id);
+          reject(createAbortError(signal));
+        });
     });
   };
   // Argument errors reject (the methods are async), as the backend contract asks.
