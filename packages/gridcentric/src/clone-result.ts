@@ -1,3 +1,5 @@
+import { invalidArgType, outOfRange } from './validate.ts';
+
 /**
  * What `clone()` returned, in which copy of the program: the parent learns the new clone's vmid;
  * the clone's own copy of the call (fork-like) returns no vmid.
@@ -11,7 +13,9 @@ export type CloneResult = { readonly role: 'parent'; readonly vmid: number } | {
  */
 export function interpretCloneReturn(returned: number): CloneResult {
   if (returned === 0) return { role: 'clone' };
-  if (!Number.isSafeInteger(returned) || returned < 0)
-    throw new RangeError(`gc_clone returned ${returned}, which is neither 0 nor a vmid`);
+  // Node-style argument errors (the fuzzer found a bare RangeError here, whose message also
+  // stringified whatever it was given).
+  if (typeof returned !== 'number') throw invalidArgType('returned', 'of type number', returned);
+  if (!Number.isSafeInteger(returned) || returned < 0) throw outOfRange('returned', '0 or a vmid', returned);
   return { role: 'parent', vmid: returned };
 }

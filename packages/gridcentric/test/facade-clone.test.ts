@@ -53,4 +53,18 @@ describe('clone(): both halves of the fork', () => {
     expect(interpretCloneReturn(12)).toEqual({ role: 'parent', vmid: 12 });
     expect(() => interpretCloneReturn(-1)).toThrow(RangeError);
   });
+
+  // Found by the fuzzer: the refusals were bare RangeErrors, for non-numbers too.
+  it('refuses with Node-style argument errors', () => {
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => interpretCloneReturn(bad)).toThrow(
+        expect.objectContaining({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' }),
+      );
+    }
+    for (const bad of ['1', 1n, null, Object.create(null), Symbol('x')]) {
+      expect(() => interpretCloneReturn(bad as number)).toThrow(
+        expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }),
+      );
+    }
+  });
 });
