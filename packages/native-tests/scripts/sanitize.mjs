@@ -1,0 +1,100 @@
+// The sanitizer job (CI runs it): builds the ASan + UBSan sim flavor of both addons
+// (build/sim-asan, apart from the normal build/sim), then runs under libasan with leak detection:
+// the contract harness, the Gridcentric harness, and a fuzz smoke. Fails on any AddressSanitizer,
+// UndefinedBehaviorSanitizer or LeakSanitizer report, and on any failing step.
+//
+//   pnpm run sanitize                 (in packages/native-tests)
+//   SYSBIND_SANITIZE_SKIP_BUILD=1 …   reuse the instrumented builds already there
+//   SYSBIND_SANITIZE_FUZZ_CALLS=N …   size of the fuzz smoke (default 5000)
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const nativePackages = ['contract-native', 'gridcentric-native'].map((name) => path.resolve(packageDir, '..', name));
+const fuzzCalls = process.env.SYSBIND_SANITIZE_FUZZ_CALLS ?? '5000';
+
+const libasan = execFileSync(process.env.CXX ?? 'g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+if (!path.isAbsolute(libasan)) {
+  console.error(`sanitize: ${process.env.CXX ?? 'g++'} knows no libasan.so (install libasan for it)`);
+  process.exit(2);
+}
+const sanitizedEnv = {
+  ...process.env,
+  SYSBIND_SANITIZE: '1',
+  LD_PRELOAD: libasan,
+  ASAN_OPTIONS: 'detect_leaks=1',
+  UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
+};
+
+const steps = [];
+if (process.env.SYSBIND_SANITIZE_SKIP_BUILD !== '1') {
+  for (const dir of nativePackages) {
+    // What `SYSBIND_SANITIZE=1 pnpm run build` does in the package, minus the TypeScript build,
+    // which the workspace build already made (the harnesses import dist/). Without LD_PRELOAD:
+    // cmake and the compiler are not instrumented.
+    steps.push({
+      name: `build ${path.basename(dir)} (sim-asan)`,
+      command: [process.execPath, [path.resolve(packageDir, '../../scripts/build-native.mjs')]],
+      cwd: dir,
+      env: { ...process.env, SYSBIND_SANITIZE: '1' },
+      scan: false,
+    });
+  }
+}
+// Each harness re-runs itself under LD_PRELOAD; its outer process (which bundles with esbuild and
+// never loads an addon) stays uninstrumented, since LeakSanitizer would report Node's own
+// allocations of that process at its exit.
+const { LD_PRELOAD: _preload, ...harnessEnv } = sanitizedEnv;
+steps.push(
+  {
+    name: 'contract harness',
+    command: [process.execPath, ['scripts/sanitize-contract.mjs']],
+    env: harnessEnv,
+    scan: true,
+  },
+  {
+    name: 'gridcentric harness',
+    command: [process.execPath, ['scripts/sanitize-gridcentric.mjs']],
+    env: harnessEnv,
+    scan: true,
+  },
+  {
+    name: `fuzz smoke (${fuzzCalls} calls)`,
+    command: [process.execPath, ['fuzz/fuzz.mjs', '--calls', fuzzCalls, '--chunk', String(Math.ceil(fuzzCalls / 2))]],
+    scan: true,
+  },
+);
+
+const REPORTS = [
+  ['ASan errors', /ERROR: AddressSanitizer/g],
+  ['UBSan errors', /runtime error:/g],
+  ['leaks', /(Direct|Indirect) leak of/g],
+];
+
+let failed = 0;
+const started = Date.now();
+for (const step of steps) {
+  const stepStarted = Date.now();
+  const [file, args] = step.command;
+  const result = spawnSync(file, args, {
+    cwd: step.cwd ?? packageDir,
+    env: step.env ?? sanitizedEnv,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  const counts = step.scan ? REPORTS.map(([name, pattern]) => [name, (output.match(pattern) ?? []).length]) : [];
+  const reported = counts.some(([, count]) => count > 0);
+  const ok = result.status === 0 && !reported;
+  const seconds = ((Date.now() - stepStarted) / 1000).toFixed(1);
+  const summary = counts.map(([name, count]) => `${count} ${name}`).join(', ');
+  console.log(`sanitize: ${ok ? 'ok  ' : 'FAIL'} ${step.name} (${seconds} s${summary ? `; ${summary}` : ''})`);
+  if (!ok) {
+    failed++;
+    process.stdout.write(output.split('\n').slice(-80).join('\n') + '\n');
+  }
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(`sanitize: ${steps.length - failed} of ${steps.length} steps passed in ${seconds} s`);
+process.exit(failed === 0 ? 0 : 1);
