@@ -105,12 +105,9 @@ export function decodeExitStatus(status: number): DecodedExitStatus {
 
 /** The facade's view of a raw event. */
 export function decodeEvent(raw: RawContractEvent): ContractEvent {
-  const coreFiles: { process?: string; global?: string; zone?: string } = {};
-  if (raw.pcorefile !== undefined) coreFiles.process = raw.pcorefile;
-  if (raw.gcorefile !== undefined) coreFiles.global = raw.gcorefile;
-  if (raw.zcorefile !== undefined) coreFiles.zone = raw.zcorefile;
-  const isCore = raw.contractType === 'process' && raw.type === 0x8;
-  return {
+  // Built field by field rather than with a spread per optional field: this runs once per
+  // delivered event, and each spread allocated a temporary object. Same fields, same order.
+  const event: { -readonly [Field in keyof ContractEvent]: ContractEvent[Field] } = {
     name: eventName(raw.contractType, raw.type),
     ctid: raw.ctid,
     evid: raw.evid,
@@ -120,14 +117,24 @@ export function decodeEvent(raw: RawContractEvent): ContractEvent {
     critical: (raw.flags & CTE_INFO) === 0,
     acknowledged: (raw.flags & CTE_ACK) !== 0,
     negotiation: (raw.flags & CTE_NEG) !== 0,
-    ...(raw.pid === undefined ? {} : { pid: raw.pid }),
-    ...(raw.ppid === undefined ? {} : { ppid: raw.ppid }),
-    ...(raw.exitStatus === undefined ? {} : { exitStatus: raw.exitStatus, exit: decodeExitStatus(raw.exitStatus) }),
-    ...(raw.signal === undefined ? {} : { signal: raw.signal }),
-    ...(raw.sender === undefined ? {} : { sender: raw.sender }),
-    ...(raw.senderCtid === undefined ? {} : { senderCtid: raw.senderCtid }),
-    ...(isCore ? { coreFiles } : {}),
-    ...(raw.nevid === undefined ? {} : { nevid: raw.nevid }),
-    ...(raw.newct === undefined ? {} : { newct: raw.newct }),
   };
+  if (raw.pid !== undefined) event.pid = raw.pid;
+  if (raw.ppid !== undefined) event.ppid = raw.ppid;
+  if (raw.exitStatus !== undefined) {
+    event.exitStatus = raw.exitStatus;
+    event.exit = decodeExitStatus(raw.exitStatus);
+  }
+  if (raw.signal !== undefined) event.signal = raw.signal;
+  if (raw.sender !== undefined) event.sender = raw.sender;
+  if (raw.senderCtid !== undefined) event.senderCtid = raw.senderCtid;
+  if (raw.contractType === 'process' && raw.type === 0x8) {
+    const coreFiles: { -readonly [Field in keyof CoreFilePaths]: CoreFilePaths[Field] } = {};
+    if (raw.pcorefile !== undefined) coreFiles.process = raw.pcorefile;
+    if (raw.gcorefile !== undefined) coreFiles.global = raw.gcorefile;
+    if (raw.zcorefile !== undefined) coreFiles.zone = raw.zcorefile;
+    event.coreFiles = coreFiles;
+  }
+  if (raw.nevid !== undefined) event.nevid = raw.nevid;
+  if (raw.newct !== undefined) event.newct = raw.newct;
+  return event;
 }

@@ -6,6 +6,7 @@ import {
   type RawContractEvent,
 } from '@sysbind/contract-native';
 import type { Contract } from './contract.ts';
+import { CtidTable } from './ctid-table.ts';
 
 /** How many events of not-yet-claimed contracts are kept before the oldest are dropped. */
 export const UNCLAIMED_EVENT_LIMIT = 10_000;
@@ -17,7 +18,8 @@ export const UNCLAIMED_EVENT_LIMIT = 10_000;
  */
 export class ProcessBundleRouter {
   private endpoint: ContractEventEndpoint | undefined;
-  private readonly claimed = new Map<number, Contract>();
+  // Looked up once per delivered event: a CtidTable, whose cost stays flat with many contracts.
+  private readonly claimed = new CtidTable<Contract>();
   private readonly unclaimed = new Map<number, RawContractEvent[]>();
   private unclaimedCount = 0;
   /** Contracts closed while still held: their later events have no reader. */
