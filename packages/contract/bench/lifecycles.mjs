@@ -41,4 +41,5 @@ system.close();
 sim.close();
 const rate = Math.round(count / seconds);
 console.log(`${count} lifecycles in ${seconds.toFixed(2)} s`);
-console.log(`simulated lifecycles/s: ${rate} (target >= ${TARGET}: ${rate >= TARGET ? 'met' : 'NOT met'})`);
+console.log(`P3 simulated lifecycles/s: ${rate} (target >= ${TARGET}: ${rate >= TARGET ? 'met' : 'NOT met'})`);
+process.exitCode = rate >= TARGET ? 0 : 1;
