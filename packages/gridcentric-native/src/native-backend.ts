@@ -290,7 +290,6 @@ export function bindSimulatedBinding(api: object): GridcentricBinding {
  * Besides the backend methods: `close()` (or `using`) drops every pending call and wait;
  * pending calls keep the event loop alive, waits included, until `unref()` (`ref()` reverts it).
  */
-export function createNativeGridcentricBackend(): GridcentricBackend &
-  Disposable & { close(): void; ref(): void; unref(): void } {
+export function createNativeGridcentricBackend(): NativeGridcentricBackend {
   return createBackendOverBinding((loadAddon('system') as SystemAddon).openBinding());
 }
