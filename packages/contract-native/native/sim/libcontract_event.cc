@@ -15,24 +15,12 @@ SimHandle *HandleOf(ct_evthdl_t event) {
 
 int ReadEvent(int fd, const char *method, ct_evthdl_t *event) {
   ShimScope scope;
-  Bridge *bridge = scope.bridge();
-  if (bridge == nullptr)
-    return EBADF;
-  Reply reply = CallOnFd(scope, fd, method);
-  if (reply.error != 0)
-    return reply.error;
-  if (reply.value.IsNumber())
-    return ErrnoOf(reply) == 0 ? EIO : ErrnoOf(reply);
-  if (!reply.value.IsObject())
-    return EIO;
-  auto file = bridge->files.find(fd);
-  if (file == bridge->files.end())
-    return EBADF; // closed while the simulator answered
-  SimHandle *handle = new SimHandle();
-  handle->api = Napi::Persistent(file->second.api.Value());
-  handle->object = Napi::Persistent(reply.value.As<Napi::Object>());
-  *event = handle;
-  return 0;
+  Reply reply = CallOnFd(scope, fd, method); // EBADF when no simulator is bound
+  SimHandle *handle = nullptr;
+  int error = HandleFromReply(scope, fd, reply, &handle);
+  if (error == 0)
+    *event = handle;
+  return error;
 }
 
 template <typename T, typename Convert>

@@ -80,20 +80,11 @@ int ct_status_read(int fd, int detail, ct_stathdl_t *status) {
   if (bridge == nullptr)
     return EBADF;
   Reply reply = CallOnFd(scope, fd, "ct_status_read", {Napi::Number::New(bridge->env, detail)});
-  if (reply.error != 0)
-    return reply.error;
-  if (reply.value.IsNumber())
-    return ErrnoOf(reply) == 0 ? EIO : ErrnoOf(reply);
-  if (!reply.value.IsObject())
-    return EIO;
-  auto file = bridge->files.find(fd);
-  if (file == bridge->files.end())
-    return EBADF; // closed while the simulator answered
-  SimHandle *handle = new SimHandle();
-  handle->api = Napi::Persistent(file->second.api.Value());
-  handle->object = Napi::Persistent(reply.value.As<Napi::Object>());
-  *status = handle;
-  return 0;
+  SimHandle *handle = nullptr;
+  int error = HandleFromReply(scope, fd, reply, &handle);
+  if (error == 0)
+    *status = handle;
+  return error;
 }
 
 void ct_status_free(ct_stathdl_t status) {

@@ -96,6 +96,26 @@ Reply CallOnHandle(const ShimScope &scope, const SimHandle *handle, const char *
   return CallApi(env, handle->api, method, {handle->object.Value()});
 }
 
+int HandleFromReply(const ShimScope &scope, int fd, const Reply &reply, SimHandle **handle) {
+  if (reply.error != 0)
+    return reply.error;
+  if (reply.value.IsNumber())
+    return ErrnoOf(reply) == 0 ? EIO : ErrnoOf(reply);
+  if (!reply.value.IsObject())
+    return EIO;
+  Bridge *bridge = scope.bridge();
+  if (bridge == nullptr)
+    return EBADF;
+  auto file = bridge->files.find(fd);
+  if (file == bridge->files.end())
+    return EBADF; // closed while the simulator answered
+  SimHandle *made = new SimHandle();
+  made->api = Napi::Persistent(file->second.api.Value());
+  made->object = Napi::Persistent(reply.value.As<Napi::Object>());
+  *handle = made;
+  return 0;
+}
+
 int ErrnoOf(const Reply &reply) {
   if (reply.error != 0)
     return reply.error;

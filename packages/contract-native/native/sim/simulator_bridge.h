@@ -96,6 +96,10 @@ struct SimHandle {
 // method(handle.object) on the simulator that produced the handle.
 Reply CallOnHandle(const ShimScope &scope, const SimHandle *handle, const char *method);
 
+// A function returning a handle object (a status or an event) or an errno: on success *handle is
+// a new SimHandle bound to the simulator behind real fd `fd`, for the caller to free.
+int HandleFromReply(const ShimScope &scope, int fd, const Reply &reply, SimHandle **handle);
+
 } // namespace sim
 } // namespace sysbind
 
