@@ -13,7 +13,15 @@ const root = path.resolve(import.meta.dirname, '..');
 const siteDir = path.join(root, 'docs', 'site');
 const shotsDir = path.join(root, 'reports', 'site');
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const packages = ['contract', 'contract-native', 'gridcentric', 'gridcentric-native', 'testing-fakes'];
+const packages = [
+  'contract',
+  'contract-interface',
+  'contract-native',
+  'gridcentric',
+  'gridcentric-interface',
+  'gridcentric-native',
+  'testing-fakes',
+];
 
 if (!existsSync(path.join(siteDir, 'index.html'))) {
   console.error('docs/site/index.html is missing: run `pnpm run docs:build` first');

@@ -8,9 +8,9 @@ import type {
   ContractTemplateHandle,
   TemplateTerm,
   TemplateTermValues,
-} from './backend.ts';
-import type { ContractType } from './constants.ts';
-import { ContractError } from './errors.ts';
+} from '@sysbind/contract-interface';
+import type { ContractType } from '@sysbind/contract-interface';
+import { ContractError } from '@sysbind/contract-interface';
 import type { NativeContractAddon, NativeControl, NativeTemplate } from './native-addon.ts';
 
 /** How a backend over an addon presents itself, and what runs before it touches the system. */

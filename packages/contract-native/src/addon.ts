@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ContractError } from './errors.ts';
+import { ContractError } from '@sysbind/contract-interface';
 
 /**
  * Which build of the addon to load: `system` is compiled against the real `<libcontract.h>` and

@@ -2,8 +2,8 @@
 // libcontract one function per method; handles that already have the shape of the backend
 // interface (status files, event endpoints, device nodes) are handed out as they are.
 import type { ContractAddonBase } from './addon.ts';
-import type { ContractType } from './constants.ts';
-import type { ContractEventEndpoint, ContractStatusHandle, DeviceNodeHandle } from './backend.ts';
+import type { ContractType } from '@sysbind/contract-interface';
+import type { ContractEventEndpoint, ContractStatusHandle, DeviceNodeHandle } from '@sysbind/contract-interface';
 
 /** An open `<type>/template` fd: one method per libcontract template function. */
 export interface NativeTemplate {

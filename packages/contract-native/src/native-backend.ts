@@ -1,4 +1,4 @@
-import type { ContractBackend } from './backend.ts';
+import type { ContractBackend } from '@sysbind/contract-interface';
 import { loadAddon } from './addon.ts';
 import { createAddonBackend } from './addon-backend.ts';
 import type { NativeContractAddon } from './native-addon.ts';

@@ -1,13 +1,13 @@
 // @sysbind/contract-native/testing: the native addon, built against the simulator shim, as a
 // ContractBackend. Tests run the real binding (argument checks, handle lifetimes, fds, uv_poll)
 // with the testing-fakes contract simulator answering every libcontract call.
-import type { ContractBackend } from './backend.ts';
+import type { ContractBackend } from '@sysbind/contract-interface';
 import { loadAddon } from './addon.ts';
 import { createAddonBackend } from './addon-backend.ts';
 import type { NativeContractAddon } from './native-addon.ts';
-import type { SimulatedLibcontract, SimulatorForNativeBackend } from './simulated-libcontract.ts';
+import type { SimulatedLibcontract, SimulatorForNativeBackend } from '@sysbind/contract-interface';
 
-export type { SimulatedLibcontract, SimulatedOut, SimulatorForNativeBackend } from './simulated-libcontract.ts';
+export type { SimulatedLibcontract, SimulatedOut, SimulatorForNativeBackend } from '@sysbind/contract-interface';
 export type { NativeContractAddon, NativeControl, NativeTemplate } from './native-addon.ts';
 
 /** Options of {@link createSimulatedNativeBackend}. */

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { addonPath, isContractError, loadAddon } from '../src/index.ts';
+import { isContractError } from '@sysbind/contract-interface';
+import { addonPath, loadAddon } from '../src/index.ts';
 
 describe('contract addon loader', () => {
   it('loads the sim flavor with the illumos constant values', () => {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { ContractError, addonPath, createNativeContractBackend, isContractError } from '../src/index.ts';
+import { ContractError, isContractError } from '@sysbind/contract-interface';
+import { addonPath, createNativeContractBackend } from '../src/index.ts';
 import { loadSimulatorAddon } from '../src/testing.ts';
 
 // The binding on its own, with no simulator bound: its exports, its argument checks (which run

@@ -2,7 +2,7 @@
 // over the facade, plus useBackend(). The bugs of the original are fixed; the migration guide
 // lists them.
 import { constants } from 'node:os';
-import { ContractError, type ContractBackend, type ContractType } from '@sysbind/contract-native';
+import { ContractError, type ContractBackend, type ContractType } from '@sysbind/contract-interface';
 import { CompatContract } from './compat/contract.ts';
 import { convertTemplate } from './compat/template.ts';
 import type { Contract } from './contract.ts';

@@ -5,7 +5,7 @@ import {
   type ContractStatusHandle,
   type ContractType,
   type RawContractEvent,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { decodeEvent } from './event.ts';
 import { ContractEventSource } from './event-source.ts';
 import { closedError, observerError } from './errors.ts';

@@ -1,6 +1,6 @@
 // Node-style argument errors (TypeError/RangeError with a `code`), thrown before anything reaches
 // the backend, and the facade's own ContractError codes.
-import { ContractError } from '@sysbind/contract-native';
+import { ContractError } from '@sysbind/contract-interface';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -7,7 +7,7 @@ import {
   type ContractEventName,
   type ContractType,
   type RawContractEvent,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 
 /** A wait(2) status, decoded. */
 export type DecodedExitStatus = ExitedStatus | SignaledStatus;

@@ -34,4 +34,4 @@ export {
   type ProcessParamName,
   type FatalEventName,
   type ContractStateName,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';

@@ -4,7 +4,7 @@ import {
   type ContractEventEndpoint,
   type ContractType,
   type RawContractEvent,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import type { Contract } from './contract.ts';
 import { CtidTable } from './ctid-table.ts';
 

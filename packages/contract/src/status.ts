@@ -12,7 +12,7 @@ import {
   type ProcessEventName,
   type ProcessParamName,
   type RawContractStatus,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 
 /** Fields every contract's status has. */
 export interface CommonContractStatus {

@@ -1,12 +1,12 @@
 import { spawn as spawnChild, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createNativeContractBackend } from '@sysbind/contract-native';
 import {
-  createNativeContractBackend,
   type ContractBackend,
   type ContractStatusHandle,
   type ContractTemplateHandle,
   type ContractType,
   type DeviceNodeHandle,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { Contract } from './contract.ts';
 import { closedError, invalidArgType, invalidArgValue } from './errors.ts';
 import { ProcessBundleRouter } from './router.ts';

@@ -15,7 +15,7 @@ import {
   type ProcessParamName,
   type TemplateTerm,
   type TemplateTermValues,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { invalidArgValue } from './errors.ts';
 import {
   validateBoolean,

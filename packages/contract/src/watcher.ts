@@ -1,4 +1,4 @@
-import type { ContractEventEndpoint, ContractType } from '@sysbind/contract-native';
+import type { ContractEventEndpoint, ContractType } from '@sysbind/contract-interface';
 import { decodeEvent } from './event.ts';
 import { ContractEventSource } from './event-source.ts';
 

@@ -1,8 +1,8 @@
 import { addAbortListener } from 'node:events';
-import { createAbortError } from './abort.ts';
+import { createAbortError } from '@sysbind/gridcentric-interface';
 import { loadAddon, type GridcentricAddonBase } from './addon.ts';
-import { GC_MAX_ID, type GcDomainExit, type GcDomainInfo, type GcTicketInfo } from './api.ts';
-import type { GridcentricBackend } from './backend.ts';
+import { GC_MAX_ID, type GcDomainExit, type GcDomainInfo, type GcTicketInfo } from '@sysbind/gridcentric-interface';
+import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
 
 /** What a native call hands its callback: an error (a GridcentricError), or null and the value. */
 type NativeCallback<T> = (error: Error | null, value: T) => void;

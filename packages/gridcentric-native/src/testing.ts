@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { GcGuestApi } from './guest-api.ts';
+import type { GcGuestApi } from '@sysbind/gridcentric-interface';
 import { bindSimulatedBinding, createBackendOverBinding, type NativeGridcentricBackend } from './native-backend.ts';
 
 export type { NativeBackendStats, NativeGridcentricBackend } from './native-backend.ts';

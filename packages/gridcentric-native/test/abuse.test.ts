@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addonPath, isGridcentricError, loadAddon } from '../src/index.ts';
+import { isGridcentricError } from '@sysbind/gridcentric-interface';
+import { addonPath, loadAddon } from '../src/index.ts';
 import { createStubGuestApi } from './stub-guest-api.ts';
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { addonPath, isGridcentricError, loadAddon } from '../src/index.ts';
+import { isGridcentricError } from '@sysbind/gridcentric-interface';
+import { addonPath, loadAddon } from '../src/index.ts';
 
 const hasSystemBuild = existsSync(addonPath('system'));
 

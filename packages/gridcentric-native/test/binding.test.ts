@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAbortError, isGridcentricError } from '../src/index.ts';
+import { isAbortError, isGridcentricError } from '@sysbind/gridcentric-interface';
 import { createSimulatedNativeBackend } from '../src/testing.ts';
 import { createStubGuestApi } from './stub-guest-api.ts';
 

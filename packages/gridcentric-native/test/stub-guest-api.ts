@@ -1,4 +1,10 @@
-import type { GcCompletion, GcDomainExit, GcDomainInfo, GcGuestApi, GcTicketInfo } from '../src/index.ts';
+import type {
+  GcCompletion,
+  GcDomainExit,
+  GcDomainInfo,
+  GcGuestApi,
+  GcTicketInfo,
+} from '@sysbind/gridcentric-interface';
 
 /** A GcGuestApi that answers every call at once with fixed values: enough to drive the binding without the simulator. */
 export interface StubGuestApi extends GcGuestApi {

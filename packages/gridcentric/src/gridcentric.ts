@@ -1,7 +1,6 @@
 import {
   GridcentricError,
   createAbortError,
-  createNativeGridcentricBackend,
   decodeDomainExit,
   decodeDomainInfo,
   decodeTicketInfo,
@@ -12,7 +11,8 @@ import {
   type DomainStatus,
   type GridcentricBackend,
   type TicketInfo,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
+import { createNativeGridcentricBackend } from '@sysbind/gridcentric-native';
 import { interpretCloneReturn, type CloneResult } from './clone-result.ts';
 import { validateBackend, validateId, validateOptions, validateSignal } from './validate.ts';
 

@@ -20,4 +20,4 @@ export {
   type GridcentricErrorDetails,
   type TicketInfo,
   type TicketState,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';

@@ -1,4 +1,4 @@
-import { GC_MAX_ID, type GridcentricBackend } from '@sysbind/gridcentric-native';
+import { GC_MAX_ID, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 
 /** A TypeError or RangeError carrying a Node-style `code`, as Node's own argument validation throws. */
 export type ArgumentError = (TypeError | RangeError) & { readonly code: string };

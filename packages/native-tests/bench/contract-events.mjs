@@ -25,7 +25,7 @@ import { constants, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createContractSystem } from '@sysbind/contract';
-import { CTFS_ROOT } from '@sysbind/contract-native';
+import { CTFS_ROOT } from '@sysbind/contract-interface';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
 

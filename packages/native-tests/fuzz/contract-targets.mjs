@@ -5,7 +5,7 @@
 // handles and call back into the addon while they are being delivered.
 import * as compat from '@sysbind/contract/compat';
 import { createContractSystem } from '@sysbind/contract';
-import { ContractError } from '@sysbind/contract-native';
+import { ContractError } from '@sysbind/contract-interface';
 import { createSimulatedNativeBackend, loadSimulatorAddon } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
 import { FuzzSentinel, smallInt } from './random-values.mjs';

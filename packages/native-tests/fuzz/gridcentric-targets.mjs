@@ -6,7 +6,8 @@
 // faults get injected.
 import * as compat from '@sysbind/gridcentric/compat';
 import { createGridcentric, interpretCloneReturn } from '@sysbind/gridcentric';
-import { GridcentricError, loadAddon } from '@sysbind/gridcentric-native';
+import { GridcentricError } from '@sysbind/gridcentric-interface';
+import { loadAddon } from '@sysbind/gridcentric-native';
 import { createSimulatedNativeBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator } from '@sysbind/testing-fakes';
 import { FuzzSentinel, smallInt } from './random-values.mjs';

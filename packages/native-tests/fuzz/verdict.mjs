@@ -2,8 +2,8 @@
 // RangeError with a string `code`), a ContractError/GridcentricError, an AbortError, or the
 // fuzzer's own sentinel passed through (a getter or trap of a fuzz value threw it). Anything else
 // (a plain Error, a TypeError without code, a thrown non-Error) is a finding.
-import { isContractError } from '@sysbind/contract-native';
-import { isAbortError, isGridcentricError } from '@sysbind/gridcentric-native';
+import { isContractError } from '@sysbind/contract-interface';
+import { isAbortError, isGridcentricError } from '@sysbind/gridcentric-interface';
 import { isSentinel } from './random-values.mjs';
 
 /** The kind of a proper failure, or undefined if `thrown` is a finding. */

@@ -39,7 +39,7 @@ async function supervise() {
     platform: 'node',
     format: 'esm',
     conditions: ['@sysbind/source'],
-    external: ['@sysbind/contract-native', '@sysbind/contract-native/*'],
+    external: ['@sysbind/contract-interface', '@sysbind/contract-native', '@sysbind/contract-native/*'],
     logLevel: 'silent',
   });
   const preload = process.env.LD_PRELOAD?.includes('libasan')
@@ -70,7 +70,7 @@ async function supervise() {
 
 async function drive() {
   const { createContractSimulator } = await import(pathToFileURL(bundleFile).href);
-  const native = await import('@sysbind/contract-native');
+  const native = await import('@sysbind/contract-interface');
   const { createSimulatedNativeBackend, loadSimulatorAddon } = await import('@sysbind/contract-native/testing');
   const { CT_PR_EV_EMPTY, CT_PR_EV_EXIT, CT_PR_EV_FORK, CT_PR_INHERIT, CTD_COMMON, CTD_FIXED, CTD_ALL } = native;
   if (!isMainThread && workerData.churn) {

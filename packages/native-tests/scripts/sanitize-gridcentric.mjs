@@ -38,7 +38,8 @@ if (process.env.SYSBIND_SANITIZE_CHILD !== '1') {
 
 const { setMaxListeners } = await import('node:events');
 const { Worker } = await import('node:worker_threads');
-const { addonPath, isAbortError, isGridcentricError, loadAddon } = await import('@sysbind/gridcentric-native');
+const { isAbortError, isGridcentricError } = await import('@sysbind/gridcentric-interface');
+const { addonPath, loadAddon } = await import('@sysbind/gridcentric-native');
 const { createSimulatedNativeBackend } = await import('@sysbind/gridcentric-native/testing');
 const { createGridcentricSimulator } = await import('@sysbind/testing-fakes');
 

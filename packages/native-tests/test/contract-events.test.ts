@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CT_PR_EV_EMPTY, isContractError, type ContractBackend, type RawContractEvent } from '@sysbind/contract-native';
+import {
+  CT_PR_EV_EMPTY,
+  isContractError,
+  type ContractBackend,
+  type RawContractEvent,
+} from '@sysbind/contract-interface';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
 import { bundleDriver, reportOf, runNode } from './support/contract-child.ts';

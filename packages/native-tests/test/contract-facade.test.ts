@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContractSystem, type ContractEvent, type ContractSystem } from '@sysbind/contract';
-import { CTS_DEAD } from '@sysbind/contract-native';
+import { CTS_DEAD } from '@sysbind/contract-interface';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
 

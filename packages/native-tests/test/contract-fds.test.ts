@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CT_PR_EV_EMPTY } from '@sysbind/contract-native';
+import { CT_PR_EV_EMPTY } from '@sysbind/contract-interface';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
 import { bundleDriver, reportOf, runNode } from './support/contract-child.ts';

@@ -7,12 +7,13 @@ import { installPacked } from './support/packed-install.ts';
 // package must load (require and import) and refuse the system flavor with
 // ERR_UNSUPPORTED_PLATFORM.
 const contractNative = fileURLToPath(new URL('../../contract-native', import.meta.url));
+const contractInterface = fileURLToPath(new URL('../../contract-interface', import.meta.url));
 
 describe.skipIf(process.platform === 'sunos')(
   '@sysbind/contract-native packed and installed off illumos (skipped on illumos)',
   () => {
     it('installs with no compiler run, loads, and reports ERR_UNSUPPORTED_PLATFORM for the system flavor', (context) => {
-      using install = installPacked(contractNative);
+      using install = installPacked([contractNative, contractInterface]);
       if (install.registryUnreachable) context.skip(`no registry to fetch the dependencies from:\n${install.output}`);
       expect(install.status, install.output).toBe(0);
       expect(install.buildToolCalls()).toBe('');
@@ -20,9 +21,10 @@ describe.skipIf(process.platform === 'sunos')(
       const required = install.node([
         '-e',
         `const m = require('@sysbind/contract-native');
+         const { isContractError } = require('@sysbind/contract-interface');
          const codes = [];
          for (const attempt of [() => m.loadAddon('system'), () => m.createNativeContractBackend()]) {
-           try { attempt(); } catch (error) { codes.push(error.code, m.isContractError(error)); }
+           try { attempt(); } catch (error) { codes.push(error.code, isContractError(error)); }
          }
          console.log(JSON.stringify(codes));`,
       ]);

@@ -1,5 +1,5 @@
 import { createGridcentric } from '@sysbind/gridcentric';
-import { GC_EXIT_REASON, isAbortError, isGridcentricError } from '@sysbind/gridcentric-native';
+import { GC_EXIT_REASON, isAbortError, isGridcentricError } from '@sysbind/gridcentric-interface';
 import { createSimulatedNativeBackend, type NativeGridcentricBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator, type GridcentricSimulator } from '@sysbind/testing-fakes';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import {
   CTD_COMMON,
   CTD_FIXED,
   CTFS_ROOT,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { constants } from 'node:os';
 import { createContractSimulator, OpenFlags } from '../src/index.ts';
 

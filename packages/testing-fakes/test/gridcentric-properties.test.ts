@@ -4,7 +4,7 @@ import {
   errnoNumber,
   type GcCancel,
   type GcDomainExit,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGridcentricSimulator, type GridcentricSimulator } from '../src/index.ts';

@@ -4,7 +4,7 @@ import {
   errnoNumber,
   type GcDomainExit,
   type GcTicketInfo,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
 import { describe, expect, it } from 'vitest';
 import { createGridcentricSimulator } from '../src/index.ts';
 

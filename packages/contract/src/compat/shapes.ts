@@ -1,5 +1,11 @@
 // The object shapes of illumos_contract 1.0.3 (status, events), built from the facade's types.
-import { DEVICE_EVENTS, DEVICE_STATES, PROCESS_EVENTS, PROCESS_PARAMS, NEGEND_EVENT } from '@sysbind/contract-native';
+import {
+  DEVICE_EVENTS,
+  DEVICE_STATES,
+  PROCESS_EVENTS,
+  PROCESS_PARAMS,
+  NEGEND_EVENT,
+} from '@sysbind/contract-interface';
 import type { ContractEvent } from '../event.ts';
 import type { ContractStatus } from '../status.ts';
 

@@ -1,4 +1,5 @@
-import { createNativeGridcentricBackend, type GridcentricBackend } from '@sysbind/gridcentric-native';
+import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
+import { createNativeGridcentricBackend } from '@sysbind/gridcentric-native';
 import { validateBackend } from '../validate.ts';
 
 // The seed API is a set of module functions, so the backend they use is module state by nature.

@@ -1,4 +1,4 @@
-import { isGridcentricError } from '@sysbind/gridcentric-native';
+import { isGridcentricError } from '@sysbind/gridcentric-interface';
 
 /**
  * Calls `callback` once with the mapped result of `work`, or with -1 if the library failed (a

@@ -1,4 +1,4 @@
-import { domainStatusName, type DomainStatus } from '@sysbind/gridcentric-native';
+import { domainStatusName, type DomainStatus } from '@sysbind/gridcentric-interface';
 import { validateCInt, validateCallback } from './arguments.ts';
 import { currentBackend } from './backend-slot.ts';
 import { deliver } from './deliver.ts';

@@ -1,4 +1,4 @@
-import { isGridcentricError } from '@sysbind/gridcentric-native';
+import { isGridcentricError } from '@sysbind/gridcentric-interface';
 import { currentBackend } from './backend-slot.ts';
 
 /** The guest library's version string. */

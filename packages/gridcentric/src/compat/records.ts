@@ -6,7 +6,7 @@ import {
   type GcDomainExit,
   type GcDomainInfo,
   type GcTicketInfo,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
 
 /** A `gc_domain_info_t` as the seed binding returned it: the native fields, the status as a string. */
 export interface CompatDomainInfo {

@@ -24,7 +24,7 @@ export async function bundleDriver(name: string): Promise<string> {
     format: 'esm',
     target: 'node20',
     conditions: ['@sysbind/source'],
-    external: ['@sysbind/contract-native', '@sysbind/contract-native/*'],
+    external: ['@sysbind/contract-interface', '@sysbind/contract-native', '@sysbind/contract-native/*'],
     logLevel: 'silent',
   });
   return outfile;

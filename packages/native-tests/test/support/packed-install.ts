@@ -34,15 +34,21 @@ export interface PackedInstall extends Disposable {
 }
 
 /**
- * Packs `packageDir` with pnpm and installs the tarball with npm into a new app, with every
- * compiler and build tool on PATH replaced by a stand-in that records its call and fails.
- * The dependencies come from the user's configured registry.
+ * Packs each of `packageDirs` (a native package and the workspace packages it depends on, which
+ * are not on the registry yet) with pnpm and installs the tarballs with npm into a new app, with
+ * every compiler and build tool on PATH replaced by a stand-in that records its call and fails.
+ * Third-party dependencies come from the user's configured registry.
  */
-export function installPacked(packageDir: string, extraEnv: Readonly<Record<string, string>> = {}): PackedInstall {
+export function installPacked(
+  packageDirs: readonly string[],
+  extraEnv: Readonly<Record<string, string>> = {},
+): PackedInstall {
   const work = mkdtempSync(path.join(tmpdir(), 'sysbind-pack-'));
-  execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: packageDir, stdio: 'ignore' });
-  const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
-  if (tarball === undefined) throw new Error('pnpm pack made no tarball');
+  for (const packageDir of packageDirs) {
+    execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: packageDir, stdio: 'ignore' });
+  }
+  const tarballs = readdirSync(work).filter((name) => name.endsWith('.tgz'));
+  if (tarballs.length !== packageDirs.length) throw new Error('pnpm pack made no tarball');
 
   const record = path.join(work, 'build-tools.log');
   writeFileSync(record, '');
@@ -63,7 +69,7 @@ export function installPacked(packageDir: string, extraEnv: Readonly<Record<stri
   const app = path.join(work, 'app');
   mkdirSync(app);
   writeFileSync(path.join(app, 'package.json'), '{ "name": "app", "private": true }\n');
-  const install = spawnSync('npm', ['install', path.join(work, tarball)], {
+  const install = spawnSync('npm', ['install', ...tarballs.map((tarball) => path.join(work, tarball))], {
     cwd: app,
     env,
     encoding: 'utf8',

@@ -16,7 +16,7 @@ import {
   type StatusDetail,
   type TemplateTerm,
   type TemplateTermValues,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 import type { Out, SimLibcontract } from './libcontract.ts';
 import { DEVICES_ROOT, OpenFlags } from './open-files.ts';

@@ -33,7 +33,7 @@ import {
   type RawContractEvent,
   type TemplateTerm,
   type TemplateTermValues,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import type { ContractSimulator, ContractSimulatorOptions } from './simulator.ts';
 
 /** A backend under test and the simulator it runs on. */

@@ -1,4 +1,4 @@
-import { CTE_ACK, CTE_INFO, CTE_NEG, type ContractType, type RawContractEvent } from '@sysbind/contract-native';
+import { CTE_ACK, CTE_INFO, CTE_NEG, type ContractType, type RawContractEvent } from '@sysbind/contract-interface';
 
 /** Payload fields an event may carry (the data behind the ct_*_event_get_* getters). */
 export interface EventPayload {

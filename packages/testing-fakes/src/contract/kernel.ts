@@ -18,7 +18,7 @@ import {
   CTS_ORPHAN,
   CTS_OWNED,
   type ContractType,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 import type { EventPayload, SimEvent } from './event.ts';
 import type { Privilege, RealProcessLink, SimContract, SimDevice, SimLwp, SimProcess } from './model.ts';

@@ -12,7 +12,7 @@ import {
   type RawContractEvent,
   type RawContractStatus,
   type StatusDetail,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 import { snapshotEvent } from './event.ts';
 import type { FaultInjector } from './faults.ts';

@@ -1,4 +1,4 @@
-import type { ContractType } from '@sysbind/contract-native';
+import type { ContractType } from '@sysbind/contract-interface';
 import type { SimEvent } from './event.ts';
 import type { EventQueue } from './queue.ts';
 import type { TemplateState } from './template-state.ts';

@@ -5,7 +5,7 @@ import {
   CTS_OWNED,
   type ContractType,
   type EventEndpointKind,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 import type { ContractKernel } from './kernel.ts';
 import type { SimContract, SimDevice, SimProcess } from './model.ts';

@@ -1,6 +1,6 @@
 import type { SimEvent } from './event.ts';
 import { eventFlags } from './event.ts';
-import { CTE_ACK, CTE_INFO } from '@sysbind/contract-native';
+import { CTE_ACK, CTE_INFO } from '@sysbind/contract-interface';
 
 /** Which kind of kernel queue (CTEL_CONTRACT, CTEL_BUNDLE, CTEL_PBUNDLE). */
 export type QueueKind = 'contract' | 'bundle' | 'pbundle';

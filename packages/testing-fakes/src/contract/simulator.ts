@@ -10,7 +10,7 @@ import {
   type ContractType,
   type DeviceStateName,
   type TemplateTermValues,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
 import { Errno } from './errno.ts';
 import { FaultInjector } from './faults.ts';

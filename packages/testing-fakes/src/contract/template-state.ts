@@ -14,7 +14,7 @@ import {
   CT_PR_PGRPONLY,
   CT_PR_SVC_DEFAULT,
   type ContractType,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 
 /** The terms of a template, as the kernel keeps them. */

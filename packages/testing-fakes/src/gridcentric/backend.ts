@@ -9,7 +9,7 @@ import {
   type GcFunctionName,
   type GcGuestApi,
   type GridcentricBackend,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
 
 interface Outcome<Out> {
   readonly ret: number;

@@ -8,7 +8,7 @@ import {
   type GcFunctionName,
   type GcGuestApi,
   type GridcentricBackend,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createGridcentricSimulator,

@@ -8,7 +8,7 @@ import {
   type GcDomainInfo,
   type GcErrnoName,
   type GcTicketInfo,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
 import type { SchedulingClock } from './clock.ts';
 import { SlotPool } from './controller.ts';
 import {

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import type { GcErrnoName, GcFunctionName } from '@sysbind/gridcentric-native';
+import type { GcErrnoName, GcFunctionName } from '@sysbind/gridcentric-interface';
 
 /** A function that can be made to fail (`gc_version` cannot fail: it returns a static string). */
 export type FaultableFunction = Exclude<GcFunctionName, 'gc_version'>;

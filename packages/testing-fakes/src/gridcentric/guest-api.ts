@@ -1,4 +1,4 @@
-import type { GcCancel, GcCompletion, GcFunctionName, GcGuestApi } from '@sysbind/gridcentric-native';
+import type { GcCancel, GcCompletion, GcFunctionName, GcGuestApi } from '@sysbind/gridcentric-interface';
 import type { CallResult, GridcentricEngine, Waiter } from './engine.ts';
 import type { FaultTable } from './faults.ts';
 import type { DomainRecord } from './model.ts';

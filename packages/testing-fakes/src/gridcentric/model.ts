@@ -1,5 +1,5 @@
-import type { DomainStatus, GcDomainExit, GcDomainInfo, GcTicketInfo } from '@sysbind/gridcentric-native';
-import { GC_DOMAIN_STATUS, isTerminalStatus } from '@sysbind/gridcentric-native';
+import type { DomainStatus, GcDomainExit, GcDomainInfo, GcTicketInfo } from '@sysbind/gridcentric-interface';
+import { GC_DOMAIN_STATUS, isTerminalStatus } from '@sysbind/gridcentric-interface';
 
 /** Why a terminated domain left the lists: a wait reaped it, a sync_ticket joined it, or its parent died. */
 export type ReapCause = 'wait' | 'sync' | 'parent-gone';

@@ -5,7 +5,7 @@ import {
   type GcDomainExit,
   type GcGuestApi,
   type GridcentricBackend,
-} from '@sysbind/gridcentric-native';
+} from '@sysbind/gridcentric-interface';
 import { createGuestApiBackend } from './backend.ts';
 import { createRealTimeClock, createVirtualClock, type SimulatorClock, type SimulatorClockMode } from './clock.ts';
 import { GridcentricEngine } from './engine.ts';

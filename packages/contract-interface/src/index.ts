@@ -1,0 +1,14 @@
+/**
+ * What every implementation of contract(5) in `@sysbind` shares: the backend interface the
+ * `@sysbind/contract` facade consumes, libcontract as one simulated process calls it (the
+ * simulator implements it; the native addon's test build forwards to it), the error class every
+ * backend throws, and the C constants. No native code and no dependencies, so the simulator and
+ * the facade can use it without pulling a build tool.
+ *
+ * @module
+ */
+export { ContractError, isContractError, type ContractErrorDetails } from './errors.ts';
+export * from './constants.ts';
+export type * from './backend.ts';
+export { COMMON_TEMPLATE_TERMS, PROCESS_TEMPLATE_TERMS, DEVICE_TEMPLATE_TERMS } from './backend.ts';
+export type * from './simulated-libcontract.ts';
