@@ -14,14 +14,14 @@ if (!Number.isInteger(runs) || runs < 1)
 const benchmarks = [
   {
     id: 'P1',
-    folder: 'packages/native-tests',
+    folder: 'packages/integration-tests',
     file: 'bench/pending-waits.mjs',
     target: '<= 1.1',
     figures: (line) => ({ 'readFile latency ratio, 1,000 pending waits': /: ([\d.]+) \(target/.exec(line)?.[1] }),
   },
   {
     id: 'P2',
-    folder: 'packages/native-tests',
+    folder: 'packages/integration-tests',
     file: 'bench/contract-events.mjs',
     target: '<= 1.3, fds O(1)',
     figures: (line) => ({

@@ -17,6 +17,7 @@ const packages = [
   'contract',
   'contract-interface',
   'contract-native',
+  'core',
   'gridcentric',
   'gridcentric-interface',
   'gridcentric-native',

@@ -1,7 +1,9 @@
-// The downstream install test: packs every published package, installs the tarballs with npm into
-// a fresh project outside the workspace (with compilers shadowed by recording stubs on PATH),
-// runs a small vitest suite there that mocks both systems through the fakes with `import` and
-// `require`, and fails if any compiler ran during the install. Needs a built workspace.
+// The downstream install test: packs every published package and installs the tarballs with npm
+// into a fresh project outside the workspace (with compilers shadowed by recording stubs on PATH),
+// as a user of the facades and the fakes would. It prints how many third-party packages that
+// brings and fails if there are more than THIRD_PARTY_LIMIT, if any build tool is among them, or if
+// any compiler ran. Then it adds vitest and runs a small suite there that mocks both systems
+// through the fakes with `import` and `require`. Needs a built workspace.
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -23,11 +25,31 @@ const tarballs = path.join(scratch, 'tarballs');
 const project = path.join(scratch, 'project');
 const stubs = path.join(scratch, 'stubs');
 const compilerLog = path.join(scratch, 'compilers.log');
+// @parcel/watcher, a native addon with prebuilt binaries, brings about as many.
+const THIRD_PARTY_LIMIT = 12;
+const BUILD_TOOLS = ['cmake-js', 'node-gyp', 'node-gyp-build', 'prebuild-install', 'cmake'];
 const vitestVersion = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies.vitest;
 
 function run(command, args, options) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal})`);
+}
+
+/** Names of every package npm installed in `project`, once each. */
+function installedPackages(project) {
+  const listing = spawnSync('npm', ['ls', '--all', '--parseable'], { cwd: project, encoding: 'utf8' });
+  const names = new Set();
+  for (const line of listing.stdout.split('\n')) {
+    const at = line.lastIndexOf(`node_modules${path.sep}`);
+    if (at !== -1)
+      names.add(
+        line
+          .slice(at + 'node_modules/'.length)
+          .split(path.sep)
+          .join('/'),
+      );
+  }
+  return [...names].sort();
 }
 
 let failed = false;
@@ -55,11 +77,7 @@ try {
 
   writeFileSync(
     path.join(project, 'package.json'),
-    JSON.stringify(
-      { name: 'downstream', private: true, type: 'module', dependencies, devDependencies: { vitest: vitestVersion } },
-      null,
-      2,
-    ),
+    JSON.stringify({ name: 'downstream', private: true, type: 'module', dependencies }, null, 2),
   );
   for (const file of readdirSync(path.join(root, 'scripts', 'downstream'))) {
     copyFileSync(path.join(root, 'scripts', 'downstream', file), path.join(project, 'test', file));
@@ -79,6 +97,21 @@ try {
   } else {
     console.log('install: no compiler ran');
   }
+  const thirdParty = installedPackages(project).filter((name) => !name.startsWith('@sysbind/'));
+  const buildTools = thirdParty.filter((name) => BUILD_TOOLS.includes(name));
+  console.log(`install: ${thirdParty.length} third-party packages (${thirdParty.join(', ') || 'none'})`);
+  if (buildTools.length > 0) {
+    console.error(`install: build tools in the tree: ${buildTools.join(', ')}`);
+    failed = true;
+  }
+  if (thirdParty.length > THIRD_PARTY_LIMIT) {
+    console.error(`install: more than ${THIRD_PARTY_LIMIT} third-party packages`);
+    failed = true;
+  }
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-dev', `vitest@${vitestVersion}`], {
+    cwd: project,
+    env,
+  });
   const tests = spawnSync('npx', ['vitest', 'run', '--reporter=default'], { cwd: project, stdio: 'inherit', env });
   if (tests.status !== 0) failed = true;
 } catch (error) {

@@ -11,6 +11,7 @@ import type {
 } from '@sysbind/contract-interface';
 import type { ContractType } from '@sysbind/contract-interface';
 import { ContractError } from '@sysbind/contract-interface';
+import { invalidArgType } from '@sysbind/core';
 import type { NativeContractAddon, NativeControl, NativeTemplate } from './native-addon.ts';
 
 /** How a backend over an addon presents itself, and what runs before it touches the system. */
@@ -178,7 +179,7 @@ function setTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term, 
       native.setMinor(given as string);
       return;
     case 'noneg':
-      if (typeof given !== 'boolean') throw invalidNoneg(given);
+      if (typeof given !== 'boolean') throw invalidArgType('value', 'of type boolean', given);
       if (given) native.setNoneg();
       else native.clearNoneg();
       return;
@@ -215,10 +216,4 @@ function getTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term):
     throw ContractError.fromErrno(EINVAL, 'ct_tmpl_get');
   };
   return read() as TemplateTermValues[Term];
-}
-
-function invalidNoneg(given: unknown): TypeError {
-  const error = new TypeError(`The "value" argument must be of type boolean. Received type ${typeof given}`);
-  Object.defineProperty(error, 'code', { value: 'ERR_INVALID_ARG_TYPE', enumerable: true });
-  return error;
 }

@@ -6,7 +6,7 @@ import { loadSimulatorAddon } from '../src/testing.ts';
 
 // The binding on its own, with no simulator bound: its exports, its argument checks (which run
 // before any system call) and its errors. Behaviour over the simulator is tested in
-// packages/native-tests.
+// packages/integration-tests.
 describe('contract binding', () => {
   it('exports one function per ctfs open, sigsend, and bindSimulator in the sim flavor', () => {
     const addon = loadSimulatorAddon() as unknown as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { NEGEND_EVENT, PROCESS_EVENTS, DEVICE_EVENTS } from '@sysbind/contract-interface';
+import { NEGEND_EVENT, PROCESS_EVENTS, DEVICE_EVENTS } from './names.ts';
 import type { ContractEvent } from './event.ts';
 import { EventIterator } from './event-iterator.ts';
 import { closedError } from './errors.ts';

@@ -1,13 +1,6 @@
 import { constants } from 'node:os';
-import {
-  CTE_ACK,
-  CTE_INFO,
-  CTE_NEG,
-  eventName,
-  type ContractEventName,
-  type ContractType,
-  type RawContractEvent,
-} from '@sysbind/contract-interface';
+import { CTE_ACK, CTE_INFO, CTE_NEG, type ContractType, type RawContractEvent } from '@sysbind/contract-interface';
+import { eventName, type ContractEventName } from './names.ts';
 
 /** A wait(2) status, decoded. */
 export type DecodedExitStatus = ExitedStatus | SignaledStatus;

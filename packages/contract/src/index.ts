@@ -22,16 +22,13 @@ export type { ContractStatus, CommonContractStatus, ProcessContractStatus, Devic
 export type { ContractTemplate, ProcessTemplate, DeviceTemplate } from './template.ts';
 export { AbortError } from './errors.ts';
 export { UNCLAIMED_EVENT_LIMIT } from './router.ts';
-export {
-  ContractError,
-  isContractError,
-  type ContractBackend,
-  type ContractType,
-  type ContractEventName,
-  type ProcessEventName,
-  type DeviceEventName,
-  type DeviceStateName,
-  type ProcessParamName,
-  type FatalEventName,
-  type ContractStateName,
-} from '@sysbind/contract-interface';
+export { ContractError, isContractError, type ContractBackend, type ContractType } from '@sysbind/contract-interface';
+export type {
+  ContractEventName,
+  ProcessEventName,
+  DeviceEventName,
+  DeviceStateName,
+  ProcessParamName,
+  FatalEventName,
+  ContractStateName,
+} from './names.ts';

@@ -1,3 +1,4 @@
+import { type RawContractStatus } from '@sysbind/contract-interface';
 import {
   DEVICE_EVENTS,
   DEVICE_STATES,
@@ -11,8 +12,7 @@ import {
   type FatalEventName,
   type ProcessEventName,
   type ProcessParamName,
-  type RawContractStatus,
-} from '@sysbind/contract-interface';
+} from './names.ts';
 
 /** Fields every contract's status has. */
 export interface CommonContractStatus {

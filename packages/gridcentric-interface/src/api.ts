@@ -7,19 +7,12 @@
  * - **[reconstructed]**: inferred from the sources; plausible, not stated anywhere.
  * - **[invented]**: a design decision where nothing is known. Used consistently, not historical.
  *
- * Changing one of these choices means editing this file only: the simulator, the backends, the
- * facade and the compat layer all read them from here.
+ * The facts of the C interface live here; the facade's decoders (`@sysbind/gridcentric`'s
+ * records) and the simulator's policy (`@sysbind/testing-fakes`: which errno each failure reports,
+ * clone addresses, the version string) carry the same tags where they decide something.
  *
  * @module
  */
-import { constants } from 'node:os';
-
-/**
- * The version string the simulator reports for `gc_version`. [invented] No historical value is
- * known; the format (semver-like) is a guess.
- */
-export const GC_SIMULATED_LIBRARY_VERSION = '1.0.0-sim';
-
 /**
  * The 17 functions of the guest library, by their C names. [confirmed] for the names without
  * prefix and for `gc_version`, `gc_check`, `gc_my_ip`; [reconstructed] for the `gc_` prefix on
@@ -98,23 +91,6 @@ export const GC_EXIT_REASON = {
  */
 export type ExitReason = keyof typeof GC_EXIT_REASON | 'UNKNOWN';
 
-const statusNames = new Map<number, DomainStatus>(
-  Object.entries(GC_DOMAIN_STATUS).map(([name, code]) => [code, name as DomainStatus]),
-);
-const exitReasonNames = new Map<number, ExitReason>(
-  Object.entries(GC_EXIT_REASON).map(([name, code]) => [code, name as ExitReason]),
-);
-
-/** The name of a domain status code; any code outside the table is `UNKNOWN`. [invented] fallback. */
-export function domainStatusName(code: number): DomainStatus {
-  return statusNames.get(code) ?? 'UNKNOWN';
-}
-
-/** The name of an exit-reason code; any code outside the table is `UNKNOWN`. [invented] fallback. */
-export function exitReasonName(code: number): ExitReason {
-  return exitReasonNames.get(code) ?? 'UNKNOWN';
-}
-
 /** True for the three statuses a domain ends in. [invented] (follows from the status table). */
 export function isTerminalStatus(status: DomainStatus): boolean {
   return status === 'EXITED' || status === 'CRASHED' || status === 'KILLED';
@@ -171,135 +147,7 @@ export interface GcDomainExit {
 }
 
 /**
- * The derived state of a ticket. [invented] `gc_ticket_info_t` carries no state enum; this is
- * computed from its fields by {@link ticketState}.
- */
-export type TicketState = 'ACTIVE' | 'EXHAUSTED' | 'INDEPENDENT';
-
-/** The state of a ticket: independent wins, then exhausted when all capacity is used. [invented] */
-export function ticketState(info: Pick<GcTicketInfo, 'granted' | 'used' | 'independent'>): TicketState {
-  if (info.independent) return 'INDEPENDENT';
-  return info.used >= info.granted ? 'EXHAUSTED' : 'ACTIVE';
-}
-
-/** A `gc_domain_info_t` with its status decoded to a name. */
-export interface DomainInfo {
-  /** The clone's id. */
-  readonly vmid: number;
-  /** The ticket it was created under. */
-  readonly ticket: number;
-  /** Its current status. */
-  readonly status: DomainStatus;
-  /** Its address on the cluster network. */
-  readonly ip: string;
-}
-
-/** A `gc_ticket_info_t` with its derived {@link TicketState}. */
-export interface TicketInfo extends GcTicketInfo {
-  /** Derived from the fields by {@link ticketState}. */
-  readonly state: TicketState;
-}
-
-/** A `gc_domain_exit_t` with its reason decoded to a name. */
-export interface DomainExit {
-  /** Which clone terminated. */
-  readonly vmid: number;
-  /** How it ended. */
-  readonly reason: ExitReason;
-  /** The guest's exit code where known, else 0. */
-  readonly code: number;
-}
-
-/** Decodes a raw domain record. */
-export function decodeDomainInfo(raw: GcDomainInfo): DomainInfo {
-  return { vmid: raw.vmid, ticket: raw.ticket, status: domainStatusName(raw.status), ip: raw.ip };
-}
-
-/** Decodes a raw ticket record and derives its state. */
-export function decodeTicketInfo(raw: GcTicketInfo): TicketInfo {
-  return {
-    ticket: raw.ticket,
-    requested: raw.requested,
-    granted: raw.granted,
-    used: raw.used,
-    domains: raw.domains,
-    independent: raw.independent,
-    state: ticketState(raw),
-  };
-}
-
-/** Decodes a raw exit record. */
-export function decodeDomainExit(raw: GcDomainExit): DomainExit {
-  return { vmid: raw.vmid, reason: exitReasonName(raw.reason), code: raw.code };
-}
-
-/**
  * The largest vmid, ticket id or count a C `int` carries. [reconstructed] (ids are signed ints
  * with -1 meaning error).
  */
 export const GC_MAX_ID = 2 ** 31 - 1;
-
-/**
- * Which errno each failure reports. [reconstructed] where the reference names the errno for that
- * function (EINVAL, ENOENT, ENOSPC, EPERM, ECHILD, ENODEV, EIO); [invented] for the choice among
- * alternatives (EAGAIN rather than ENOSPC for a request with no free slots, ESRCH for killing a
- * clone that already terminated, ECHILD for waiting on an independent ticket, ENODEV for calls
- * from a VM that no longer exists).
- */
-export const GC_ERRNO = {
-  /** A count <= 0, or an id that is not a positive C int. */
-  invalidArgument: 'EINVAL',
-  /** `gc_request_tickets` while the controller has no free slot at all. */
-  noFreeSlots: 'EAGAIN',
-  /** `gc_clone` on a ticket whose capacity is used up. */
-  ticketExhausted: 'ENOSPC',
-  /** A ticket id the caller does not hold (never issued, another VM's, or discarded by sync). */
-  unknownTicket: 'ENOENT',
-  /** `gc_clone`, `gc_cancel_ticket` or `gc_make_ticket_independent` on a cancelled ticket. */
-  ticketCancelled: 'EPERM',
-  /** A vmid that is no clone of the caller, or was reaped. */
-  unknownDomain: 'ENOENT',
-  /** `gc_kill_clone_domain` on a domain that exists but is another VM's clone. */
-  notYourDomain: 'EPERM',
-  /** `gc_kill_clone_domain` on a clone that already terminated (not yet reaped). */
-  alreadyTerminated: 'ESRCH',
-  /** A wait with nothing the caller may wait for (no such clone, independent ticket, no clones). */
-  nothingToWaitFor: 'ECHILD',
-  /** `gc_check` (and every call) in a VM that is not a Gridcentric guest. */
-  notAGuest: 'ENODEV',
-  /** `gc_check` (and every call) when the guest cannot reach the controller. */
-  controllerUnreachable: 'EIO',
-  /** Any call from a VM that has terminated (its pending waits end with this too). */
-  callerGone: 'ENODEV',
-} as const;
-
-/** An errno name this library reports. */
-export type GcErrnoName = (typeof GC_ERRNO)[keyof typeof GC_ERRNO];
-
-/** The positive errno number of `name` on this platform (what C's `errno` holds). */
-export function errnoNumber(name: GcErrnoName | keyof typeof constants.errno): number {
-  return constants.errno[name];
-}
-
-/**
- * The private cluster network clones are addressed on: 10.0.0.0/8. [invented] after SnowFlock,
- * which gave every clone an address computed from its id on a private network ([confirmed] for
- * SnowFlock only). Whether Copper kept that scheme is unknown.
- */
-export const GC_DEFAULT_CLONE_NETWORK = '10.0.0.0';
-
-/**
- * The address of the VM with `vmid`: the vmid as the host part of `network` (a /8 by default),
- * so vmid 1 is 10.0.0.1 and vmid 258 is 10.0.1.2. [invented]
- */
-export function deriveCloneIp(vmid: number, network: string = GC_DEFAULT_CLONE_NETWORK): string {
-  if (!Number.isInteger(vmid) || vmid < 0 || vmid > 0xffffff) {
-    throw new RangeError(`vmid ${vmid} does not fit the host part of a /8 network`);
-  }
-  const octets = network.split('.').map(Number);
-  const first = octets[0];
-  if (octets.length !== 4 || first === undefined || !Number.isInteger(first) || first < 0 || first > 255) {
-    throw new RangeError(`network ${JSON.stringify(network)} is not a dotted quad`);
-  }
-  return `${first}.${(vmid >> 16) & 0xff}.${(vmid >> 8) & 0xff}.${vmid & 0xff}`;
-}

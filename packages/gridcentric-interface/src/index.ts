@@ -10,4 +10,4 @@ export { GridcentricError, isGridcentricError, type GridcentricErrorDetails } fr
 export * from './api.ts';
 export type { GridcentricBackend } from './backend.ts';
 export type { GcCancel, GcCompletion, GcGuestApi } from './guest-api.ts';
-export { createAbortError, isAbortError, type AbortError } from './abort.ts';
+export { AbortError, createAbortError, isAbortError } from '@sysbind/core';

@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { createAddonLoader } from '@sysbind/core';
 import { GridcentricError } from '@sysbind/gridcentric-interface';
 
 /**
@@ -19,15 +17,28 @@ export interface GridcentricAddonBase {
   readonly constants: Readonly<Record<string, number>>;
 }
 
-const PACKAGE_NAME = '@sysbind/gridcentric-native';
-const loaded = new Map<string, GridcentricAddonBase>();
+const loader = createAddonLoader<AddonFlavor, GridcentricAddonBase>({
+  packageName: '@sysbind/gridcentric-native',
+  moduleUrl: import.meta.url,
+  fileName: 'gridcentric.node',
+  overrideVariable: 'SYSBIND_GRIDCENTRIC_ADDON',
+  errorClass: GridcentricError,
+  // The install builds the system flavor only where it finds gc-guest.h, so its absence is the test.
+  unsupported: (flavor, file) =>
+    flavor === 'system' && !existsSync(file)
+      ? new GridcentricError(
+          'libgridcentric exists only inside a Gridcentric guest VM, and this machine has no gc-guest.h/libgridcentric ' +
+            'build. To run or test code that uses @sysbind/gridcentric here, give it a simulated backend from ' +
+            '@sysbind/testing-fakes (createGridcentricSimulator().backend()).',
+          { code: 'ERR_UNSUPPORTED_PLATFORM' },
+        )
+      : undefined,
+  rebuildHint: (flavor) => (flavor === 'system' ? 'reinstall the package to rebuild it' : 'run the workspace build'),
+});
 
 /** Path of the compiled addon of `flavor`; `SYSBIND_GRIDCENTRIC_ADDON` overrides the system build. */
 export function addonPath(flavor: AddonFlavor): string {
-  const override = process.env['SYSBIND_GRIDCENTRIC_ADDON'];
-  if (flavor === 'system' && override !== undefined && override !== '') return path.resolve(override);
-  const folder = flavor === 'sim' && process.env['SYSBIND_SANITIZE'] === '1' ? 'sim-asan' : flavor;
-  return path.join(packageRoot(), 'build', folder, 'Release', 'gridcentric.node');
+  return loader.addonPath(flavor);
 }
 
 /**
@@ -35,47 +46,5 @@ export function addonPath(flavor: AddonFlavor): string {
  * (so built no system flavor), asking for it throws a GridcentricError `ERR_UNSUPPORTED_PLATFORM`.
  */
 export function loadAddon(flavor: AddonFlavor): GridcentricAddonBase {
-  const file = addonPath(flavor);
-  const cached = loaded.get(file);
-  if (cached !== undefined) return cached;
-  if (flavor === 'system' && !existsSync(file)) {
-    throw new GridcentricError(
-      `libgridcentric exists only inside a Gridcentric guest VM, and this machine has no gc-guest.h/libgridcentric build. To run or test code that uses ` +
-        '@sysbind/gridcentric here, give it a simulated backend from @sysbind/testing-fakes ' +
-        '(createGridcentricSimulator().backend()).',
-      { code: 'ERR_UNSUPPORTED_PLATFORM' },
-    );
-  }
-  if (!existsSync(file)) {
-    throw new GridcentricError(
-      `the ${flavor} build of ${PACKAGE_NAME} is missing (${file}); ` +
-        (flavor === 'system' ? 'reinstall the package to rebuild it' : 'run the workspace build'),
-      { code: 'ERR_ADDON_NOT_BUILT' },
-    );
-  }
-  const addon = createRequire(import.meta.url)(file) as GridcentricAddonBase & {
-    setErrorConstructor(ctor: typeof GridcentricError): void;
-  };
-  addon.setErrorConstructor(GridcentricError);
-  loaded.set(file, addon);
-  return addon;
-}
-
-let root: string | undefined;
-function packageRoot(): string {
-  if (root !== undefined) return root;
-  // Sources run from src/, builds from dist/esm or dist/cjs: walk up to our package.json.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME
-    ) {
-      return (root = dir);
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`${PACKAGE_NAME}: cannot find the package folder`);
-    dir = parent;
-  }
+  return loader.loadAddon(flavor);
 }

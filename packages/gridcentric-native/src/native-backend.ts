@@ -1,5 +1,5 @@
 import { addAbortListener } from 'node:events';
-import { createAbortError } from '@sysbind/gridcentric-interface';
+import { createAbortError, invalidArgType, outOfRange } from '@sysbind/core';
 import { loadAddon, type GridcentricAddonBase } from './addon.ts';
 import { GC_MAX_ID, type GcDomainExit, type GcDomainInfo, type GcTicketInfo } from '@sysbind/gridcentric-interface';
 import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
@@ -81,31 +81,13 @@ export interface NativeGridcentricBackend extends GridcentricBackend, Disposable
   stats(): NativeBackendStats;
 }
 
-// Describes a rejected argument by its type only: String(value) would run the caller's own
-// toString/valueOf (or throw, for Object.create(null), symbols and revoked proxies) instead of
-// producing the argument error.
-function received(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') return String(value);
-  if (typeof value === 'bigint') return `type bigint (${value.toString()}n)`;
-  if (typeof value === 'string') return `type string (${JSON.stringify(value.slice(0, 25))})`;
-  return `type ${typeof value}`;
-}
-
 /** Same rule and same error as the simulator's backend, plus the C `int` range the library takes. */
 function checkId(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw Object.assign(new TypeError(`The "${name}" argument must be a safe integer. Received ${received(value)}`), {
-      code: 'ERR_INVALID_ARG_TYPE',
-    });
+    throw invalidArgType(name, 'a safe integer', value);
   }
   if (value < -GC_MAX_ID - 1 || value > GC_MAX_ID) {
-    throw Object.assign(
-      new RangeError(`The value of "${name}" is out of range. It must fit a C int. Received ${value}`),
-      {
-        code: 'ERR_OUT_OF_RANGE',
-      },
-    );
+    throw outOfRange(name, 'a C int', value);
   }
   return value;
 }
@@ -130,12 +112,7 @@ export function createBackendOverBinding(binding: GridcentricBinding): NativeGri
     // registered, and its completion later ran into a listener variable still uninitialised (an uncaught
     // ReferenceError found by the fuzzer).
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      return Promise.reject(
-        Object.assign(
-          new TypeError(`The "signal" argument must be an instance of AbortSignal. Received ${received(signal)}`),
-          { code: 'ERR_INVALID_ARG_TYPE' },
-        ),
-      );
+      return Promise.reject(invalidArgType('signal', 'an instance of AbortSignal', signal));
     }
     if (signal?.aborted === true) return Promise.reject(createAbortError(signal));
     return new Promise<T>((resolve, reject) => {

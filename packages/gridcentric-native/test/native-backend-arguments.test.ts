@@ -1,4 +1,4 @@
-// Regressions found by the fuzzer (packages/native-tests/fuzz): argument errors of the native
+// Regressions found by the fuzzer (packages/integration-tests/fuzz): argument errors of the native
 // backend must be Node-style errors that start nothing in the addon and run none of the caller's
 // code.
 import { describe, expect, it } from 'vitest';

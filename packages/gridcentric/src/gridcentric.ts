@@ -1,17 +1,19 @@
 import {
   GridcentricError,
   createAbortError,
+  isGridcentricError,
+  type DomainStatus,
+  type GridcentricBackend,
+} from '@sysbind/gridcentric-interface';
+import {
   decodeDomainExit,
   decodeDomainInfo,
   decodeTicketInfo,
   domainStatusName,
-  isGridcentricError,
   type DomainExit,
   type DomainInfo,
-  type DomainStatus,
-  type GridcentricBackend,
   type TicketInfo,
-} from '@sysbind/gridcentric-interface';
+} from './records.ts';
 import { createNativeGridcentricBackend } from '@sysbind/gridcentric-native';
 import { interpretCloneReturn, type CloneResult } from './clone-result.ts';
 import { validateBackend, validateId, validateOptions, validateSignal } from './validate.ts';

@@ -12,12 +12,9 @@ export {
   isGridcentricError,
   isAbortError,
   type AbortError,
-  type DomainExit,
-  type DomainInfo,
   type DomainStatus,
   type ExitReason,
   type GridcentricBackend,
   type GridcentricErrorDetails,
-  type TicketInfo,
-  type TicketState,
 } from '@sysbind/gridcentric-interface';
+export type { DomainExit, DomainInfo, TicketInfo, TicketState } from './records.ts';

@@ -1,49 +1,8 @@
 import { GC_MAX_ID, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 
-/** A TypeError or RangeError carrying a Node-style `code`, as Node's own argument validation throws. */
-export type ArgumentError = (TypeError | RangeError) & { readonly code: string };
+import { invalidArgType, invalidArgValue, outOfRange, type ArgumentError } from '@sysbind/core';
 
-function withCode<E extends Error>(error: E, code: string): E & { readonly code: string } {
-  return Object.assign(error, { code });
-}
-
-function describeReceived(value: unknown): string {
-  if (value === null) return 'Received null';
-  if (value === undefined) return 'Received undefined';
-  if (typeof value === 'function') return `Received function ${value.name === '' ? '<anonymous>' : value.name}`;
-  if (typeof value === 'object') {
-    const constructorName = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return `Received an instance of ${typeof constructorName === 'string' ? constructorName : 'Object'}`;
-  }
-  let shown: string;
-  if (typeof value === 'string') shown = `'${value.slice(0, 25)}'`;
-  else if (typeof value === 'number' || typeof value === 'bigint') shown = `${value}`;
-  else if (typeof value === 'boolean') shown = String(value);
-  else if (typeof value === 'symbol') shown = value.toString();
-  else shown = 'unknown';
-  return `Received type ${typeof value} (${shown})`;
-}
-
-/** `ERR_INVALID_ARG_TYPE`: `name` is not of the `expected` type. */
-export function invalidArgType(name: string, expected: string, value: unknown): ArgumentError {
-  return withCode(
-    new TypeError(`The "${name}" argument must be ${expected}. ${describeReceived(value)}`),
-    'ERR_INVALID_ARG_TYPE',
-  );
-}
-
-/** `ERR_OUT_OF_RANGE`: `name` has the right type but not an acceptable value. */
-export function outOfRange(name: string, range: string, value: unknown): ArgumentError {
-  return withCode(
-    new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${String(value as number)}`),
-    'ERR_OUT_OF_RANGE',
-  );
-}
-
-/** `ERR_INVALID_ARG_VALUE`: `name` is of an accepted type but unusable. */
-export function invalidArgValue(name: string, reason: string): ArgumentError {
-  return withCode(new TypeError(`The argument '${name}' ${reason}.`), 'ERR_INVALID_ARG_VALUE');
-}
+export { invalidArgType, invalidArgValue, outOfRange, type ArgumentError };
 
 /** Checks `value` is an integer in [min, max]; throws ERR_INVALID_ARG_TYPE or ERR_OUT_OF_RANGE. */
 export function validateInteger(value: unknown, name: string, min: number, max: number): number {
@@ -97,6 +56,7 @@ const backendMethods = [
 export function validateBackend(value: unknown, name: string): GridcentricBackend {
   if (value === null || typeof value !== 'object') throw invalidArgType(name, 'a GridcentricBackend object', value);
   const missing = backendMethods.filter((method) => typeof (value as Record<string, unknown>)[method] !== 'function');
-  if (missing.length > 0) throw invalidArgValue(name, `is not a GridcentricBackend (missing ${missing.join(', ')})`);
+  if (missing.length > 0)
+    throw invalidArgValue(name, value, `is not a GridcentricBackend (missing ${missing.join(', ')})`);
   return value as GridcentricBackend;
 }

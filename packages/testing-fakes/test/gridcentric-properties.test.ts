@@ -1,10 +1,5 @@
-import {
-  GC_DOMAIN_STATUS,
-  GC_EXIT_REASON,
-  errnoNumber,
-  type GcCancel,
-  type GcDomainExit,
-} from '@sysbind/gridcentric-interface';
+import { GC_DOMAIN_STATUS, GC_EXIT_REASON, type GcCancel, type GcDomainExit } from '@sysbind/gridcentric-interface';
+import { errnoNumber } from '../src/gridcentric/policy.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createGridcentricSimulator, type GridcentricSimulator } from '../src/index.ts';

@@ -1,10 +1,5 @@
-import {
-  GC_DOMAIN_STATUS,
-  GC_EXIT_REASON,
-  errnoNumber,
-  type GcDomainExit,
-  type GcTicketInfo,
-} from '@sysbind/gridcentric-interface';
+import { GC_DOMAIN_STATUS, GC_EXIT_REASON, type GcDomainExit, type GcTicketInfo } from '@sysbind/gridcentric-interface';
+import { errnoNumber } from '../src/gridcentric/policy.ts';
 import { describe, expect, it } from 'vitest';
 import { createGridcentricSimulator } from '../src/index.ts';
 

@@ -1,11 +1,5 @@
 // The object shapes of illumos_contract 1.0.3 (status, events), built from the facade's types.
-import {
-  DEVICE_EVENTS,
-  DEVICE_STATES,
-  PROCESS_EVENTS,
-  PROCESS_PARAMS,
-  NEGEND_EVENT,
-} from '@sysbind/contract-interface';
+import { DEVICE_EVENTS, DEVICE_STATES, PROCESS_EVENTS, PROCESS_PARAMS, NEGEND_EVENT } from '../names.ts';
 import type { ContractEvent } from '../event.ts';
 import type { ContractStatus } from '../status.ts';
 

@@ -12,7 +12,7 @@ import {
   type FatalEventName,
   type ProcessEventName,
   type ProcessParamName,
-} from '@sysbind/contract-interface';
+} from '../names.ts';
 import { invalidArgType, invalidArgValue, outOfRange } from '../errors.ts';
 import type { ContractTemplate } from '../template.ts';
 import { validateBoolean, validateCtid, validateKeys, validateObject, validateString } from '../validate.ts';

@@ -1,4 +1,5 @@
-import { domainStatusName, type DomainStatus } from '@sysbind/gridcentric-interface';
+import { type DomainStatus } from '@sysbind/gridcentric-interface';
+import { domainStatusName } from '../records.ts';
 import { validateCInt, validateCallback } from './arguments.ts';
 import { currentBackend } from './backend-slot.ts';
 import { deliver } from './deliver.ts';

@@ -1,12 +1,11 @@
 import {
-  decodeDomainInfo,
-  exitReasonName,
   type DomainStatus,
   type ExitReason,
   type GcDomainExit,
   type GcDomainInfo,
   type GcTicketInfo,
 } from '@sysbind/gridcentric-interface';
+import { decodeDomainInfo, exitReasonName } from '../records.ts';
 
 /** A `gc_domain_info_t` as the seed binding returned it: the native fields, the status as a string. */
 export interface CompatDomainInfo {

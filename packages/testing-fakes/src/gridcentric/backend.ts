@@ -1,4 +1,5 @@
 import { addAbortListener } from 'node:events';
+import { invalidArgType } from '@sysbind/core';
 import {
   GridcentricError,
   createAbortError,
@@ -20,9 +21,7 @@ type Subject = { readonly vmid?: number; readonly ticket?: number };
 
 function requireInteger(value: unknown, name: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw Object.assign(new TypeError(`The "${name}" argument must be a safe integer. Received ${String(value)}`), {
-      code: 'ERR_INVALID_ARG_TYPE',
-    });
+    throw invalidArgType(name, 'a safe integer', value);
   }
 }
 

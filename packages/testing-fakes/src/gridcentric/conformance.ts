@@ -1,14 +1,13 @@
 import {
   GC_DOMAIN_STATUS,
   GC_EXIT_REASON,
-  deriveCloneIp,
   isAbortError,
   isGridcentricError,
-  type GcErrnoName,
   type GcFunctionName,
   type GcGuestApi,
   type GridcentricBackend,
 } from '@sysbind/gridcentric-interface';
+import { deriveCloneIp, type GcErrnoName } from './policy.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createGridcentricSimulator,

@@ -1,14 +1,12 @@
 import {
   GC_DOMAIN_STATUS,
-  GC_ERRNO,
   GC_EXIT_REASON,
-  errnoNumber,
   type GcCompletion,
   type GcDomainExit,
   type GcDomainInfo,
-  type GcErrnoName,
   type GcTicketInfo,
 } from '@sysbind/gridcentric-interface';
+import { GC_ERRNO, errnoNumber, type GcErrnoName } from './policy.ts';
 import type { SchedulingClock } from './clock.ts';
 import { SlotPool } from './controller.ts';
 import {

@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
-import type { GcErrnoName, GcFunctionName } from '@sysbind/gridcentric-interface';
+import type { GcFunctionName } from '@sysbind/gridcentric-interface';
+import type { GcErrnoName } from './policy.ts';
 
 /** A function that can be made to fail (`gc_version` cannot fail: it returns a static string). */
 export type FaultableFunction = Exclude<GcFunctionName, 'gc_version'>;

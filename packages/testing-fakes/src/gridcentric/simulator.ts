@@ -1,11 +1,10 @@
 import {
-  GC_SIMULATED_LIBRARY_VERSION,
-  deriveCloneIp,
   type DomainStatus,
   type GcDomainExit,
   type GcGuestApi,
   type GridcentricBackend,
 } from '@sysbind/gridcentric-interface';
+import { GC_SIMULATED_LIBRARY_VERSION, deriveCloneIp } from './policy.ts';
 import { createGuestApiBackend } from './backend.ts';
 import { createRealTimeClock, createVirtualClock, type SimulatorClock, type SimulatorClockMode } from './clock.ts';
 import { GridcentricEngine } from './engine.ts';

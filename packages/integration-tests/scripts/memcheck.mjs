@@ -4,7 +4,7 @@
 // minute. Fails on any memcheck error or definite leak (--error-exitcode=99);
 // node-memcheck.supp hides what Node itself does (see the comments there).
 //
-//   pnpm run memcheck                         (in packages/native-tests, after the workspace build)
+//   pnpm run memcheck                         (in packages/integration-tests, after the workspace build)
 //   SYSBIND_MEMCHECK_FUZZ_CALLS=N pnpm run memcheck   (default 600)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -3,7 +3,7 @@
 // the contract harness, the Gridcentric harness, and a fuzz smoke. Fails on any AddressSanitizer,
 // UndefinedBehaviorSanitizer or LeakSanitizer report, and on any failing step.
 //
-//   pnpm run sanitize                 (in packages/native-tests)
+//   pnpm run sanitize                 (in packages/integration-tests)
 //   SYSBIND_SANITIZE_SKIP_BUILD=1 …   reuse the instrumented builds already there
 //   SYSBIND_SANITIZE_FUZZ_CALLS=N …   size of the fuzz smoke (default 5000)
 import { execFileSync, spawnSync } from 'node:child_process';

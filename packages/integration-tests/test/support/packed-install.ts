@@ -33,19 +33,51 @@ export interface PackedInstall extends Disposable {
   node(args: readonly string[]): string;
 }
 
+// The packages of this workspace by name, for following `workspace:` dependencies.
+function workspacePackages(): Map<string, string> {
+  const packagesDir = path.resolve(import.meta.dirname, '../../..');
+  const byName = new Map<string, string>();
+  for (const name of readdirSync(packagesDir)) {
+    const manifest = path.join(packagesDir, name, 'package.json');
+    try {
+      byName.set((JSON.parse(readFileSync(manifest, 'utf8')) as { name: string }).name, path.dirname(manifest));
+    } catch {
+      // Not a package folder.
+    }
+  }
+  return byName;
+}
+
+// `packageDir` and every workspace package it depends on at run time (not published yet, so they
+// cannot come from the registry).
+function withWorkspaceDependencies(packageDir: string): string[] {
+  const byName = workspacePackages();
+  const found = new Set<string>();
+  const visit = (dir: string): void => {
+    if (found.has(dir)) return;
+    found.add(dir);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
+      const dependency = byName.get(name);
+      if (range.startsWith('workspace:') && dependency !== undefined) visit(dependency);
+    }
+  };
+  visit(packageDir);
+  return [...found];
+}
+
 /**
- * Packs each of `packageDirs` (a native package and the workspace packages it depends on, which
- * are not on the registry yet) with pnpm and installs the tarballs with npm into a new app, with
- * every compiler and build tool on PATH replaced by a stand-in that records its call and fails.
- * Third-party dependencies come from the user's configured registry.
+ * Packs `packageDir` and the workspace packages it depends on with pnpm and installs the tarballs
+ * with npm into a new app, with every compiler and build tool on PATH replaced by a stand-in that
+ * records its call and fails. Third-party dependencies come from the user's configured registry.
  */
-export function installPacked(
-  packageDirs: readonly string[],
-  extraEnv: Readonly<Record<string, string>> = {},
-): PackedInstall {
+export function installPacked(packageDir: string, extraEnv: Readonly<Record<string, string>> = {}): PackedInstall {
   const work = mkdtempSync(path.join(tmpdir(), 'sysbind-pack-'));
-  for (const packageDir of packageDirs) {
-    execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: packageDir, stdio: 'ignore' });
+  const packageDirs = withWorkspaceDependencies(packageDir);
+  for (const dir of packageDirs) {
+    execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: dir, stdio: 'ignore' });
   }
   const tarballs = readdirSync(work).filter((name) => name.endsWith('.tgz'));
   if (tarballs.length !== packageDirs.length) throw new Error('pnpm pack made no tarball');

@@ -6,12 +6,11 @@ import { installPacked } from './support/packed-install.ts';
 // packed tarball installs without running any compiler (there is no gc-guest.h here), the package
 // loads, and asking for the system flavor says ERR_UNSUPPORTED_PLATFORM.
 const packageDir = fileURLToPath(new URL('../../gridcentric-native', import.meta.url));
-const interfaceDir = fileURLToPath(new URL('../../gridcentric-interface', import.meta.url));
 
 describe('packed tarball, installed off a Gridcentric guest', () => {
   it('installs with npm without running a compiler; the package loads and the system flavor is ERR_UNSUPPORTED_PLATFORM', (context) => {
     // Point the install's header probe at a folder that does not exist, whatever this machine has.
-    using install = installPacked([packageDir, interfaceDir], {
+    using install = installPacked(packageDir, {
       SYSBIND_GC_INCLUDE_DIR: '/nonexistent/sysbind-gc-include',
     });
     if (install.registryUnreachable) context.skip(`the npm registry is unreachable:\n${install.output}`);

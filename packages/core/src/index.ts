@@ -1,0 +1,23 @@
+/**
+ * What every `@sysbind` package shares, written once: the SystemError-shaped base of each
+ * subsystem's error class, Node-style argument errors with one message format, `AbortError`, and
+ * the lazy loader of a native addon. No dependencies.
+ *
+ * @module
+ */
+export {
+  describeReceived,
+  invalidArgType,
+  invalidArgValue,
+  outOfRange,
+  type ArgumentError,
+} from './argument-errors.ts';
+export { AbortError, createAbortError, isAbortError } from './abort-error.ts';
+export {
+  SystemErrorBase,
+  errnoName,
+  isSystemErrorNamed,
+  systemErrorMessage,
+  type SystemErrorDetails,
+} from './system-error.ts';
+export { createAddonLoader, type AddonErrorClass, type AddonLoader, type AddonLoaderOptions } from './addon-loader.ts';

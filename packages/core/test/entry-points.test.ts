@@ -1,0 +1,3 @@
+import { describeEntryPoints } from '@sysbind/test-support';
+
+describeEntryPoints(new URL('..', import.meta.url).pathname);

@@ -1,0 +1,1 @@
+export { default } from '@sysbind/test-support/vitest-config';
