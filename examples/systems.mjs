@@ -35,5 +35,5 @@ export function openGridcentric(options = {}) {
     if (!isGridcentricError(error, 'ERR_UNSUPPORTED_PLATFORM')) throw error;
   }
   const simulator = createGridcentricSimulator({ clock: 'real', bootDelay: 40, capacity: 16, ...options });
-  return { gc: createGridcentric({ backend: simulator.backend() }), simulator, close: () => simulator.dispose() };
+  return { gc: createGridcentric({ backend: simulator.backend() }), simulator, close: () => simulator.close() };
 }

@@ -36,7 +36,7 @@ describe('runJob', () => {
   // #region contract-faults
   it('surfaces a system failure as a ContractError', async () => {
     using world = simulatedSystem();
-    world.sim.faults.failNext('ct_tmpl_activate', 'EAGAIN');
+    world.sim.injectFault({ operation: 'ct_tmpl_activate', errno: 'EAGAIN' });
     await expect(runJob(world.system, 'true', [])).rejects.toSatisfy((error) => isContractError(error, 'EAGAIN'));
   });
   // #endregion contract-faults

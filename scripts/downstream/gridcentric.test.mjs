@@ -15,7 +15,7 @@ describe('a downstream project tests Gridcentric code on the fakes', () => {
     expect(result).toEqual({ role: 'parent', vmid: 2 });
     sim.clock.advance(5);
     expect(await gc.waitAny()).toEqual({ vmid: 2, reason: 'EXITED', code: 4 });
-    sim.dispose();
+    sim.close();
   });
 
   it('require: the nodejs-bindings compat API over the simulator', async () => {
@@ -29,7 +29,7 @@ describe('a downstream project tests Gridcentric code on the fakes', () => {
     const vmid = await new Promise((resolve) => compat.clone(ticket, resolve));
     expect(await new Promise((resolve) => compat.get_domain_status(vmid, resolve))).toBe('CREATING');
     compat.useBackend(undefined);
-    sim.dispose();
+    sim.close();
   });
 
   it('the native backend is a typed error off a Gridcentric guest', () => {

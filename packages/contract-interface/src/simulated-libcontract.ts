@@ -189,5 +189,5 @@ export interface SimulatorForNativeBackend {
   /** The simulated process standing for this Node process. */
   readonly self: { readonly pid: number };
   /** libcontract as process `pid` calls it from LWP `lwp`. */
-  libcontract(pid?: number, lwp?: number): SimulatedLibcontract;
+  library(pid?: number, lwp?: number): SimulatedLibcontract;
 }

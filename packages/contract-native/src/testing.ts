@@ -40,7 +40,7 @@ export function createSimulatedNativeBackend(
 ): ContractBackend {
   const addon = loadSimulatorAddon();
   const pid = options.pid ?? simulator.self.pid;
-  const api = simulator.libcontract(pid, options.lwp ?? 1);
+  const api = simulator.library(pid, options.lwp ?? 1);
   return createAddonBackend(addon, {
     name: 'native (simulated)',
     pid,

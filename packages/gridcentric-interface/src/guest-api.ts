@@ -78,3 +78,11 @@ export interface GcGuestApi {
   /** `int gc_killall_ticket_domains(int ticket)`: how many clones of the ticket were killed, or -1 (ENOENT). */
   gc_killall_ticket_domains(ticket: number, done: GcCompletion): void;
 }
+
+/** What createSimulatedNativeBackend needs of a simulator (GridcentricSimulator has this shape). */
+export interface SimulatorForNativeBackend {
+  /** The VM a backend acts as unless told otherwise. */
+  readonly masterVmid: number;
+  /** The guest library as the VM `vmid` calls it (one object per VM). */
+  library(vmid?: number): GcGuestApi;
+}

@@ -9,5 +9,5 @@
 export { GridcentricError, isGridcentricError, type GridcentricErrorDetails } from './errors.ts';
 export * from './api.ts';
 export type { GridcentricBackend } from './backend.ts';
-export type { GcCancel, GcCompletion, GcGuestApi } from './guest-api.ts';
+export type { GcCancel, GcCompletion, GcGuestApi, SimulatorForNativeBackend } from './guest-api.ts';
 export { AbortError, createAbortError, isAbortError } from '@sysbind/core';

@@ -5,16 +5,29 @@
  *
  * @module
  */
-import type { GcGuestApi } from '@sysbind/gridcentric-interface';
+import { invalidArgType } from '@sysbind/core';
+import type { SimulatorForNativeBackend } from '@sysbind/gridcentric-interface';
 import { bindSimulatedBinding, createBackendOverBinding, type NativeGridcentricBackend } from './native-backend.ts';
 
 export type { NativeBackendStats, NativeGridcentricBackend } from './native-backend.ts';
 
+/** Options of {@link createSimulatedNativeBackend}. */
+export interface SimulatedNativeBackendOptions {
+  /** The simulated VM the backend acts as (default: the simulator's master VM). */
+  readonly vmid?: number;
+}
+
 /**
- * A native backend whose library calls `guest` answers (for instance `simulator.guest(vmid)` of
- * `@sysbind/testing-fakes`). Loads the sim flavor of the addon on first use; close the backend (or
- * `using` it) to release its simulator binding early.
+ * A native backend whose library calls the simulated VM answers (`simulator.library(vmid)` of a
+ * GridcentricSimulator of `@sysbind/testing-fakes`). Loads the sim flavor of the addon on first
+ * use; close the backend (or `using` it) to release its simulator binding early.
  */
-export function createSimulatedNativeBackend(guest: GcGuestApi): NativeGridcentricBackend {
-  return createBackendOverBinding(bindSimulatedBinding(guest));
+export function createSimulatedNativeBackend(
+  simulator: SimulatorForNativeBackend,
+  options: SimulatedNativeBackendOptions = {},
+): NativeGridcentricBackend {
+  if (typeof (simulator as Partial<SimulatorForNativeBackend> | null)?.library !== 'function') {
+    throw invalidArgType('simulator', 'a simulator with a library(vmid) method', simulator);
+  }
+  return createBackendOverBinding(bindSimulatedBinding(simulator.library(options.vmid ?? simulator.masterVmid)));
 }

@@ -78,7 +78,7 @@ describe('native backend over a stub GcGuestApi (no simulator)', () => {
         const names = ${JSON.stringify(CONTROLLER_CALLS)};
         const api = { ...Object.fromEntries(names.map((name) => [name, (...args) => args.at(-1)(0, 0)])),
           gc_wait_any: () => () => {}, gc_wait_domain: () => () => {}, gc_sync_ticket: () => () => {} };
-        const backend = createSimulatedNativeBackend(api);
+        const backend = createSimulatedNativeBackend({ masterVmid: 1, library: () => api });
         ${unref ? 'backend.unref();' : ''}
         void backend.waitAny(); void backend.waitDomain(3); void backend.syncTicket(1);
         console.log('requested', await backend.requestTickets(1));

@@ -4,10 +4,15 @@ import type {
   GcDomainInfo,
   GcGuestApi,
   GcTicketInfo,
+  SimulatorForNativeBackend,
 } from '@sysbind/gridcentric-interface';
 
-/** A GcGuestApi that answers every call at once with fixed values: enough to drive the binding without the simulator. */
-export interface StubGuestApi extends GcGuestApi {
+/**
+ * A GcGuestApi that answers every call at once with fixed values: enough to drive the binding
+ * without the simulator. It is also its own one-VM "simulator", so createSimulatedNativeBackend
+ * takes it directly.
+ */
+export interface StubGuestApi extends GcGuestApi, SimulatorForNativeBackend {
   /** Blocking waits registered and not yet withdrawn or completed. */
   readonly pending: Set<GcCompletion<GcDomainExit> | GcCompletion>;
   /** Completes every pending wait with `exit`. */
@@ -28,7 +33,9 @@ export function createStubGuestApi(): StubGuestApi {
       pending.delete(done as GcCompletion);
     };
   };
-  return {
+  const stub: StubGuestApi = {
+    masterVmid: 1,
+    library: () => stub,
     pending,
     finishWaits(exit) {
       for (const done of [...pending]) {
@@ -105,4 +112,5 @@ export function createStubGuestApi(): StubGuestApi {
       });
     },
   };
+  return stub;
 }

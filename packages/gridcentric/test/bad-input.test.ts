@@ -5,7 +5,7 @@ import { createGridcentric, type GridcentricBackend } from '../src/index.ts';
 
 const simulators: GridcentricSimulator[] = [];
 afterEach(() => {
-  for (const sim of simulators.splice(0)) sim.dispose();
+  for (const sim of simulators.splice(0)) sim.close();
   compat.useBackend(undefined);
 });
 

@@ -15,7 +15,7 @@ beforeEach(() => {
   gc.useBackend(sim.backend());
 });
 afterEach(() => {
-  sim.dispose();
+  sim.close();
   gc.useBackend(undefined);
 });
 

@@ -4,7 +4,7 @@ import { createGridcentric, isGridcentricError, type Gridcentric } from '../src/
 
 const simulators: GridcentricSimulator[] = [];
 afterEach(() => {
-  for (const sim of simulators.splice(0)) sim.dispose();
+  for (const sim of simulators.splice(0)) sim.close();
 });
 
 function setup(capacity = 4): { sim: GridcentricSimulator; gc: Gridcentric } {

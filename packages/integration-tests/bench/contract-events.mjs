@@ -131,7 +131,7 @@ function createScenario(kind, count) {
 // open, and fds are numbered in sequence: open one more to learn the next number, then poll every
 // number below it. Only done outside the timed part.
 function simulatedFdCount(sim) {
-  const api = sim.libcontract();
+  const api = sim.library();
   const probe = api.open(`${CTFS_ROOT}/process/template`, constants.O_RDWR);
   if (probe < 0) return undefined;
   let open = 0;

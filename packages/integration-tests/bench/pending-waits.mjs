@@ -50,7 +50,7 @@ const settle = async (condition) => {
 await readLatency(); // warm up the fs path and the JIT
 
 const sim = createGridcentricSimulator({ capacity: 64, bootDelay: 0 });
-const gc = createSimulatedNativeBackend(sim.guest());
+const gc = createSimulatedNativeBackend(sim);
 const ticket = await gc.requestTickets(50);
 const vmids = [];
 for (let index = 0; index < 50; index++) vmids.push(await gc.clone(ticket));
@@ -92,7 +92,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 gc.close();
-sim.dispose();
+sim.close();
 await rm(folder, { recursive: true, force: true });
 
 const withoutWaits = median(none);

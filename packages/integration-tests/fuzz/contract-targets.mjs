@@ -40,7 +40,7 @@ export function createContractTargets(fuzz) {
   });
   sim.world.addDevice(MINOR);
   sim.world.addDevice(OTHER_MINOR);
-  const api = sim.libcontract(sim.self.pid, 1);
+  const api = sim.library(sim.self.pid, 1);
   const backend = createSimulatedNativeBackend(sim);
   const system = createContractSystem({ backend: createSimulatedNativeBackend(sim) });
   const compatBackend = createSimulatedNativeBackend(sim);
@@ -130,7 +130,10 @@ export function createContractTargets(fuzz) {
       sim.clock.advance(random.int(70_000));
     },
     () => {
-      sim.faults.failNext(random.pick(['ct_event_read', 'ct_status_read', 'ct_tmpl_activate', 'ct_ctl_ack']), 'EIO');
+      sim.injectFault({
+        operation: random.pick(['ct_event_read', 'ct_status_read', 'ct_tmpl_activate', 'ct_ctl_ack']),
+        errno: 'EIO',
+      });
     },
   ].map(tolerant);
 

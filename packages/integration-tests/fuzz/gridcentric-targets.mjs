@@ -38,7 +38,7 @@ export function createGridcentricTargets(fuzz) {
   const { random } = fuzz;
   const addon = loadAddon('sim');
   const sim = createGridcentricSimulator({ capacity: 24, bootDelay: 2 });
-  const guest = sim.guest();
+  const guest = sim.library();
   const bindings = [];
   const backends = [];
   const facades = [];
@@ -130,7 +130,7 @@ export function createGridcentricTargets(fuzz) {
   // --- the raw addon --------------------------------------------------------------------------
   const rawOps = [
     () => {
-      const api = random.chance(0.85) ? { value: guest, label: 'sim.guest()' } : hostileApi();
+      const api = random.chance(0.85) ? { value: guest, label: 'sim.library()' } : hostileApi();
       const binding = fuzz.invoke(
         () => `addon.bindSimulator(${api.label})`,
         () => addon.bindSimulator(api.value),
@@ -213,8 +213,8 @@ export function createGridcentricTargets(fuzz) {
   const backendOps = [
     () => {
       const backend = fuzz.invoke(
-        () => 'createSimulatedNativeBackend(sim.guest())',
-        () => createSimulatedNativeBackend(guest),
+        () => 'createSimulatedNativeBackend(sim)',
+        () => createSimulatedNativeBackend(sim),
       );
       if (backend !== undefined && random.chance(0.5)) backend.unref();
       keep(backends, backend);
@@ -438,7 +438,7 @@ export function createGridcentricTargets(fuzz) {
       compat.useBackend(undefined);
       for (const item of everything) closeQuietly(item);
       addon.setErrorConstructor(GridcentricError);
-      sim.dispose();
+      sim.close();
     },
   };
 }

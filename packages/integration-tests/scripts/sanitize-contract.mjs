@@ -227,7 +227,7 @@ async function workload(createContractSimulator, createSimulatedNativeBackend, n
   pbundle.reliable();
 
   // A read error reaches onError and stops the watch.
-  sim.faults.failNext('ct_event_read', 'EIO');
+  sim.injectFault({ operation: 'ct_event_read', errno: 'EIO' });
   template.activate();
   sim.world.exit(sim.world.fork(sim.self.pid));
   template.clear();

@@ -62,8 +62,8 @@ const failure = (promise) =>
 
 function world(options = {}) {
   const sim = createGridcentricSimulator({ capacity: 32, bootDelay: 5, ...options });
-  const gc = createSimulatedNativeBackend(sim.guest());
-  return { sim, gc, done: () => (gc.close(), sim.dispose()) };
+  const gc = createSimulatedNativeBackend(sim);
+  return { sim, gc, done: () => (gc.close(), sim.close()) };
 }
 
 async function online(sim, gc, ticket) {
@@ -152,16 +152,16 @@ async function abortsAndOverflow() {
   void gc.clone(again);
   void gc.waitAny().catch(() => undefined);
   gc.close();
-  sim.dispose();
+  sim.close();
   done();
 }
 
 async function collectedBindings() {
   for (let index = 0; index < 20; index++) {
     const sim = createGridcentricSimulator({ bootDelay: 0 });
-    const gc = createSimulatedNativeBackend(sim.guest());
+    const gc = createSimulatedNativeBackend(sim);
     await gc.requestTickets(1);
-    sim.dispose();
+    sim.close();
   }
   for (let round = 0; round < 5; round++) {
     globalThis.gc?.();

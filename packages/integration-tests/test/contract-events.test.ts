@@ -53,7 +53,7 @@ describe('contract addon event delivery (uv_poll over the simulator)', () => {
     const errors: unknown[] = [];
     const seen: RawContractEvent[] = [];
     pbundle.listen({ onEvent: (event) => seen.push(event), onError: (error) => errors.push(error) });
-    sim.faults.failNext('ct_event_read', 'EIO');
+    sim.injectFault({ operation: 'ct_event_read', errno: 'EIO' });
     emptyContract();
     await until(() => errors.length > 0);
     expect(errors).toHaveLength(1);

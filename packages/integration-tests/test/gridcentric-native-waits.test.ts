@@ -13,10 +13,10 @@ afterEach(() => {
 
 function world(capacity = 32): { sim: GridcentricSimulator; gc: NativeGridcentricBackend } {
   const sim = createGridcentricSimulator({ capacity, bootDelay: 0 });
-  const gc = createSimulatedNativeBackend(sim.guest());
+  const gc = createSimulatedNativeBackend(sim);
   cleanups.push(() => {
     gc.close();
-    sim.dispose();
+    sim.close();
   });
   return { sim, gc };
 }

@@ -12,7 +12,7 @@ const source = \`
     const { createGridcentricSimulator } = await import('@sysbind/testing-fakes');
     const { createSimulatedNativeBackend } = await import('@sysbind/gridcentric-native/testing');
     const sim = createGridcentricSimulator({ capacity: 16, bootDelay: 0 });
-    const gc = createSimulatedNativeBackend(sim.guest());
+    const gc = createSimulatedNativeBackend(sim);
     const ticket = await gc.requestTickets(12);
     const vmids = [];
     for (let index = 0; index < 12; index++) vmids.push(await gc.clone(ticket));
@@ -23,7 +23,7 @@ const source = \`
     const exits = await Promise.all(waits);
     parentPort.postMessage({ id: workerData.id, codes: exits.map((exit) => exit.code), threads: gc.stats().threads });
     // Pending waits keep a worker alive, as pending I/O does: end them the two ways a user would.
-    if (workerData.id % 2 === 0) gc.unref(); else sim.dispose();
+    if (workerData.id % 2 === 0) gc.unref(); else sim.close();
   })();\`;
 (async () => {
 const results = await Promise.all([0, 1, 2, 3].map((id) => new Promise((resolve, reject) => {

@@ -22,7 +22,7 @@ function valueOf<T>(result: number | { readonly value: T }): T {
 describe('contract simulator: the libcontract-level API', () => {
   it('§1 open modes are checked exactly, with the path errors of ctfs', () => {
     const sim = createContractSimulator();
-    const lc = sim.libcontract();
+    const lc = sim.library();
     expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDONLY)).toBe(-E.EINVAL);
     expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR | O_NONBLOCK)).toBe(-E.EINVAL);
     expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR | OpenFlags.O_CLOEXEC)).toBeGreaterThan(2);
@@ -47,7 +47,7 @@ describe('contract simulator: the libcontract-level API', () => {
 
   it('§2 status handles and getters follow the detail levels (ENOENT below, EINVAL for the other type)', () => {
     const sim = createContractSimulator();
-    const lc = sim.libcontract();
+    const lc = sim.library();
     const status = lc.open(`${CTFS_ROOT}/all/2/status`, O_RDONLY);
     const common = lc.ct_status_read(status, CTD_COMMON);
     if (typeof common === 'number') throw new Error('read failed');
@@ -68,7 +68,7 @@ describe('contract simulator: the libcontract-level API', () => {
 
   it('§2 event getters: EINVAL for data of other event types, ENOENT when absent', () => {
     const sim = createContractSimulator({ privileges: ['contract_event'] });
-    const lc = sim.libcontract();
+    const lc = sim.library();
     const template = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);
     expect(lc.ct_tmpl_set_informative(template, CT_PR_EV_FORK | CT_PR_EV_EXIT)).toBe(0);
     expect(lc.ct_tmpl_set_critical(template, CT_PR_EV_EMPTY)).toBe(0);
@@ -97,19 +97,19 @@ describe('contract simulator: the libcontract-level API', () => {
 
   it('fault injection: next-call and every-call faults, cleared on demand', () => {
     const sim = createContractSimulator();
-    const lc = sim.libcontract();
-    sim.faults.failNext('open', 'EMFILE', 2);
+    const lc = sim.library();
+    sim.injectFault({ operation: 'open', errno: 'EMFILE', times: 2 });
     expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR)).toBe(-E.EMFILE);
     expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDWR)).toBe(-E.EMFILE);
     const fd = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);
     expect(fd).toBeGreaterThan(2);
-    sim.faults.failAlways('ct_tmpl_set_cookie', E.EIO);
+    const disarm = sim.injectFault({ operation: 'ct_tmpl_set_cookie', errno: E.EIO, times: 'always' });
     expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(E.EIO);
     expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(E.EIO);
-    sim.faults.clear('ct_tmpl_set_cookie');
+    disarm();
     expect(lc.ct_tmpl_set_cookie(fd, 1n)).toBe(0);
     expect(() => {
-      sim.faults.failNext('open', 'ENOTANERRNO');
+      sim.injectFault({ operation: 'open', errno: 'ENOTANERRNO' as 'EIO' });
     }).toThrow(RangeError);
   });
 
@@ -125,17 +125,17 @@ describe('contract simulator: the libcontract-level API', () => {
 
   it('exec clears templates and latest except a KEEP_EXEC process template; new LWPs copy templates, not latest', () => {
     const sim = createContractSimulator();
-    const lc = sim.libcontract();
+    const lc = sim.library();
     const template = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);
     expect(lc.ct_tmpl_activate(template)).toBe(0);
     sim.world.fork(sim.self.pid);
     const lwp = sim.world.createLwp(sim.self.pid);
-    const other = sim.libcontract(sim.self.pid, lwp);
+    const other = sim.library(sim.self.pid, lwp);
     expect(other.open(`${CTFS_ROOT}/process/latest`, O_RDONLY)).toBe(-E.ESRCH);
     sim.world.fork(sim.self.pid, { lwp });
     expect(other.open(`${CTFS_ROOT}/process/latest`, O_RDONLY)).toBeGreaterThan(2);
     const worker = sim.world.fork(sim.self.pid, { template: null });
-    const workerApi = sim.libcontract(worker);
+    const workerApi = sim.library(worker);
     const keep = workerApi.open(`${CTFS_ROOT}/process/template`, O_RDWR);
     expect(workerApi.ct_pr_tmpl_set_param(keep, 0x10)).toBe(0);
     expect(workerApi.ct_tmpl_activate(keep)).toBe(0);

@@ -142,7 +142,7 @@ class History {
     const sim = this.sim;
     const liveVms = this.liveVms();
     const vm = 'vm' in step ? (step.vm === -1 ? liveVms.at(-1) : this.nth(liveVms, step.vm)) : undefined;
-    const guest = vm === undefined ? undefined : sim.guest(vm);
+    const guest = vm === undefined ? undefined : sim.library(vm);
     const ignore = (): void => undefined;
     switch (step.op) {
       case 'request': {
@@ -218,7 +218,7 @@ class History {
         // The newest live clone requests a ticket and clones itself in one go.
         const newest = liveVms.at(-1);
         if (newest === undefined || newest === sim.masterVmid) break;
-        const inner = sim.guest(newest);
+        const inner = sim.library(newest);
         inner.gc_request_tickets(1, (ticket) => {
           if (ticket !== -1) inner.gc_clone(ticket, ignore);
         });
@@ -253,7 +253,7 @@ class History {
     if (world.freeSlots !== Math.max(0, world.capacity - world.heldSlots))
       this.violations.push('free != capacity - held');
     // What the master's lists and status queries report must agree with the world, KILLED included.
-    const master = this.sim.guest();
+    const master = this.sim.library();
     master.gc_list_clone_domains((ret, _errno, listed) => {
       for (const entry of ret === -1 ? [] : (listed ?? [])) {
         const status = this.sim.statusOf(entry.vmid);
@@ -285,7 +285,7 @@ class History {
     while (!drained) {
       let last = 0;
       this.track(sim.masterVmid, 'any', (done) =>
-        sim.guest().gc_wait_any((ret, errno, out) => {
+        sim.library().gc_wait_any((ret, errno, out) => {
           last = ret;
           done(ret, errno, out);
         }),
@@ -349,7 +349,7 @@ describe('gridcentric simulator: properties over random histories', () => {
           )
             coverage.nested += 1;
           coverage.runs += 1;
-          sim.dispose();
+          sim.close();
           expect(violations).toEqual([]);
         },
       ),

@@ -27,12 +27,12 @@ describe('virtual clock', () => {
   it('runs work due now in a microtask, and timed work only when advanced', async () => {
     using sim = createGridcentricSimulator({ bootDelay: 10 });
     const request = recorder();
-    sim.guest().gc_request_tickets(1, request.done);
+    sim.library().gc_request_tickets(1, request.done);
     expect(request.answer()).toBeUndefined();
     await Promise.resolve();
     expect(request.answer()).toEqual({ ret: 1, errno: 0, out: undefined });
     const clone = recorder();
-    sim.guest().gc_clone(1, clone.done);
+    sim.library().gc_clone(1, clone.done);
     await Promise.resolve();
     expect(sim.statusOf(2)).toBe('CREATING');
     expect(sim.clock.now()).toBe(0);
@@ -45,7 +45,7 @@ describe('virtual clock', () => {
 
   it('runUntilIdle moves time to the last timer; advance refuses negative time', () => {
     using sim = createGridcentricSimulator({ bootDelay: 25 });
-    const guest = sim.guest();
+    const guest = sim.library();
     guest.gc_request_tickets(2, () => {
       guest.gc_clone(1, () => undefined);
     });
@@ -60,10 +60,10 @@ describe('virtual clock', () => {
   it('controller latency delays every call except the quick ones', () => {
     using sim = createGridcentricSimulator({ controllerLatency: 4 });
     const check = recorder();
-    sim.guest().gc_check(check.done);
+    sim.library().gc_check(check.done);
     expect(check.answer()).toEqual({ ret: 0, errno: 0, out: undefined });
     const request = recorder();
-    sim.guest().gc_request_tickets(1, request.done);
+    sim.library().gc_request_tickets(1, request.done);
     sim.clock.advance(3);
     expect(request.answer()).toBeUndefined();
     sim.clock.advance(1);
@@ -87,7 +87,7 @@ describe('virtual clock', () => {
 describe('C-level API contract', () => {
   it('quick calls complete before returning; controller calls never do', () => {
     using sim = createGridcentricSimulator();
-    const guest = sim.guest();
+    const guest = sim.library();
     const version = recorder<string>();
     guest.gc_version(version.done);
     expect(version.answer()).toEqual({ ret: 0, errno: 0, out: '1.0.0-sim' });
@@ -107,7 +107,7 @@ describe('C-level API contract', () => {
 
   it('a cancelled wait never completes, even when cancelled before the controller saw it', () => {
     using sim = createGridcentricSimulator({ controllerLatency: 5 });
-    const guest = sim.guest();
+    const guest = sim.library();
     const early = recorder<GcDomainExit>();
     const cancelEarly = guest.gc_wait_any(early.done);
     cancelEarly();
@@ -120,7 +120,7 @@ describe('C-level API contract', () => {
   it('cancelling after completion does nothing', () => {
     using sim = createGridcentricSimulator();
     const wait = recorder<GcDomainExit>();
-    const cancel = sim.guest().gc_wait_any(wait.done);
+    const cancel = sim.library().gc_wait_any(wait.done);
     sim.clock.advance(0);
     expect(wait.count()).toBe(1);
     cancel();
@@ -129,7 +129,7 @@ describe('C-level API contract', () => {
 
   it('gc_list_tickets and list calls hand back every record with the count as the return value', () => {
     using sim = createGridcentricSimulator();
-    const guest = sim.guest();
+    const guest = sim.library();
     guest.gc_request_tickets(2, () => undefined);
     guest.gc_request_tickets(1, () => undefined);
     sim.clock.advance(0);
@@ -142,7 +142,7 @@ describe('C-level API contract', () => {
 
   it('two sync_ticket calls on one ticket are both answered by the join', () => {
     using sim = createGridcentricSimulator({ bootDelay: 0 });
-    const guest = sim.guest();
+    const guest = sim.library();
     guest.gc_request_tickets(1, () => undefined);
     sim.clock.advance(0);
     guest.gc_clone(1, () => undefined);
@@ -160,12 +160,12 @@ describe('C-level API contract', () => {
 
   it('calls from a VM that terminated fail with ENODEV, its pending waits too', () => {
     using sim = createGridcentricSimulator({ bootDelay: 0 });
-    const master = sim.guest();
+    const master = sim.library();
     master.gc_request_tickets(2, () => undefined);
     sim.clock.advance(0);
     master.gc_clone(1, () => undefined);
     sim.clock.advance(0);
-    const child = sim.guest(2);
+    const child = sim.library(2);
     child.gc_request_tickets(1, () => undefined);
     sim.clock.advance(0);
     child.gc_clone(2, () => undefined);
@@ -186,7 +186,7 @@ describe('C-level API contract', () => {
 describe('world controls', () => {
   it('world controls refuse impossible transitions and unknown vmids', () => {
     using sim = createGridcentricSimulator({ bootDelay: 5 });
-    const guest = sim.guest();
+    const guest = sim.library();
     guest.gc_request_tickets(1, () => undefined);
     sim.clock.advance(0);
     guest.gc_clone(1, () => undefined);
@@ -309,8 +309,8 @@ describe('world controls', () => {
     await backend.clone(await backend.requestTickets(1));
     const wait = backend.waitAny();
     while (sim.pendingWaits() === 0) await Promise.resolve();
-    sim.dispose();
-    sim.dispose();
+    sim.close();
+    sim.close();
     await expect(wait).rejects.toMatchObject({ code: 'EIO' });
     await expect(backend.listTickets()).rejects.toMatchObject({ code: 'EIO' });
   });

@@ -70,7 +70,7 @@ class KeepAlive {
  */
 export function createSimulatorBackend(sim: ContractSimulator, options: SimulatorBackendOptions = {}): ContractBackend {
   const pid = options.pid ?? sim.self.pid;
-  const api = sim.libcontract(pid, options.lwp ?? 1);
+  const api = sim.library(pid, options.lwp ?? 1);
   const keepAlive = new KeepAlive();
   const open = new Set<{ close(): void }>();
 

@@ -670,16 +670,16 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
 
     it('§4.9.10 fault injection reaches the backend as the injected errno', async () => {
       const { backend, sim } = await setup();
-      sim.faults.failNext('ct_tmpl_activate', 'ENOMEM');
+      sim.injectFault({ operation: 'ct_tmpl_activate', errno: 'ENOMEM' });
       const handle = backend.openTemplate('process');
       expectErrno(() => {
         handle.activate();
       }, 'ENOMEM');
       handle.activate();
       handle.clear();
-      sim.faults.failAlways('open', 'EMFILE');
+      sim.injectFault({ operation: 'open', errno: 'EMFILE', times: 'always' });
       expectErrno(() => backend.openTemplate('process'), 'EMFILE');
-      sim.faults.clear();
+      sim.clearFaults();
       handle.close();
     });
   });

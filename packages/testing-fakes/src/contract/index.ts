@@ -3,7 +3,6 @@ export {
   type ContractSimulator,
   type ContractSimulatorOptions,
   type ContractWorld,
-  type SimulatedClock,
   type SimulatedContractInfo,
   type SimulatedProcessInfo,
   type SimulatedProcessTemplate,
@@ -12,6 +11,6 @@ export {
 export { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
 export { SimLibcontract, type Out, type OutValue, type SimEventHandle, type SimStatusHandle } from './libcontract.ts';
 export { OpenFlags, DEVICES_ROOT } from './open-files.ts';
-export { FaultInjector, type InjectedErrno } from './faults.ts';
+export type { ContractFaultOperation, ContractFaultSpec } from './fault-spec.ts';
 export type { Privilege } from './model.ts';
-export type { CoreFiles } from './kernel.ts';
+export type { CoreFiles } from './engine.ts';

@@ -15,8 +15,9 @@ import {
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 import { snapshotEvent } from './event.ts';
-import type { FaultInjector } from './faults.ts';
-import type { ContractKernel } from './kernel.ts';
+import type { FaultTable } from '../shared/faults.ts';
+import type { ContractFaultOperation } from './fault-spec.ts';
+import type { ContractEngine } from './engine.ts';
 import type { SimLwp, SimProcess } from './model.ts';
 import type { EndpointFile, OpenFile, OpenFileTable } from './open-files.ts';
 import {
@@ -50,9 +51,9 @@ export type SimEventHandle = RawContractEvent;
 
 /** Shared state the API functions work on. */
 export interface LibcontractContext {
-  readonly kernel: ContractKernel;
+  readonly engine: ContractEngine;
   readonly files: OpenFileTable;
-  readonly faults: FaultInjector;
+  readonly faults: FaultTable<ContractFaultOperation>;
   /** Told when a process's LWP activates or clears a process template. */
   readonly templateChanged: (pid: number, lwp: number) => void;
 }
@@ -75,7 +76,7 @@ export class SimLibcontract {
   readonly lwp: number;
 
   /**
-   * Binds the API to caller `pid`/`lwp` (use ContractSimulator#libcontract rather than this).
+   * Binds the API to caller `pid`/`lwp` (use ContractSimulator#library rather than this).
    * @internal
    */
   constructor(context: LibcontractContext, pid: number, lwp: number) {
@@ -84,20 +85,20 @@ export class SimLibcontract {
     this.lwp = lwp;
   }
 
-  private get kernel(): ContractKernel {
-    return this.context.kernel;
+  private get engine(): ContractEngine {
+    return this.context.engine;
   }
 
   private caller(): SimProcess | undefined {
-    return this.kernel.livingProcess(this.pid);
+    return this.engine.livingProcess(this.pid);
   }
 
   private callerLwp(): SimLwp | undefined {
     return this.caller()?.lwps.get(this.lwp);
   }
 
-  private fault(operation: string): number {
-    return this.context.faults.take(operation);
+  private fault(operation: ContractFaultOperation): number {
+    return this.context.faults.take(operation, this.pid);
   }
 
   private file(fd: number): OpenFile | undefined {
@@ -129,14 +130,14 @@ export class SimLibcontract {
     const caller = this.caller();
     if (caller === undefined) return Errno.ESRCH;
     if (!Number.isInteger(signal) || signal < 0 || signal >= 128) return Errno.EINVAL;
-    const contract = this.kernel.contracts.get(ctid);
+    const contract = this.engine.contracts.get(ctid);
     if (contract?.type !== 'process' || contract.members.size === 0) return Errno.ESRCH;
     const targets = [...contract.members].flatMap((pid) => {
-      const member = this.kernel.livingProcess(pid);
-      return member !== undefined && this.kernel.canSignal(caller, member) ? [member] : [];
+      const member = this.engine.livingProcess(pid);
+      return member !== undefined && this.engine.canSignal(caller, member) ? [member] : [];
     });
     if (targets.length === 0) return Errno.EPERM;
-    for (const target of targets) this.kernel.signal(target, signal, caller);
+    for (const target of targets) this.engine.signal(target, signal, caller);
     return 0;
   }
 
@@ -162,7 +163,7 @@ export class SimLibcontract {
 
   // ---- templates ------------------------------------------------------------------------------
 
-  private template(fd: number, operation: string): TemplateState | number {
+  private template(fd: number, operation: ContractFaultOperation): TemplateState | number {
     const injected = this.fault(operation);
     if (injected !== 0) return injected;
     const file = this.file(fd);
@@ -205,9 +206,9 @@ export class SimLibcontract {
     const caller = this.caller();
     const lwp = this.callerLwp();
     if (caller === undefined || lwp === undefined) return Errno.ESRCH;
-    const device = this.kernel.devices.get(template.minor);
+    const device = this.engine.devices.get(template.minor);
     if (device === undefined) return Errno.ERANGE;
-    const created = this.kernel.createDeviceContract(caller, lwp, template, device);
+    const created = this.engine.createDeviceContract(caller, lwp, template, device);
     return typeof created === 'number' ? created : ok(created.id);
   }
 
@@ -257,7 +258,7 @@ export class SimLibcontract {
     if (typeof template === 'number') return template;
     if (template.type !== 'process') return Errno.EINVAL;
     if (ctid !== 0) {
-      const contract = this.kernel.contracts.get(ctid);
+      const contract = this.engine.contracts.get(ctid);
       if (contract?.type !== 'process') return Errno.ESRCH;
       if (contract.state !== CTS_OWNED || contract.ownerPid !== this.pid) return Errno.EACCES;
       if (contract.members.size > 0) return Errno.ENOTEMPTY;
@@ -350,7 +351,7 @@ export class SimLibcontract {
     const template = this.template(fd, 'ct_dev_tmpl_set_minor');
     if (typeof template === 'number') return template;
     if (template.type !== 'device' || !minorIsWellFormed(minor)) return Errno.EINVAL;
-    if (!this.kernel.devices.has(minor)) return Errno.ERANGE;
+    if (!this.engine.devices.has(minor)) return Errno.ERANGE;
     template.minor = minor;
     return 0;
   }
@@ -391,7 +392,7 @@ export class SimLibcontract {
 
   // ---- control --------------------------------------------------------------------------------
 
-  private control(fd: number, operation: string): Extract<OpenFile, { kind: 'ctl' }> | number {
+  private control(fd: number, operation: ContractFaultOperation): Extract<OpenFile, { kind: 'ctl' }> | number {
     const injected = this.fault(operation);
     if (injected !== 0) return injected;
     const file = this.file(fd);
@@ -405,7 +406,7 @@ export class SimLibcontract {
     if (typeof file === 'number') return file;
     const caller = this.caller();
     if (caller === undefined) return Errno.ESRCH;
-    return this.kernel.adopt(caller, file.contract);
+    return this.engine.adopt(caller, file.contract);
   }
 
   /** ct_ctl_abandon (EINVAL unless the caller owns the contract). */
@@ -414,7 +415,7 @@ export class SimLibcontract {
     if (typeof file === 'number') return file;
     const contract = file.contract;
     if (contract.state !== CTS_OWNED || contract.ownerPid !== this.pid) return Errno.EINVAL;
-    this.kernel.abandon(contract);
+    this.engine.abandon(contract);
     return 0;
   }
 
@@ -424,8 +425,8 @@ export class SimLibcontract {
     if (typeof file === 'number') return file;
     const event = file.contract.unacked.get(evid);
     if (event === undefined) return Errno.ESRCH;
-    this.kernel.acknowledge(file.contract, event);
-    if (event.negotiation && !event.negotiationEnded) this.kernel.answerNegotiation(file.contract, 'ack');
+    this.engine.acknowledge(file.contract, event);
+    if (event.negotiation && !event.negotiationEnded) this.engine.answerNegotiation(file.contract, 'ack');
     return 0;
   }
 
@@ -437,8 +438,8 @@ export class SimLibcontract {
     if (event?.negotiation !== true) return Errno.ESRCH;
     if (event.negotiationEnded) return Errno.ETIMEDOUT;
     if (this.caller()?.privileges.has('sys_devices') !== true) return Errno.EPERM;
-    this.kernel.acknowledge(file.contract, event);
-    this.kernel.answerNegotiation(file.contract, 'nack');
+    this.engine.acknowledge(file.contract, event);
+    this.engine.answerNegotiation(file.contract, 'nack');
     return 0;
   }
 
@@ -471,7 +472,7 @@ export class SimLibcontract {
     if (file === undefined) return Errno.EBADF;
     if (file.kind !== 'status' || !Number.isInteger(detail) || detail < 0 || detail > CTD_ALL) return Errno.EINVAL;
     const contract = file.contract;
-    const kernel = this.kernel;
+    const engine = this.engine;
     const base = {
       ctid: contract.id,
       zoneid: 0,
@@ -479,8 +480,8 @@ export class SimLibcontract {
       state: contract.state,
       holder: contract.state === CTS_OWNED ? contract.ownerPid : contract.state === CTS_INHERITED ? contract.regent : 0,
       nevents: contract.unacked.size,
-      ntime: kernel.negotiationSecondsLeft(contract),
-      qtime: kernel.negotiationSecondsLeft(contract),
+      ntime: engine.negotiationSecondsLeft(contract),
+      qtime: engine.negotiationSecondsLeft(contract),
       nevid: contract.negotiation?.evid ?? 0n,
       cookie: contract.cookie,
       informative: contract.informative,
@@ -505,7 +506,7 @@ export class SimLibcontract {
         svcCreator: contract.svcCreator,
       };
     }
-    const state = kernel.devices.get(contract.minor)?.state ?? 0;
+    const state = engine.devices.get(contract.minor)?.state ?? 0;
     const fixed = { ...base, deviceState: state, aset: contract.aset, noneg: contract.noneg };
     return detail < CTD_ALL ? fixed : { ...fixed, minor: contract.minor };
   }
@@ -620,7 +621,7 @@ export class SimLibcontract {
 
   // ---- events ---------------------------------------------------------------------------------
 
-  private endpoint(fd: number, operation: string): EndpointFile | number {
+  private endpoint(fd: number, operation: ContractFaultOperation): EndpointFile | number {
     const injected = this.fault(operation);
     if (injected !== 0) return injected;
     const file = this.file(fd);
@@ -628,7 +629,7 @@ export class SimLibcontract {
     return file.kind === 'endpoint' ? file : Errno.EINVAL;
   }
 
-  private readEvent(fd: number, operation: string, criticalOnly: boolean): SimEventHandle | number {
+  private readEvent(fd: number, operation: ContractFaultOperation, criticalOnly: boolean): SimEventHandle | number {
     const file = this.endpoint(fd, operation);
     if (typeof file === 'number') return file;
     const listener = file.listener;

@@ -7,7 +7,7 @@ import {
   type EventEndpointKind,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
-import type { ContractKernel } from './kernel.ts';
+import type { ContractEngine } from './engine.ts';
 import type { SimContract, SimDevice, SimProcess } from './model.ts';
 import type { EventQueue, QueueListener } from './queue.ts';
 import { defaultTemplate, type TemplateState } from './template-state.ts';
@@ -63,9 +63,9 @@ export class OpenFileTable {
   readonly files = new Map<number, OpenFile>();
   private nextFd = 3;
 
-  private readonly kernel: ContractKernel;
-  constructor(kernel: ContractKernel) {
-    this.kernel = kernel;
+  private readonly engine: ContractEngine;
+  constructor(engine: ContractEngine) {
+    this.engine = engine;
   }
 
   private add(file: OpenFile): number {
@@ -88,9 +88,9 @@ export class OpenFileTable {
     if (file.kind === 'endpoint') {
       file.readiness = undefined;
       if (file.listener !== undefined) file.queue.unlisten(file.listener);
-      if (file.contract !== undefined) this.kernel.release(file.contract);
+      if (file.contract !== undefined) this.engine.release(file.contract);
     } else if (file.kind === 'status' || file.kind === 'ctl') {
-      this.kernel.release(file.contract);
+      this.engine.release(file.contract);
     }
     return 0;
   }
@@ -126,7 +126,7 @@ export class OpenFileTable {
           if (!readOnlyExactly) return -Errno.EINVAL;
           const lwp = caller.lwps.get(lwpId);
           const ctid = lwp?.latest[type];
-          const contract = ctid === undefined ? undefined : this.kernel.contracts.get(ctid);
+          const contract = ctid === undefined ? undefined : this.engine.contracts.get(ctid);
           if (contract === undefined) return -Errno.ESRCH;
           contract.refs++;
           return this.add({ kind: 'status', pid: caller.pid, contract });
@@ -136,17 +136,17 @@ export class OpenFileTable {
           if (!endpointMode) return -Errno.EINVAL;
           let queue: EventQueue;
           if (second === 'bundle') {
-            queue = this.kernel.bundles[type];
+            queue = this.engine.bundles[type];
           } else {
             const existing = caller.pbundles[type];
-            queue = existing ?? this.kernel.newProcessBundle(caller, type);
+            queue = existing ?? this.engine.newProcessBundle(caller, type);
           }
           return this.addEndpoint(caller, second, type, undefined, queue, nonblocking);
         }
       }
     }
     const ctid = parseCtid(second);
-    const contract = ctid === undefined ? undefined : this.kernel.contracts.get(ctid);
+    const contract = ctid === undefined ? undefined : this.engine.contracts.get(ctid);
     if (contract === undefined || (type !== undefined && contract.type !== type)) return -Errno.ENOENT;
     if (third === undefined) return readOnlyExactly ? this.add({ kind: 'directory', pid: caller.pid }) : -Errno.EINVAL;
     switch (third) {
@@ -209,12 +209,12 @@ export class OpenFileTable {
   }
 
   private openDevice(caller: SimProcess, lwpId: number, minor: string): number {
-    const device = this.kernel.devices.get(minor);
+    const device = this.engine.devices.get(minor);
     if (device === undefined) return -Errno.ENOENT;
     const lwp = caller.lwps.get(lwpId);
     const template = lwp?.active.device;
     if (lwp !== undefined && template !== undefined) {
-      const created = this.kernel.createDeviceContract(caller, lwp, template, device);
+      const created = this.engine.createDeviceContract(caller, lwp, template, device);
       if (typeof created === 'number') return -created;
     }
     return this.add({ kind: 'device', pid: caller.pid, device });

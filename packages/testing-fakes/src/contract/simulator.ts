@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import {
+  CT_DEV_ACKTIME,
   CT_PR_INHERIT,
   CT_PR_KEEP_EXEC,
   CT_PR_REGENT,
@@ -14,8 +15,15 @@ import {
 } from '@sysbind/contract-interface';
 import { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
 import { Errno } from './errno.ts';
-import { FaultInjector } from './faults.ts';
-import { ContractKernel, createLwp, type CoreFiles } from './kernel.ts';
+import {
+  createRealTimeClock,
+  createVirtualClock,
+  type SimulatorClock,
+  type SimulatorClockMode,
+} from '../shared/clock.ts';
+import { FaultTable } from '../shared/faults.ts';
+import type { ContractFaultOperation, ContractFaultSpec } from './fault-spec.ts';
+import { ContractEngine, createLwp, type CoreFiles } from './engine.ts';
 import { SimLibcontract } from './libcontract.ts';
 import type { Privilege, SimProcess } from './model.ts';
 import { OpenFileTable } from './open-files.ts';
@@ -49,6 +57,10 @@ export interface ContractSimulatorOptions {
    * self process has an active process template get contracts (default true).
    */
   readonly followRealChildren?: boolean;
+  /** `virtual` (default): time moves only through `clock.advance()`; `real`: wall-clock timers, for demos. */
+  readonly clock?: SimulatorClockMode;
+  /** Real mode only: wall-clock milliseconds per simulated millisecond (default 1). */
+  readonly realTimeScale?: number;
 }
 
 /** Process-template terms a world-control fork may use instead of the LWP's active template. */
@@ -164,16 +176,8 @@ export interface ContractWorld {
   ctids(): number[];
 }
 
-/** The virtual clock (negotiation timeouts). */
-export interface SimulatedClock {
-  /** Milliseconds since the simulator started. */
-  now(): number;
-  /** Moves time forward, timing out negotiations. */
-  advance(milliseconds: number): void;
-}
-
 /** A simulated contract(5) system. See the contract simulation guide for what it models. */
-export interface ContractSimulator {
+export interface ContractSimulator extends Disposable {
   /** The simulated process standing for this Node process (and its main LWP). */
   readonly self: {
     /** Its pid (default: this Node process's pid). */
@@ -183,15 +187,17 @@ export interface ContractSimulator {
   };
   /** World controls. */
   readonly world: ContractWorld;
-  /** The virtual clock. */
-  readonly clock: SimulatedClock;
-  /** Fault injection for the libcontract-level API. */
-  readonly faults: FaultInjector;
+  /** The simulator's clock (virtual by default): negotiation deadlines (60 s) run on it. */
+  readonly clock: SimulatorClock;
   /** libcontract as called by process `pid` (default self) from LWP `lwp` (default 1). */
-  libcontract(pid?: number, lwp?: number): SimLibcontract;
+  library(pid?: number, lwp?: number): SimLibcontract;
+  /** Arms a fault on a libcontract function or system call (or `'fork'`); returns a function that disarms it. */
+  injectFault(spec: ContractFaultSpec): () => void;
+  /** Disarms every fault. */
+  clearFaults(): void;
   /** A ContractBackend over this simulator, acting as self (or `options.pid`). */
   backend(options?: SimulatorBackendOptions): ContractBackend;
-  /** Stops following real children and releases the ChildProcess hook. */
+  /** Stops following real children and releases the ChildProcess hook. Idempotent; also `[Symbol.dispose]`. */
   close(): void;
 }
 
@@ -223,35 +229,37 @@ function stateName(bit: number): DeviceStateName {
 
 /** Creates a simulated contract(5) system. Each one is independent: no state is shared. */
 export function createContractSimulator(options: ContractSimulatorOptions = {}): ContractSimulator {
-  const kernel = new ContractKernel({
+  const clock = options.clock === 'real' ? createRealTimeClock(options.realTimeScale ?? 1) : createVirtualClock();
+  const engine = new ContractEngine({
+    clock,
     selfPid: options.pid ?? process.pid,
     selfEuid: options.euid ?? 100,
     selfPrivileges: options.privileges ?? [],
     selfContractParams: options.contractParams ?? CT_PR_INHERIT | CT_PR_REGENT,
     selfExecname: options.execname ?? 'node',
   });
-  const files = new OpenFileTable(kernel);
-  kernel.onProcessExit = (pid) => {
+  const files = new OpenFileTable(engine);
+  engine.onProcessExit = (pid) => {
     files.closeAll(pid);
   };
-  const faults = new FaultInjector();
-  const selfPid = kernel.selfPid;
+  const faults = new FaultTable<ContractFaultOperation>();
+  const selfPid = engine.selfPid;
   const followReal = options.followRealChildren ?? true;
   let closed = false;
 
   const capturer: ForkCapturer = {
     captureFork(child: ChildProcess): void {
-      const self = kernel.livingProcess(selfPid);
+      const self = engine.livingProcess(selfPid);
       const lwp = self?.lwps.get(1);
       if (self === undefined || lwp?.active.process === undefined) return;
       const pid = child.pid;
       if (pid === undefined) {
         // uv_spawn forks before exec fails: the contract exists and its only member exits 127.
-        const failed = kernel.livingProcess(kernel.fork(self, lwp, {}));
-        if (failed !== undefined) kernel.exitWithCode(failed, 127);
+        const failed = engine.livingProcess(engine.fork(self, lwp, {}));
+        if (failed !== undefined) engine.exitWithCode(failed, 127);
         return;
       }
-      kernel.fork(self, lwp, {
+      engine.fork(self, lwp, {
         pid,
         execname: basename(child.spawnfile),
         real: {
@@ -271,15 +279,15 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
   };
 
   function realChildExited(pid: number, code: number | null, signal: NodeJS.Signals | null): void {
-    const member = kernel.livingProcess(pid);
+    const member = engine.livingProcess(pid);
     if (member === undefined) return;
     if (signal === null) {
-      kernel.exitWithCode(member, code ?? 0);
+      engine.exitWithCode(member, code ?? 0);
       return;
     }
     const sender = member.lastSender;
     member.lastSender = undefined;
-    kernel.killBySignal(
+    engine.killBySignal(
       member,
       signalOrThrow(signal),
       sender === undefined ? {} : sender.pid === 0 ? { kernel: true } : { pid: sender.pid },
@@ -289,17 +297,17 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
   let capturing = false;
   const templateChanged = (pid: number, lwpId: number): void => {
     if (pid !== selfPid || lwpId !== 1 || !followReal || closed) return;
-    const active = kernel.livingProcess(selfPid)?.lwps.get(1)?.active.process !== undefined;
+    const active = engine.livingProcess(selfPid)?.lwps.get(1)?.active.process !== undefined;
     if (active && !capturing) registerForkCapturer(capturer);
     if (!active && capturing) unregisterForkCapturer(capturer);
     capturing = active;
   };
 
-  const context = { kernel, files, faults, templateChanged };
+  const context = { engine, files, faults, templateChanged };
   const apis = new Map<string, SimLibcontract>();
 
   function living(pid: number, operation: string): SimProcess {
-    const found = kernel.livingProcess(pid);
+    const found = engine.livingProcess(pid);
     if (found === undefined) throw ContractError.fromErrno(Errno.ESRCH, operation);
     return found;
   }
@@ -335,7 +343,7 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       const forker = living(parent, 'fork');
       const lwp = forker.lwps.get(forkOptions.lwp ?? 1);
       if (lwp === undefined) throw ContractError.fromErrno(Errno.ESRCH, 'fork');
-      const injected = faults.take('fork');
+      const injected = faults.take('fork', forker.pid);
       if (injected !== 0) throw ContractError.fromErrno(injected, 'fork');
       const template =
         forkOptions.template === undefined
@@ -343,17 +351,17 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
           : forkOptions.template === null
             ? null
             : buildTemplate(forker, forkOptions.template);
-      return kernel.fork(forker, lwp, {
+      return engine.fork(forker, lwp, {
         ...(template === undefined ? {} : { template }),
         ...(forkOptions.execname === undefined ? {} : { execname: forkOptions.execname }),
       });
     },
     exit(pid, code = 0) {
-      kernel.exitWithCode(living(pid, 'exit'), code);
+      engine.exitWithCode(living(pid, 'exit'), code);
     },
     kill(pid, signal, killOptions = {}) {
       const victim = living(pid, 'kill');
-      kernel.killBySignal(
+      engine.killBySignal(
         victim,
         signalOrThrow(signal),
         killOptions.sender === undefined ? {} : { pid: killOptions.sender },
@@ -361,10 +369,10 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       );
     },
     dumpCore(pid, core, signal = 'SIGSEGV') {
-      kernel.killBySignal(living(pid, 'kill'), signalOrThrow(signal), { kernel: true }, core);
+      engine.killBySignal(living(pid, 'kill'), signalOrThrow(signal), { kernel: true }, core);
     },
     hardwareError(pid) {
-      kernel.hardwareError(living(pid, 'hwerr'));
+      engine.hardwareError(living(pid, 'hwerr'));
     },
     exec(pid, execname) {
       const target = living(pid, 'exec');
@@ -376,8 +384,8 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
         for (const type of ['process', 'device'] as const) {
           const latest = lwp.latest[type];
           lwp.latest[type] = undefined;
-          const contract = latest === undefined ? undefined : kernel.contracts.get(latest);
-          if (contract !== undefined) kernel.release(contract);
+          const contract = latest === undefined ? undefined : engine.contracts.get(latest);
+          if (contract !== undefined) engine.release(contract);
         }
         templateChanged(pid, lwp.id);
       }
@@ -398,23 +406,25 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       }
     },
     addDevice(path, state = 'online') {
-      if (kernel.devices.has(path)) throw ContractError.fromErrno(Errno.EBUSY, 'mknod', { path });
-      kernel.devices.set(path, { path, state: stateBit(state), contracts: new Set(), pending: undefined });
+      if (engine.devices.has(path)) throw ContractError.fromErrno(Errno.EBUSY, 'mknod', { path });
+      engine.devices.set(path, { path, state: stateBit(state), contracts: new Set(), pending: undefined });
     },
     setDeviceState(path, state) {
-      const device = kernel.devices.get(path);
+      const device = engine.devices.get(path);
       if (device === undefined) throw ContractError.fromErrno(Errno.ENOENT, 'devctl', { path });
-      const outcome = kernel.changeDeviceState(device, stateBit(state));
+      const outcome = engine.changeDeviceState(device, stateBit(state));
       if (outcome === 'busy') throw ContractError.fromErrno(Errno.EBUSY, 'devctl', { path });
+      // The holders have CT_DEV_ACKTIME seconds to answer (wait_for_acks): time them out on the clock.
+      if (outcome === 'negotiating') clock.schedule(CT_DEV_ACKTIME * 1000, () => engine.expireNegotiations());
       return outcome;
     },
     deviceState(path) {
-      const device = kernel.devices.get(path);
+      const device = engine.devices.get(path);
       if (device === undefined) throw ContractError.fromErrno(Errno.ENOENT, 'devctl', { path });
       return stateName(device.state);
     },
     process(pid) {
-      const found = kernel.livingProcess(pid);
+      const found = engine.livingProcess(pid);
       if (found === undefined) return undefined;
       return {
         pid: found.pid,
@@ -429,7 +439,7 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       };
     },
     contract(ctid) {
-      const found = kernel.contracts.get(ctid);
+      const found = engine.contracts.get(ctid);
       if (found === undefined) return undefined;
       return {
         ctid: found.id,
@@ -445,25 +455,22 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       };
     },
     pids() {
-      return [...kernel.processes.keys()].filter((pid) => kernel.livingProcess(pid) !== undefined);
+      return [...engine.processes.keys()].filter((pid) => engine.livingProcess(pid) !== undefined);
     },
     ctids() {
-      return [...kernel.contracts.keys()];
+      return [...engine.contracts.keys()];
     },
   };
 
   const simulator: ContractSimulator = {
     self: { pid: selfPid, lwp: 1 },
     world,
-    clock: {
-      now: () => kernel.now,
-      advance(milliseconds: number) {
-        if (!(milliseconds >= 0)) throw new RangeError('the clock only moves forward');
-        kernel.advance(milliseconds);
-      },
+    clock,
+    injectFault: (spec) => faults.add(spec, spec.pid),
+    clearFaults() {
+      faults.clear();
     },
-    faults,
-    libcontract(pid = selfPid, lwp = 1) {
+    library(pid = selfPid, lwp = 1) {
       const key = `${pid}/${lwp}`;
       let api = apis.get(key);
       if (api === undefined) {
@@ -479,6 +486,9 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       closed = true;
       if (capturing) unregisterForkCapturer(capturer);
       capturing = false;
+    },
+    [Symbol.dispose]() {
+      simulator.close();
     },
   };
   return simulator;

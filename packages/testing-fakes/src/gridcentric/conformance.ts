@@ -75,7 +75,7 @@ export function describeGridcentricBackend(
     const sim = createSimulator({ capacity: 4, bootDelay: BOOT_DELAY, ...simOptions });
     simulators.push(sim);
     const backendOf = async (vmid: number): Promise<GridcentricBackend> =>
-      makeBackend(sim.guest(vmid), { simulator: sim, vmid });
+      makeBackend(sim.library(vmid), { simulator: sim, vmid });
     const gc = await backendOf(sim.masterVmid);
     return {
       sim,
@@ -124,7 +124,7 @@ export function describeGridcentricBackend(
   };
 
   afterEach(() => {
-    for (const sim of simulators.splice(0)) sim.dispose();
+    for (const sim of simulators.splice(0)) sim.close();
   });
 
   describe(`Gridcentric backend conformance: ${name}`, () => {
@@ -246,7 +246,7 @@ export function describeGridcentricBackend(
         const { sim, gc } = await world();
         const seen: { returned: number; ip: string; parent: number }[] = [];
         sim.onClone(async (side) => {
-          const inClone = await makeBackend(side.guest, { simulator: sim, vmid: side.vmid });
+          const inClone = await makeBackend(side.library, { simulator: sim, vmid: side.vmid });
           seen.push({ returned: side.returned, ip: inClone.myIp(), parent: side.parentVmid });
           return 5;
         });

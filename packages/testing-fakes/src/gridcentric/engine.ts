@@ -7,7 +7,7 @@ import {
   type GcTicketInfo,
 } from '@sysbind/gridcentric-interface';
 import { GC_ERRNO, errnoNumber, type GcErrnoName } from './policy.ts';
-import type { SchedulingClock } from './clock.ts';
+import type { SchedulingClock } from '../shared/clock.ts';
 import { SlotPool } from './controller.ts';
 import {
   domainInfo,

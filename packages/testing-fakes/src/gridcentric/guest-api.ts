@@ -1,12 +1,13 @@
 import type { GcCancel, GcCompletion, GcFunctionName, GcGuestApi } from '@sysbind/gridcentric-interface';
 import type { CallResult, GridcentricEngine, Waiter } from './engine.ts';
-import type { FaultTable } from './faults.ts';
+import type { FaultTable } from '../shared/faults.ts';
+import type { FaultableFunction } from './fault-spec.ts';
 import type { DomainRecord } from './model.ts';
 
 /** What the C-level API of one VM needs besides the engine. */
 export interface GuestApiContext {
   readonly engine: GridcentricEngine;
-  readonly faults: FaultTable;
+  readonly faults: FaultTable<FaultableFunction>;
   readonly version: string;
   /** Simulated milliseconds each controller round trip takes. */
   readonly controllerLatency: number;
@@ -22,7 +23,8 @@ export function createSimulatedGuestApi(context: GuestApiContext, caller: Domain
   const { engine, faults } = context;
 
   const problem = (operation: GcFunctionName): number | undefined =>
-    engine.callerProblem(caller) ?? faults.take(operation, caller.vmid);
+    engine.callerProblem(caller) ??
+    (operation === 'gc_version' ? undefined : faults.take(operation, caller.vmid) || undefined);
 
   const complete = <Out>(done: GcCompletion<Out>, result: CallResult<Out>): void => {
     if (result.ret === -1) done(-1, result.errno);

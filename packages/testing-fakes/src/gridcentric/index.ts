@@ -10,6 +10,6 @@ export {
   type WaitSnapshot,
 } from './simulator.ts';
 export { createGuestApiBackend } from './backend.ts';
-export type { SimulatorClock, SimulatorClockMode } from './clock.ts';
-export type { FaultableFunction, GridcentricFaultSpec } from './faults.ts';
+export type { SimulatorClock, SimulatorClockMode } from '../shared/clock.ts';
+export type { FaultableFunction, GridcentricFaultSpec } from './fault-spec.ts';
 export type { ReapCause, TicketLifecycle } from './model.ts';

@@ -6,9 +6,15 @@ import {
 } from '@sysbind/gridcentric-interface';
 import { GC_SIMULATED_LIBRARY_VERSION, deriveCloneIp } from './policy.ts';
 import { createGuestApiBackend } from './backend.ts';
-import { createRealTimeClock, createVirtualClock, type SimulatorClock, type SimulatorClockMode } from './clock.ts';
+import {
+  createRealTimeClock,
+  createVirtualClock,
+  type SimulatorClock,
+  type SimulatorClockMode,
+} from '../shared/clock.ts';
 import { GridcentricEngine } from './engine.ts';
-import { FaultTable, type GridcentricFaultSpec } from './faults.ts';
+import { FaultTable } from '../shared/faults.ts';
+import type { FaultableFunction, GridcentricFaultSpec } from './fault-spec.ts';
 import { createSimulatedGuestApi } from './guest-api.ts';
 import { isLive, type DomainRecord, type ReapCause, type TicketLifecycle } from './model.ts';
 
@@ -34,7 +40,7 @@ export interface GridcentricSimulatorOptions {
 
 /**
  * What the clone-side hook receives: the clone's half of the fork. Inside the clone `gc_clone`
- * returned 0 ({@link CloneSide.returned}), and `myIp()` through {@link CloneSide.guest} or
+ * returned 0 ({@link CloneSide.returned}), and `myIp()` through {@link CloneSide.library} or
  * {@link CloneSide.backend} is the clone's own address.
  */
 export interface CloneSide {
@@ -47,8 +53,8 @@ export interface CloneSide {
   /** What `gc_clone` returned in the clone: always 0, as fork() returns 0 in the child. */
   readonly returned: 0;
   /** The C-level API bound to the clone. */
-  readonly guest: GcGuestApi;
-  /** A backend bound to the clone (the simulator's backend over {@link CloneSide.guest}). */
+  readonly library: GcGuestApi;
+  /** A backend bound to the clone (the simulator's backend over {@link CloneSide.library}). */
   readonly backend: GridcentricBackend;
 }
 
@@ -135,7 +141,7 @@ export interface GridcentricSimulatorSnapshot {
 
 /**
  * A simulated Gridcentric cluster: a controller with a pool of clone slots, a master VM, and the
- * clones the VMs create. Code under test talks to a VM through its C-level API ({@link guest}) or
+ * clones the VMs create. Code under test talks to a VM through its C-level API ({@link library}) or
  * a backend over it ({@link backend}); tests drive the rest of the world through the other methods.
  */
 export interface GridcentricSimulator extends Disposable {
@@ -144,8 +150,8 @@ export interface GridcentricSimulator extends Disposable {
   /** The master VM's vmid. */
   readonly masterVmid: number;
   /** The C-level API of the VM `vmid` (default: the master), one object per VM. */
-  guest(vmid?: number): GcGuestApi;
-  /** A backend bound to the VM `vmid` (default: the master), built on {@link guest}. */
+  library(vmid?: number): GcGuestApi;
+  /** A backend bound to the VM `vmid` (default: the master), built on {@link library}. */
   backend(vmid?: number): GridcentricBackend;
   /** Registers clone-side code, run in every clone as it turns ONLINE; returns a function that unregisters it. */
   onClone(hook: CloneHook): () => void;
@@ -174,7 +180,7 @@ export interface GridcentricSimulator extends Disposable {
   /** A snapshot of the whole world. */
   inspect(): GridcentricSimulatorSnapshot;
   /** Ends the simulation: every VM is cut off, so pending waits and later calls fail with EIO. Idempotent. */
-  dispose(): void;
+  close(): void;
 }
 
 function nonNegativeInteger(value: number, name: string): number {
@@ -199,7 +205,7 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
   const ipForVmid = options.ipForVmid ?? ((vmid: number) => deriveCloneIp(vmid));
   const hooks = new Set<CloneHook>();
   const guests = new Map<number, GcGuestApi>();
-  const faults = new FaultTable();
+  const faults = new FaultTable<FaultableFunction>();
   let disposed = false;
 
   const engine = new GridcentricEngine(clock, {
@@ -224,7 +230,7 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       throw new RangeError(`vmid ${vmid} is the master VM; world controls act on clones`);
     return domain;
   };
-  const guest = (vmid: number = masterVmid): GcGuestApi => {
+  const library = (vmid: number = masterVmid): GcGuestApi => {
     let api = guests.get(vmid);
     if (api === undefined) {
       api = createSimulatedGuestApi(context, record(vmid));
@@ -240,8 +246,8 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       parentVmid: domain.parent.vmid,
       ticket: domain.ticket.id,
       returned: 0,
-      guest: guest(domain.vmid),
-      backend: createGuestApiBackend(guest(domain.vmid)),
+      library: library(domain.vmid),
+      backend: createGuestApiBackend(library(domain.vmid)),
     };
     const crashWith = (error: unknown): void => {
       if (!isLive(domain)) return;
@@ -265,8 +271,8 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
   const simulator: GridcentricSimulator = {
     clock,
     masterVmid,
-    guest,
-    backend: (vmid) => createGuestApiBackend(guest(vmid)),
+    library,
+    backend: (vmid) => createGuestApiBackend(library(vmid)),
     onClone(hook) {
       hooks.add(hook);
       return () => hooks.delete(hook);
@@ -304,7 +310,11 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
     attach(vmid = masterVmid) {
       engine.setDetached(record(vmid), undefined);
     },
-    injectFault: (spec) => faults.add(spec),
+    injectFault(spec) {
+      if ((spec.operation as string) === 'gc_version')
+        throw new RangeError('gc_version cannot fail: it returns a static string');
+      return faults.add(spec, spec.vmid);
+    },
     clearFaults() {
       faults.clear();
     },
@@ -347,7 +357,7 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
         })),
       };
     },
-    dispose() {
+    close() {
       if (disposed) return;
       disposed = true;
       hooks.clear();
@@ -356,7 +366,7 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       for (const domain of engine.domains()) engine.setDetached(domain, 'EIO');
     },
     [Symbol.dispose]() {
-      simulator.dispose();
+      simulator.close();
     },
   };
   return simulator;

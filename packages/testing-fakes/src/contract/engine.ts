@@ -25,6 +25,7 @@ import type { Privilege, RealProcessLink, SimContract, SimDevice, SimLwp, SimPro
 import { EventQueue } from './queue.ts';
 import { CORE_SIGNALS, NON_FATAL_SIGNALS, SIGKILL } from './signals.ts';
 import type { TemplateState } from './template-state.ts';
+import type { SimulatorClock } from '../shared/clock.ts';
 import { exitedStatus, signaledStatus } from './wait-status.ts';
 
 /** Core file paths written for a CORE event. */
@@ -49,19 +50,21 @@ const SCHED_PID = 0;
 const INIT_PID = 1;
 
 /** Options of the kernel's initial world. */
-export interface KernelOptions {
+export interface EngineSettings {
   readonly selfPid: number;
   readonly selfEuid: number;
   readonly selfPrivileges: readonly Privilege[];
   readonly selfContractParams: number;
   readonly selfExecname: string;
+  /** The simulator's clock (negotiation deadlines are read from it). */
+  readonly clock: SimulatorClock;
 }
 
 /**
  * The model of contract(5) inside the kernel: processes, contracts, queues, devices and the clock.
  * Errors are returned as errno numbers (0 = success), as libcontract reports them.
  */
-export class ContractKernel {
+export class ContractEngine {
   readonly processes = new Map<number, SimProcess>();
   readonly contracts = new Map<number, SimContract>();
   readonly devices = new Map<string, SimDevice>();
@@ -72,13 +75,14 @@ export class ContractKernel {
   private readonly evids: Record<ContractType, bigint> = { process: 0n, device: 0n };
   private nextCtid = 1;
   private nextPid = FIRST_SIMULATED_PID;
-  now = 0;
   /** Called when a process has exited (its fds are closed by the ctfs layer). */
   onProcessExit: ((pid: number) => void) | undefined;
   readonly selfPid: number;
+  private readonly clock: SimulatorClock;
 
-  constructor(options: KernelOptions) {
+  constructor(options: EngineSettings) {
     this.selfPid = options.selfPid;
+    this.clock = options.clock;
     this.addProcess({ pid: SCHED_PID, ppid: SCHED_PID, euid: 0, execname: 'sched', contract: 0, privileges: [] });
     const initContract = this.createProcessContractRaw(SCHED_PID, 0, 'sched', 'svc:/system/init:default', {});
     this.addProcess({
@@ -744,9 +748,13 @@ export class ContractKernel {
     }
   }
 
-  /** Advances the virtual clock, timing out negotiations whose 60 s have passed. */
-  advance(milliseconds: number): void {
-    this.now += milliseconds;
+  /** Simulated milliseconds since the simulator was created. */
+  get now(): number {
+    return this.clock.now();
+  }
+
+  /** Ends the negotiations whose 60 s have passed (the simulator calls it when a deadline falls due). */
+  expireNegotiations(): void {
     for (const device of this.devices.values()) {
       if (device.pending !== undefined && device.pending.deadline <= this.now) this.maybeFinishNegotiation(device);
     }

@@ -1,37 +1,31 @@
 import { constants } from 'node:os';
-import type { GcFunctionName } from '@sysbind/gridcentric-interface';
-import type { GcErrnoName } from './policy.ts';
 
-/** A function that can be made to fail (`gc_version` cannot fail: it returns a static string). */
-export type FaultableFunction = Exclude<GcFunctionName, 'gc_version'>;
-
-/** A failure to inject into the C-level API. */
-export interface GridcentricFaultSpec {
-  /** The C function to fail. */
-  readonly operation: FaultableFunction;
+/** A failure to inject into a simulator's C-level API, before the call has any effect. */
+export interface FaultSpec<Operation extends string> {
+  /** The C function (or system call) to fail. */
+  readonly operation: Operation;
   /** The errno it fails with: a name (`'EIO'`) or a positive number. */
-  readonly errno: GcErrnoName | keyof typeof constants.errno | number;
+  readonly errno: keyof typeof constants.errno | number;
   /** How many calls fail: a count (default 1, the next call) or `'always'`. */
   readonly times?: number | 'always';
-  /** Only calls from this VM fail; default: calls from any VM. */
-  readonly vmid?: number;
 }
 
 interface ArmedFault {
-  readonly operation: FaultableFunction;
+  readonly operation: string;
   readonly errno: number;
-  readonly vmid: number | undefined;
+  readonly caller: number | undefined;
   remaining: number;
 }
 
-/** The faults armed on one simulator, consumed first-armed first. */
-export class FaultTable {
+/**
+ * The faults armed on one simulator, consumed first-armed first. Both simulators use it the same
+ * way: `injectFault(spec)` arms one and returns its disarm function, `clearFaults()` disarms all.
+ */
+export class FaultTable<Operation extends string> {
   readonly #faults: ArmedFault[] = [];
 
-  /** Arms a fault; returns a function that disarms it. */
-  add(spec: GridcentricFaultSpec): () => void {
-    if ((spec.operation as string) === 'gc_version')
-      throw new RangeError('gc_version cannot fail: it returns a static string');
+  /** Arms a fault for calls from `caller` (a pid or a vmid; undefined: any caller); returns a function that disarms it. */
+  add(spec: FaultSpec<Operation>, caller: number | undefined): () => void {
     const errno =
       typeof spec.errno === 'number' ? spec.errno : (constants.errno as Readonly<Record<string, number>>)[spec.errno];
     if (errno === undefined || !Number.isInteger(errno) || errno <= 0) {
@@ -43,7 +37,7 @@ export class FaultTable {
     const fault: ArmedFault = {
       operation: spec.operation,
       errno,
-      vmid: spec.vmid,
+      caller,
       remaining: times === 'always' ? Number.POSITIVE_INFINITY : times,
     };
     this.#faults.push(fault);
@@ -53,13 +47,14 @@ export class FaultTable {
     };
   }
 
-  /** The errno the call of `operation` from `vmid` must fail with, consuming one use of the fault; undefined if none. */
-  take(operation: GcFunctionName, vmid: number): number | undefined {
+  /** The errno the call of `operation` from `caller` must fail with, consuming one use of the fault; 0 if none. */
+  take(operation: Operation, caller: number): number {
+    if (this.#faults.length === 0) return 0;
     const index = this.#faults.findIndex(
-      (fault) => fault.operation === operation && (fault.vmid === undefined || fault.vmid === vmid),
+      (fault) => fault.operation === operation && (fault.caller === undefined || fault.caller === caller),
     );
     const fault = this.#faults[index];
-    if (fault === undefined) return undefined;
+    if (fault === undefined) return 0;
     if (--fault.remaining <= 0) this.#faults.splice(index, 1);
     return fault.errno;
   }
