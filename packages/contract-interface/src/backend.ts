@@ -278,7 +278,7 @@ export interface DeviceNodeHandle {
 }
 
 /**
- * What the @sysbind/contract facade needs from an implementation of contract(5). Every call acts
+ * What the `@sysbind/contract` facade needs from an implementation of contract(5). Every call acts
  * as the calling process and, for templates and latest, its calling LWP (the JS main thread);
  * everything is synchronous, as libcontract is, so that activate → spawn → latest → clear can run
  * without yielding. Real children forked while a process template is active become members of

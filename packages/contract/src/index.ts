@@ -23,12 +23,19 @@ export type { ContractTemplate, ProcessTemplate, DeviceTemplate } from './templa
 export { AbortError } from './errors.ts';
 export { UNCLAIMED_EVENT_LIMIT } from './router.ts';
 export { ContractError, isContractError, type ContractBackend, type ContractType } from '@sysbind/contract-interface';
-export type {
-  ContractEventName,
-  ProcessEventName,
-  DeviceEventName,
-  DeviceStateName,
-  ProcessParamName,
-  FatalEventName,
-  ContractStateName,
+export {
+  CONTRACT_STATES,
+  DEVICE_EVENTS,
+  DEVICE_STATES,
+  FATAL_EVENTS,
+  NEGEND_EVENT,
+  PROCESS_EVENTS,
+  PROCESS_PARAMS,
+  type ContractEventName,
+  type ProcessEventName,
+  type DeviceEventName,
+  type DeviceStateName,
+  type ProcessParamName,
+  type FatalEventName,
+  type ContractStateName,
 } from './names.ts';

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 
-/** Fields every @sysbind system error has besides its message. */
+/** Fields every `@sysbind` system error has besides its message. */
 export interface SystemErrorDetails {
   /** Stable identifier: an errno name (`'ESRCH'`) or a library code (`'ERR_UNSUPPORTED_PLATFORM'`). */
   readonly code: string;

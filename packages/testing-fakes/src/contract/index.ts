@@ -7,6 +7,7 @@ export {
   type SimulatedProcessInfo,
   type SimulatedProcessTemplate,
   type DeviceChangeOutcome,
+  type DeviceStateName,
 } from './simulator.ts';
 export { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
 export { SimLibcontract, type Out, type OutValue, type SimEventHandle, type SimStatusHandle } from './libcontract.ts';

@@ -415,7 +415,11 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       const outcome = engine.changeDeviceState(device, stateBit(state));
       if (outcome === 'busy') throw ContractError.fromErrno(Errno.EBUSY, 'devctl', { path });
       // The holders have CT_DEV_ACKTIME seconds to answer (wait_for_acks): time them out on the clock.
-      if (outcome === 'negotiating') clock.schedule(CT_DEV_ACKTIME * 1000, () => engine.expireNegotiations());
+      if (outcome === 'negotiating') {
+        clock.schedule(CT_DEV_ACKTIME * 1000, () => {
+          engine.expireNegotiations();
+        });
+      }
       return outcome;
     },
     deviceState(path) {
