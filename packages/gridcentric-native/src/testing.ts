@@ -1,6 +1,6 @@
 /**
  * The native backend over a simulated VM: the sim flavor of the addon, whose C shim forwards every
- * libgridcentric call to a {@link GcGuestApi} (the testing-fakes simulator implements one per VM).
+ * libgridcentric call to a `GcGuestApi` (the testing-fakes simulator implements one per VM).
  * The binding's threads, waits and completions run for real; only the library is simulated.
  *
  * @module

@@ -28,7 +28,7 @@ export function exitReasonName(code: number): ExitReason {
 
 /**
  * The derived state of a ticket. [invented] `gc_ticket_info_t` carries no state enum; this is
- * computed from its fields by {@link ticketState}.
+ * computed from its fields by `ticketState`.
  */
 export type TicketState = 'ACTIVE' | 'EXHAUSTED' | 'INDEPENDENT';
 
@@ -52,7 +52,7 @@ export interface DomainInfo {
 
 /** A `gc_ticket_info_t` with its derived {@link TicketState}. */
 export interface TicketInfo extends GcTicketInfo {
-  /** Derived from the fields by {@link ticketState}. */
+  /** Derived from the fields by `ticketState`. */
   readonly state: TicketState;
 }
 

@@ -13,3 +13,4 @@ export { createGuestApiBackend } from './backend.ts';
 export type { SimulatorClock, SimulatorClockMode } from '../shared/clock.ts';
 export type { FaultableFunction, GridcentricFaultSpec } from './fault-spec.ts';
 export type { ReapCause, TicketLifecycle } from './model.ts';
+export { deriveCloneIp, GC_DEFAULT_CLONE_NETWORK, GC_SIMULATED_LIBRARY_VERSION } from './policy.ts';
