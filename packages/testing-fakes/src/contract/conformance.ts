@@ -882,7 +882,12 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       breaking.close();
       const watching = template(
         backend,
-        { minor: '/pci@0/disk@7:a', aset: CT_DEV_EV_ONLINE | CT_DEV_EV_OFFLINE, critical: 0, informative: CT_DEV_EV_OFFLINE },
+        {
+          minor: '/pci@0/disk@7:a',
+          aset: CT_DEV_EV_ONLINE | CT_DEV_EV_OFFLINE,
+          critical: 0,
+          informative: CT_DEV_EV_OFFLINE,
+        },
         'device',
       );
       const watchingCtid = watching.create();

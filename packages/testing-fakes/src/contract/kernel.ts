@@ -403,15 +403,10 @@ export class ContractKernel {
 
   /**
    * Device contract creation (ct_tmpl_create, or open of a minor node under a template):
-   * contract_device_create. The device's state is not tested against the A-set: a device already
-   * outside it makes a contract that is broken from the start, and says so at its next event.
+   * contract_device_create. The device's state is not tested against the A-set: a contract can
+   * start with its device outside it, and hears of the device's next change like any other.
    */
-  createDeviceContract(
-    author: SimProcess,
-    lwp: SimLwp,
-    template: TemplateState,
-    device: SimDevice,
-  ): SimContract {
+  createDeviceContract(author: SimProcess, lwp: SimLwp, template: TemplateState, device: SimDevice): SimContract {
     this.processBundle(author, 'device');
     const contract = this.newContract(this.nextCtid++, 'device', {
       ownerPid: author.pid,
