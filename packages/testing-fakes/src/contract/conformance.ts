@@ -1061,6 +1061,28 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(sim.world.process(member)).toBeUndefined();
     });
 
+    it("item 12: a fatal kill spares the members neither the creator's nor the offender's credentials may signal (contract_process_kill, contract_process_cankill)", async () => {
+      const harness = await setup();
+      const { sim } = harness;
+      const { pid } = forkUnder(harness, { fatal: CT_PR_EV_CORE });
+      const stranger = sim.world.fork(pid);
+      sim.world.setCredentials(stranger, { euid: 4242 });
+      const other = sim.world.fork(pid);
+      sim.world.setCredentials(other, { euid: 4242 });
+      // A core dump by an offender that may signal only its own user: the stranger survives.
+      const offender = sim.world.fork(pid);
+      sim.world.kill(offender, 'SIGSEGV', { sender: offender });
+      expect(sim.world.process(stranger)).toBeDefined();
+      expect(sim.world.process(pid)).toBeUndefined();
+      // An offender holding PRIV_PROC_OWNER may signal anyone: its kill reaches the other one.
+      const mighty = sim.world.fork(other);
+      sim.world.setCredentials(mighty, { euid: 4242, privileges: ['proc_owner'] });
+      sim.world.setCredentials(other, { euid: 4343 });
+      sim.world.kill(mighty, 'SIGSEGV', { sender: mighty });
+      expect(sim.world.process(other)).toBeUndefined();
+      expect(sim.world.process(stranger)).toBeUndefined();
+    });
+
     it('§4.9.10 fault injection reaches the backend as the injected errno', async () => {
       const { backend, sim } = await setup();
       sim.faults.failNext('ct_tmpl_activate', 'ENOMEM');
