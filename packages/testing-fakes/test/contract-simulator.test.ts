@@ -144,4 +144,63 @@ describe('contract simulator: the libcontract-level API', () => {
     const ctid = sim.world.process(grandchild)?.contract ?? 0;
     expect(sim.world.contract(ctid)).toMatchObject({ state: 2, ownerPid: 0 }); // KEEP_EXEC: abandoned at once
   });
+
+  it('item 2: on a destroyed contract queue a blocking read fails EIDRM, a non-blocking one EAGAIN, and poll is not readable (cte_get_event, cte_queue_drain)', () => {
+    const sim = createContractSimulator();
+    const lc = sim.library();
+    const child = sim.world.fork(sim.self.pid, { template: {} });
+    const ctid = sim.world.process(child)?.contract ?? 0;
+    const blocking = lc.open(`${CTFS_ROOT}/all/${String(ctid)}/events`, O_RDONLY);
+    const nonblocking = lc.open(`${CTFS_ROOT}/all/${String(ctid)}/events`, O_RDONLY | O_NONBLOCK);
+    const readiness: boolean[] = [];
+    expect(lc.setReadinessListener(nonblocking, (readable) => readiness.push(readable))).toBe(0);
+    const ctl = lc.open(`${CTFS_ROOT}/all/${String(ctid)}/ctl`, O_WRONLY);
+    expect(lc.ct_ctl_abandon(ctl)).toBe(0);
+    sim.world.exit(child);
+    expect(sim.world.contract(ctid)?.state).toBe(3); // CTS_DEAD, still referenced by the fds
+    // pr_empty reached the queue (readable), then the drain took it (unreadable): no wakeup after.
+    expect(readiness).toEqual([true, false]);
+    expect(lc.poll(nonblocking)).toBe(0);
+    expect(lc.ct_event_read(nonblocking)).toBe(E.EAGAIN);
+    expect(lc.ct_event_read_critical(nonblocking)).toBe(E.EAGAIN);
+    expect(lc.ct_event_read(blocking)).toBe(E.EIDRM);
+    expect(lc.ct_event_reset(blocking)).toBe(0);
+    expect(lc.ct_event_read(blocking)).toBe(E.EIDRM);
+  });
+
+  it('item 12: ct_ctl_newct never looks at the template fd (ctfs_ctl_ioctl → contract_newct)', () => {
+    const sim = createContractSimulator();
+    const lc = sim.library();
+    const child = sim.world.fork(sim.self.pid, { template: {} });
+    const ctid = sim.world.process(child)?.contract ?? 0;
+    const ctl = lc.open(`${CTFS_ROOT}/all/${String(ctid)}/ctl`, O_WRONLY);
+    const status = lc.open(`${CTFS_ROOT}/all/${String(ctid)}/status`, O_RDONLY);
+    expect(lc.ct_ctl_newct(ctl, 1n, -1)).toBe(0);
+    expect(lc.ct_ctl_newct(ctl, 1n, status)).toBe(0);
+    expect(lc.ct_ctl_newct(ctl, 1n, 9999)).toBe(0);
+    sim.world.addDevice('/pci@0/disk@0:a');
+    const template = lc.open(`${CTFS_ROOT}/device/template`, O_RDWR);
+    expect(lc.ct_dev_tmpl_set_minor(template, '/pci@0/disk@0:a')).toBe(0);
+    const created = lc.ct_tmpl_create(template);
+    const deviceCtl = lc.open(`${CTFS_ROOT}/all/${String(valueOf(created))}/ctl`, O_WRONLY);
+    expect(lc.ct_ctl_newct(deviceCtl, 1n, -1)).toBe(E.ENOTSUP);
+    expect(lc.ct_ctl_newct(deviceCtl, 1n, template)).toBe(E.ENOTSUP);
+  });
+
+  it('item 11: the C-level template functions cross types by parameter number (ctmpl_process_set/get, ctmpl_device_set/get)', () => {
+    const sim = createContractSimulator({ privileges: ['sys_devices'] });
+    const lc = sim.library();
+    const device = lc.open(`${CTFS_ROOT}/device/template`, O_RDWR);
+    expect(lc.ct_pr_tmpl_set_transfer(device, 2)).toBe(E.EINVAL); // CTDP_NONEG takes 0 or 1 only
+    expect(lc.ct_pr_tmpl_set_transfer(device, 1)).toBe(0);
+    expect(valueOf(lc.ct_dev_tmpl_get_noneg(device))).toBe(1);
+    expect(lc.ct_pr_tmpl_set_svc_fmri(device, 'svc:/x:default')).toBe(E.EINVAL);
+    expect(lc.ct_pr_tmpl_get_svc_fmri(device)).toBe(E.EINVAL);
+    const process = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);
+    expect(lc.ct_dev_tmpl_set_aset(process, 0x40)).toBe(E.EINVAL); // beyond CT_PR_ALLPARAM
+    // A transfer of contract 1, which is sched's, not ours: EACCES.
+    expect(lc.ct_dev_tmpl_set_noneg(process)).toBe(E.EACCES);
+    expect(valueOf(lc.ct_dev_tmpl_get_noneg(process))).toBe(0);
+    expect(lc.ct_dev_tmpl_set_minor(process, '/pci@0/disk@0:a')).toBe(E.EINVAL);
+  });
 });

@@ -146,12 +146,19 @@ int ct_dev_tmpl_get_minor(int fd, char *buffer, size_t *buflenp) {
   int error = OutInto(CallOnFd(scope, fd, "ct_dev_tmpl_get_minor"), &minor, ToString);
   if (error != 0)
     return error;
-  // EOVERFLOW with the size needed, as libcontract reports a buffer that is too small.
-  if (minor.size() + 1 > *buflenp) {
-    *buflenp = minor.size() + 1;
+  // As libcontract does it: the kernel copies what fits (strlcpy into the buffer) and reports
+  // strlen+1; libcontract calls that EOVERFLOW when it is >= the buffer's size and asks for one
+  // byte more. So a buffer of exactly strlen+1 bytes is EOVERFLOW too (needing strlen+2).
+  size_t reported = minor.size() + 1;
+  if (*buflenp > 0) {
+    size_t copied = minor.size() < *buflenp - 1 ? minor.size() : *buflenp - 1;
+    std::memcpy(buffer, minor.data(), copied);
+    buffer[copied] = '\0';
+  }
+  if (reported >= *buflenp) {
+    *buflenp = reported + 1;
     return EOVERFLOW;
   }
-  std::memcpy(buffer, minor.c_str(), minor.size() + 1);
   return 0;
 }
 

@@ -168,9 +168,11 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expectErrno(() => {
         device.set('aset', CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED | CT_DEV_EV_OFFLINE);
       }, 'EINVAL');
-      expectErrno(() => {
-        process.set('aset', CT_DEV_EV_ONLINE);
-      }, 'EINVAL');
+      // A device term on a process template is the process term of the same number (item 11):
+      // not EINVAL, as this case used to say.
+      process.set('aset', CT_PR_INHERIT);
+      expect(process.get('param')).toBe(CT_PR_INHERIT);
+      process.set('param', 0);
       process.set('cookie', 7n);
       process.activate();
       process.set('cookie', 8n);
@@ -191,9 +193,14 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       }, 'EPERM');
       handle.set('fatal', CT_PR_EV_CORE | CT_PR_EV_HWERR);
       handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_CORE | CT_PR_EV_HWERR);
+      // ctmpl_process_set (CTPP_EV_FATAL) moves the whole critical set, not just CORE: see item 1.
+      // (This case used to expect EMPTY|HWERR to stay critical; the source says otherwise.)
       handle.set('fatal', CT_PR_EV_HWERR);
-      expect(handle.get('critical')).toBe(CT_PR_EV_EMPTY | CT_PR_EV_HWERR);
-      expect(handle.get('informative') & CT_PR_EV_CORE).toBe(CT_PR_EV_CORE);
+      expect(handle.get('critical')).toBe(0);
+      const demoted = CT_PR_EV_EMPTY | CT_PR_EV_CORE | CT_PR_EV_HWERR;
+      expect(handle.get('informative') & demoted).toBe(demoted);
+      handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_HWERR);
+      // CTPP_PARAMS: setting PGRPONLY moves all but EMPTY.
       handle.set('param', CT_PR_PGRPONLY);
       expect(handle.get('critical')).toBe(CT_PR_EV_EMPTY);
       expectErrno(() => {
@@ -357,13 +364,15 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(bundle).map((event) => event.evid)).toEqual(fromOwn.map((event) => event.evid));
       const pbundle = backend.openProcessBundle('process');
       pbundle.reset();
-      // The pbundle queue did not exist at publish time for the informative event, and is
-      // created by this open: only the unacknowledged critical event was never queued there.
-      expect(readAll(pbundle)).toEqual([]);
-      // Every listener has passed the informative EXIT, so it was trimmed; the unacknowledged
-      // critical EMPTY is still there after a reset.
+      // The pbundle queue exists since the fork made the contract (contract_type_pbundle, item 4):
+      // the informative EXIT found nobody listening there, the unacknowledged critical EMPTY was
+      // queued. (This case used to expect nothing: the queue was made by the open.)
+      expect(readAll(pbundle).map((event) => [event.ctid, event.type])).toEqual([[ctid, CT_PR_EV_EMPTY]]);
+      // Reading trims nothing (cte_get_event); only a publish or a closing listener does, and
+      // neither happened on this contract's queue since: a reset replays both. (This case used to
+      // expect the EXIT gone.)
       own.reset();
-      expect(readAll(own).map((event) => event.type)).toEqual([CT_PR_EV_EMPTY]);
+      expect(readAll(own).map((event) => event.type)).toEqual([CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
     });
 
     it('§4.9.6 critical events of an orphan are born acknowledged; nevents counts the unacknowledged', async () => {
@@ -379,10 +388,10 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       sim.world.exit(pid);
       expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_ORPHAN, nevents: 0 });
       sim.world.exit(member);
-      // Destroyed: the type bundle dropped its events, its own queue is drained and dead.
+      // Destroyed: the type bundle dropped its events, its own queue is drained and dead, and a
+      // non-blocking read answers EAGAIN (item 2; this case used to expect the EMPTY, then EIDRM).
       expect(readAll(bundle)).toEqual([]);
-      expect(own.read()).toMatchObject({ type: CT_PR_EV_EMPTY, flags: CTE_ACK });
-      expectErrno(() => own.read(), 'EIDRM');
+      expect(own.read()).toBeUndefined();
       expect(status.read(CTD_COMMON)).toMatchObject({ state: CTS_DEAD, nevents: 0 });
       control.close();
       status.close();
@@ -507,7 +516,8 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       control.ack(negotiation?.evid ?? 0n);
       expect(sim.world.deviceState('/pci@0/disk@1:a')).toBe('offline');
       expect(readAll(pbundle)).toMatchObject([{ type: CT_EV_NEGEND, nevid: negotiation?.evid, newct: 0, flags: 0 }]);
-      expect(status.read(CTD_COMMON)).toMatchObject({ nevid: 0n, ntime: -1 });
+      // Idle again: ntime reads 0, as before the negotiation (item 12; this case used to say -1).
+      expect(status.read(CTD_COMMON)).toMatchObject({ nevid: 0n, ntime: 0 });
       control.close();
       status.close();
     });
@@ -534,7 +544,11 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expectErrno(() => {
         control.nack(second?.evid ?? 0n);
       }, 'ETIMEDOUT');
-      control.ack(second?.evid ?? 0n);
+      // The late NACK acknowledged the event before failing (item 10): there is nothing left to ack.
+      // (This case used to ack it here.)
+      expectErrno(() => {
+        control.ack(second?.evid ?? 0n);
+      }, 'ESRCH');
       handle.close();
       control.close();
     });
@@ -557,7 +571,8 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(sim.world.setDeviceState('/pci@0/disk@4:a', 'degraded')).toBe('changed');
       expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_DEV_EV_DEGRADED, flags: 0 }]);
       sim.world.setDeviceState('/pci@0/disk@4:a', 'online');
-      expect(readAll(pbundle)).toEqual([]); // broken: nothing more follows
+      // Back in the A-set and not subscribed to ONLINE: nothing (there is no "broken" state; item 6).
+      expect(readAll(pbundle)).toEqual([]);
       strict.close();
       onlineOnly.close();
     });
@@ -666,6 +681,406 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       sim.world.setCredentials(other, { euid: 7 });
       const foreign = sim.world.fork(other, { template: {} });
       expectErrno(() => backend.openEvents(sim.world.process(foreign)?.contract ?? 0), 'EACCES');
+    });
+
+    // ---- issue 12: kernel rules read from illumos-gate, one case per item --------------------
+
+    it('item 1: clearing the fatal set moves every critical event, pr_empty included, to informative (ctmpl_process_set, CTPP_EV_FATAL)', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const handle = backend.openTemplate('process');
+      handle.set('fatal', 0);
+      // `SAFE_EV | (params & CT_PR_PGRPONLY) ? 0 : fatal` is always 0: nothing stays critical.
+      expect(handle.get('critical')).toBe(0);
+      expect(handle.get('informative')).toBe(CT_PR_EV_EMPTY | CT_PR_EV_CORE | CT_PR_EV_SIGNAL | CT_PR_EV_HWERR);
+      handle.close();
+      // A contract made so hears of its emptiness as an informative event.
+      const pbundle = backend.openProcessBundle('process');
+      const { pid, ctid } = forkUnder(harness, { fatal: 0 });
+      expect(backend.openStatus(ctid).read(CTD_COMMON)).toMatchObject({ critical: 0 });
+      sim.world.exit(pid);
+      expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_PR_EV_EMPTY, flags: CTE_INFO }]);
+      // With PRIV_CONTRACT_EVENT (secpolicy_contract_event_choice) nothing moves.
+      const privileged = await setup({ privileges: ['contract_event'] });
+      const kept = privileged.backend.openTemplate('process');
+      kept.set('fatal', 0);
+      expect(kept.get('critical')).toBe(CT_PR_EV_EMPTY | CT_PR_EV_HWERR);
+      kept.close();
+    });
+
+    it('item 2: a destroyed contract queue is drained: EAGAIN (never EIDRM) and its listener is not woken (contract_destroy, cte_queue_drain, cte_get_event)', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const { pid, ctid } = forkUnder(harness, {});
+      const own = backend.openEvents(ctid);
+      const seen: RawContractEvent[] = [];
+      const failures: unknown[] = [];
+      own.listen({ onEvent: (event) => seen.push(event), onError: (error) => failures.push(error) });
+      const control = backend.openControl(ctid);
+      control.abandon();
+      control.close();
+      // The last member leaves the orphan: pr_empty (born acknowledged) reaches the queue, and the
+      // destruction that follows drains it before anyone could read.
+      sim.world.exit(pid);
+      expect(backend.openStatus(ctid).read(CTD_COMMON).state).toBe(CTS_DEAD);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(seen).toEqual([]);
+      expect(failures).toEqual([]);
+      expect(own.read()).toBeUndefined();
+      expect(own.readCritical()).toBeUndefined();
+      own.close();
+    });
+
+    it('item 3: trimming skips an unacknowledged critical event nobody points at; a reset does not replay what went (cte_trim)', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      const pbundle = backend.openProcessBundle('process');
+      const a = forkUnder(harness, {});
+      sim.world.exit(a.pid);
+      const b = forkUnder(harness, { informative: CT_PR_EV_EXIT });
+      sim.world.exit(b.pid);
+      const read = readAll(pbundle);
+      expect(read.map((event) => [event.ctid, event.type])).toEqual([
+        [a.ctid, CT_PR_EV_EMPTY],
+        [b.ctid, CT_PR_EV_EXIT],
+        [b.ctid, CT_PR_EV_EMPTY],
+      ]);
+      const control = backend.openControl(b.ctid);
+      control.ack(read[2]?.evid ?? 0n);
+      control.close();
+      // The next publish trims: a's unacknowledged pr_empty stays, but is no stopping point, so
+      // b's informative pr_exit and acknowledged pr_empty behind it go.
+      const c = forkUnder(harness, { informative: CT_PR_EV_FORK, critical: 0 });
+      pbundle.reset();
+      expect(readAll(pbundle).map((event) => [event.ctid, event.type])).toEqual([
+        [a.ctid, CT_PR_EV_EMPTY],
+        [c.ctid, CT_PR_EV_FORK],
+      ]);
+    });
+
+    it('item 4: the pbundle queue exists from contract creation or adoption, not from its first open (contract_type_pbundle)', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      // contract_process_create: a critical event published before any open is found by a reset.
+      const a = forkUnder(harness, { informative: CT_PR_EV_EXIT });
+      sim.world.exit(a.pid);
+      const processes = backend.openProcessBundle('process');
+      expect(processes.read()).toBeUndefined();
+      processes.reset();
+      // The informative pr_exit found no listener; the critical pr_empty was queued.
+      expect(readAll(processes).map((event) => [event.ctid, event.type])).toEqual([[a.ctid, CT_PR_EV_EMPTY]]);
+      // contract_device_create: the same for a device contract's negotiation event.
+      sim.world.addDevice('/pci@0/disk@9:a');
+      const device = template(backend, { minor: '/pci@0/disk@9:a' }, 'device');
+      const deviceCtid = device.create();
+      device.close();
+      sim.world.setDeviceState('/pci@0/disk@9:a', 'offline');
+      const devices = backend.openProcessBundle('device');
+      devices.reset();
+      expect(readAll(devices)).toMatchObject([{ ctid: deviceCtid, type: CT_DEV_EV_OFFLINE, flags: CTE_NEG }]);
+      const control = backend.openControl(deviceCtid);
+      control.abandon();
+      control.close();
+      sim.clock.advance(60_000);
+    });
+
+    it('item 4: adopting a contract creates the pbundle queue and copies its critical events there (contract_adopt, cte_copy)', async () => {
+      const { backend, sim } = await setup();
+      const sibling = sim.world.fork(sim.self.pid, { template: null });
+      const worker = sim.world.fork(sibling, { template: { param: CT_PR_INHERIT } });
+      const ctid = sim.world.process(worker)?.contract ?? 0;
+      sim.world.exit(worker);
+      sim.world.exit(sibling);
+      const control = backend.openControl(ctid);
+      control.adopt();
+      control.close();
+      const pbundle = backend.openProcessBundle('process');
+      pbundle.reset();
+      expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_PR_EV_EMPTY, flags: 0 }]);
+    });
+
+    it('item 5: a reliable listener does not shield pbundle entries from the abandon purge, as it does on the type bundle (cte_trim)', async () => {
+      const harness = await setup({ privileges: ['contract_event'] });
+      const { backend, sim } = harness;
+      const pbundle = backend.openProcessBundle('process');
+      pbundle.reliable();
+      const bundle = backend.openBundle('process');
+      bundle.reliable();
+      const { pid, ctid } = forkUnder(harness, { informative: CT_PR_EV_EXIT });
+      const member = sim.world.fork(pid);
+      sim.world.exit(member);
+      const control = backend.openControl(ctid);
+      control.abandon();
+      control.close();
+      // contract_abandon trims the owner's pbundle of the contract: no stopper on CTEL_PBUNDLE.
+      expect(readAll(pbundle)).toEqual([]);
+      // contract_destroy trims the type bundle too, but stops at what a reliable listener points at.
+      sim.world.exit(pid);
+      expect(readAll(bundle).map((event) => [event.ctid, event.type])).toEqual([
+        [ctid, CT_PR_EV_EXIT],
+        [ctid, CT_PR_EV_EXIT],
+        [ctid, CT_PR_EV_EMPTY],
+      ]);
+    });
+
+    it('item 6: a device contract has no broken state: after an asynchronous break it keeps publishing (contract_device_publish)', async () => {
+      const { backend, sim } = await setup();
+      sim.world.addDevice('/pci@0/disk@5:a');
+      const pbundle = backend.openProcessBundle('device');
+      const handle = template(
+        backend,
+        { minor: '/pci@0/disk@5:a', aset: CT_DEV_EV_ONLINE, critical: 0, informative: CT_DEV_EV_ONLINE },
+        'device',
+      );
+      const ctid = handle.create();
+      handle.close();
+      sim.world.setDeviceState('/pci@0/disk@5:a', 'degraded');
+      sim.world.setDeviceState('/pci@0/disk@5:a', 'online');
+      sim.world.setDeviceState('/pci@0/disk@5:a', 'degraded');
+      expect(readAll(pbundle)).toMatchObject([
+        { ctid, type: CT_DEV_EV_DEGRADED, flags: 0 },
+        { ctid, type: CT_DEV_EV_ONLINE, flags: CTE_INFO },
+        { ctid, type: CT_DEV_EV_DEGRADED, flags: 0 },
+      ]);
+      // And a later synchronous break is negotiated with it.
+      expect(sim.world.setDeviceState('/pci@0/disk@5:a', 'offline')).toBe('negotiating');
+      expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_DEV_EV_OFFLINE, flags: CTE_NEG }]);
+      sim.clock.advance(60_000);
+    });
+
+    it('item 7: a noneg contract among the breaking ones gets nothing; the others negotiate and get NEGEND with their own id; the device stays online (contract_device_publish, wait_for_acks, contract_device_negend)', async () => {
+      const { backend, sim } = await setup({ privileges: ['sys_devices'] });
+      sim.world.addDevice('/pci@0/disk@6:a');
+      const pbundle = backend.openProcessBundle('device');
+      const strict = template(backend, { minor: '/pci@0/disk@6:a', noneg: true }, 'device');
+      const strictCtid = strict.create();
+      strict.close();
+      const plain = template(backend, { minor: '/pci@0/disk@6:a' }, 'device');
+      const plainCtid = plain.create();
+      plain.close();
+      expect(sim.world.setDeviceState('/pci@0/disk@6:a', 'offline')).toBe('negotiating');
+      const [negotiation, ...rest] = readAll(pbundle);
+      expect(negotiation).toMatchObject({ ctid: plainCtid, type: CT_DEV_EV_OFFLINE, flags: CTE_NEG });
+      expect(rest).toEqual([]);
+      const control = backend.openControl(plainCtid);
+      control.ack(negotiation?.evid ?? 0n);
+      control.close();
+      // The ACK does not outweigh the advance NACK: blocked, NEGEND says so with the contract's id.
+      expect(sim.world.deviceState('/pci@0/disk@6:a')).toBe('online');
+      expect(readAll(pbundle)).toMatchObject([
+        { ctid: plainCtid, type: CT_EV_NEGEND, nevid: negotiation?.evid, newct: plainCtid },
+      ]);
+      expect(sim.world.contract(strictCtid)?.nevents).toBe(0);
+    });
+
+    it('item 8: a subscribed contract the change does not break hears of it once, when negotiation starts, whatever the outcome (contract_device_publish, EVSENDP)', async () => {
+      const { backend, sim } = await setup({ privileges: ['sys_devices'] });
+      sim.world.addDevice('/pci@0/disk@7:a');
+      const pbundle = backend.openProcessBundle('device');
+      const breaking = template(backend, { minor: '/pci@0/disk@7:a' }, 'device');
+      const breakingCtid = breaking.create();
+      breaking.close();
+      const watching = template(
+        backend,
+        {
+          minor: '/pci@0/disk@7:a',
+          aset: CT_DEV_EV_ONLINE | CT_DEV_EV_OFFLINE,
+          critical: 0,
+          informative: CT_DEV_EV_OFFLINE,
+        },
+        'device',
+      );
+      const watchingCtid = watching.create();
+      watching.close();
+      const control = backend.openControl(breakingCtid);
+      // Blocked: the watcher heard of the attempt anyway, at its start.
+      sim.world.setDeviceState('/pci@0/disk@7:a', 'offline');
+      const first = readAll(pbundle);
+      expect(first).toMatchObject([
+        { ctid: breakingCtid, type: CT_DEV_EV_OFFLINE, flags: CTE_NEG },
+        { ctid: watchingCtid, type: CT_DEV_EV_OFFLINE, flags: CTE_INFO },
+      ]);
+      control.nack(first[0]?.evid ?? 0n);
+      expect(readAll(pbundle)).toMatchObject([{ ctid: breakingCtid, type: CT_EV_NEGEND, newct: breakingCtid }]);
+      // Let through: the watcher hears of it at the start, and not again when it happens.
+      sim.world.setDeviceState('/pci@0/disk@7:a', 'offline');
+      const second = readAll(pbundle);
+      expect(second.map((event) => [event.ctid, event.type])).toEqual([
+        [breakingCtid, CT_DEV_EV_OFFLINE],
+        [watchingCtid, CT_DEV_EV_OFFLINE],
+      ]);
+      control.ack(second[0]?.evid ?? 0n);
+      expect(sim.world.deviceState('/pci@0/disk@7:a')).toBe('offline');
+      expect(readAll(pbundle)).toMatchObject([{ ctid: breakingCtid, type: CT_EV_NEGEND, newct: 0 }]);
+      control.close();
+    });
+
+    it('item 9: a device outside the A-set is no error at creation or at open (ctmpl_device_create, contract_device_create, contract_device_open)', async () => {
+      const { backend, sim } = await setup();
+      sim.world.addDevice('/pci@0/disk@8:a', 'degraded');
+      const handle = template(backend, { minor: '/pci@0/disk@8:a', aset: CT_DEV_EV_ONLINE }, 'device');
+      const ctid = handle.create();
+      expect(backend.openStatus(ctid).read(CTD_ALL)).toMatchObject({
+        aset: CT_DEV_EV_ONLINE,
+        deviceState: CT_DEV_EV_DEGRADED,
+      });
+      handle.activate();
+      const node = backend.openDeviceNode('/pci@0/disk@8:a');
+      handle.clear();
+      const latest = backend.openLatest('device');
+      expect(latest.ctid).toBeGreaterThan(ctid);
+      expect(latest.read(CTD_ALL)).toMatchObject({ aset: CT_DEV_EV_ONLINE, minor: '/pci@0/disk@8:a' });
+      latest.close();
+      node.close();
+      handle.close();
+    });
+
+    it('item 10: a late NACK acknowledges the event and decrements nevents before failing ETIMEDOUT (contract_ack, contract_device_ack_nack)', async () => {
+      const { backend, sim } = await setup({ privileges: ['sys_devices'] });
+      sim.world.addDevice('/pci@0/disk@10:a');
+      const pbundle = backend.openProcessBundle('device');
+      const handle = template(backend, { minor: '/pci@0/disk@10:a' }, 'device');
+      const ctid = handle.create();
+      handle.close();
+      const control = backend.openControl(ctid);
+      const status = backend.openStatus(ctid);
+      sim.world.setDeviceState('/pci@0/disk@10:a', 'offline');
+      const [negotiation] = readAll(pbundle);
+      sim.clock.advance(60_000);
+      const [negend] = readAll(pbundle);
+      expect(negend).toMatchObject({ type: CT_EV_NEGEND, newct: 0 });
+      expect(status.read(CTD_COMMON).nevents).toBe(2);
+      expectErrno(() => {
+        control.nack(negotiation?.evid ?? 0n);
+      }, 'ETIMEDOUT');
+      expect(status.read(CTD_COMMON).nevents).toBe(1);
+      expect(sim.world.contract(ctid)?.unacknowledged).toEqual([negend?.evid]);
+      pbundle.reset();
+      expect(readAll(pbundle).find((event) => event.evid === negotiation?.evid)?.flags).toBe(CTE_NEG | CTE_ACK);
+      control.close();
+      status.close();
+    });
+
+    it('item 11: template terms are numbered: a process term on a device template is the device term of the same number, and back (ctfs_tmpl_ioctl, ctmpl_device_set/get, ctmpl_process_set/get)', async () => {
+      const { backend } = await setup();
+      const device = backend.openTemplate('device');
+      // CTPP_PARAMS = CTDP_ACCEPT = 1.
+      device.set('param', CT_DEV_EV_ONLINE);
+      expect(device.get('aset')).toBe(CT_DEV_EV_ONLINE);
+      expect(device.get('param')).toBe(CT_DEV_EV_ONLINE);
+      expectErrno(() => {
+        device.set('param', CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED | CT_DEV_EV_OFFLINE);
+      }, 'EINVAL');
+      // CTPP_SUBSUME = CTDP_NONEG = 2: 1 sets noneg (PRIV_SYS_DEVICES), 0 clears it.
+      expectErrno(() => {
+        device.set('transfer', 1);
+      }, 'EPERM');
+      device.set('transfer', 0);
+      expect(device.get('transfer')).toBe(0);
+      // Other ids are the other type's business: EINVAL.
+      expectErrno(() => {
+        device.set('fatal', CT_PR_EV_HWERR);
+      }, 'EINVAL');
+      expectErrno(() => device.get('fatal'), 'EINVAL');
+      expectErrno(() => device.get('svc_aux'), 'EINVAL');
+      device.close();
+      const process = backend.openTemplate('process');
+      process.set('aset', CT_PR_NOORPHAN);
+      expect(process.get('param')).toBe(CT_PR_NOORPHAN);
+      expect(process.get('aset')).toBe(CT_PR_NOORPHAN);
+      // ct_dev_tmpl_set_noneg is a transfer of contract 1, which we do not hold.
+      expectErrno(() => {
+        process.set('noneg', true);
+      }, 'EACCES');
+      process.set('noneg', false);
+      expect(process.get('transfer')).toBe(0);
+      expectErrno(() => process.get('minor'), 'EINVAL');
+      expectErrno(() => {
+        process.set('minor', '/pci@0/disk@0:a');
+      }, 'EINVAL');
+      process.close();
+      const privileged = await setup({ privileges: ['sys_devices'] });
+      const noneg = privileged.backend.openTemplate('device');
+      noneg.set('transfer', 1);
+      expect(noneg.get('noneg')).toBe(true);
+      noneg.close();
+    });
+
+    it('item 12: an idle device contract reads ntime and qtime 0, a process contract -1 (contract_device_create, get_time_left)', async () => {
+      const harness = await setup();
+      const { backend, sim } = harness;
+      sim.world.addDevice('/pci@0/disk@11:a');
+      const device = template(backend, { minor: '/pci@0/disk@11:a' }, 'device');
+      const deviceCtid = device.create();
+      device.close();
+      expect(backend.openStatus(deviceCtid).read(CTD_COMMON)).toMatchObject({ ntime: 0, qtime: 0, nevid: 0n });
+      const { ctid } = forkUnder(harness, {});
+      expect(backend.openStatus(ctid).read(CTD_COMMON)).toMatchObject({ ntime: -1, qtime: -1 });
+    });
+
+    it('item 12: a device coming back from OFFLINE publishes nothing, subscribed or not (contract_device_publish, is_sync_neg)', async () => {
+      const { backend, sim } = await setup();
+      sim.world.addDevice('/pci@0/disk@12:a');
+      const pbundle = backend.openProcessBundle('device');
+      const handle = template(
+        backend,
+        {
+          minor: '/pci@0/disk@12:a',
+          aset: CT_DEV_EV_ONLINE | CT_DEV_EV_OFFLINE,
+          critical: 0,
+          informative: CT_DEV_EV_ONLINE | CT_DEV_EV_OFFLINE,
+        },
+        'device',
+      );
+      const ctid = handle.create();
+      handle.close();
+      expect(sim.world.setDeviceState('/pci@0/disk@12:a', 'offline')).toBe('changed');
+      expect(readAll(pbundle)).toMatchObject([{ ctid, type: CT_DEV_EV_OFFLINE, flags: CTE_INFO }]);
+      expect(sim.world.setDeviceState('/pci@0/disk@12:a', 'online')).toBe('changed');
+      expect(sim.world.deviceState('/pci@0/disk@12:a')).toBe('online');
+      expect(readAll(pbundle)).toEqual([]);
+    });
+
+    it("item 12: the NOORPHAN kill uses the creator's credentials, not the owner's (contract_process_abandon, contract_process_cankill)", async () => {
+      const { backend, sim } = await setup();
+      // A sibling of another user creates a NOORPHAN|INHERIT contract and exits: our (REGENT)
+      // contract inherits it, we adopt it, then abandon it. We could not signal its member; its
+      // creator could, and the kernel asks the creator's credentials.
+      const sibling = sim.world.fork(sim.self.pid, { template: null });
+      sim.world.setCredentials(sibling, { euid: 4242 });
+      const member = sim.world.fork(sibling, { template: { param: CT_PR_INHERIT | CT_PR_NOORPHAN } });
+      const ctid = sim.world.process(member)?.contract ?? 0;
+      sim.world.exit(sibling);
+      const control = backend.openControl(ctid);
+      control.adopt();
+      expectErrno(() => {
+        backend.sigsend(ctid, 15);
+      }, 'EPERM');
+      control.abandon();
+      control.close();
+      expect(sim.world.process(member)).toBeUndefined();
+    });
+
+    it("item 12: a fatal kill spares the members neither the creator's nor the offender's credentials may signal (contract_process_kill, contract_process_cankill)", async () => {
+      const harness = await setup();
+      const { sim } = harness;
+      const { pid } = forkUnder(harness, { fatal: CT_PR_EV_CORE });
+      const stranger = sim.world.fork(pid);
+      sim.world.setCredentials(stranger, { euid: 4242 });
+      const other = sim.world.fork(pid);
+      sim.world.setCredentials(other, { euid: 4242 });
+      // A core dump by an offender that may signal only its own user: the stranger survives.
+      const offender = sim.world.fork(pid);
+      sim.world.kill(offender, 'SIGSEGV', { sender: offender });
+      expect(sim.world.process(stranger)).toBeDefined();
+      expect(sim.world.process(pid)).toBeUndefined();
+      // An offender holding PRIV_PROC_OWNER may signal anyone: its kill reaches the other one.
+      const mighty = sim.world.fork(other);
+      sim.world.setCredentials(mighty, { euid: 4242, privileges: ['proc_owner'] });
+      sim.world.setCredentials(other, { euid: 4343 });
+      sim.world.kill(mighty, 'SIGSEGV', { sender: mighty });
+      expect(sim.world.process(other)).toBeUndefined();
+      expect(sim.world.process(stranger)).toBeUndefined();
     });
 
     it('§4.9.10 fault injection reaches the backend as the injected errno', async () => {

@@ -1,6 +1,8 @@
 import {
   CT_DEV_ACKTIME,
+  CT_DEV_EV_DEGRADED,
   CT_DEV_EV_OFFLINE,
+  CT_DEV_EV_ONLINE,
   CT_EV_NEGEND,
   CT_PR_EV_CORE,
   CT_PR_EV_EMPTY,
@@ -22,7 +24,7 @@ import {
 import { Errno } from './errno.ts';
 import type { EventPayload, SimEvent } from './event.ts';
 import type { Privilege, RealProcessLink, SimContract, SimDevice, SimLwp, SimProcess } from './model.ts';
-import { EventQueue } from './queue.ts';
+import { AckLedger, EventQueue } from './queue.ts';
 import { CORE_SIGNALS, NON_FATAL_SIGNALS, SIGKILL } from './signals.ts';
 import type { TemplateState } from './template-state.ts';
 import type { SimulatorClock } from '../shared/clock.ts';
@@ -68,9 +70,11 @@ export class ContractEngine {
   readonly processes = new Map<number, SimProcess>();
   readonly contracts = new Map<number, SimContract>();
   readonly devices = new Map<string, SimDevice>();
+  /** Told of every acknowledgement, so queues know to look again at the events they keep. */
+  private readonly acks = new AckLedger();
   readonly bundles: Record<ContractType, EventQueue> = {
-    process: new EventQueue('bundle'),
-    device: new EventQueue('bundle'),
+    process: new EventQueue('bundle', this.acks),
+    device: new EventQueue('bundle', this.acks),
   };
   private readonly evids: Record<ContractType, bigint> = { process: 0n, device: 0n };
   private nextCtid = 1;
@@ -139,9 +143,16 @@ export class ContractEngine {
     return process;
   }
 
-  /** Creates `process`'s bundle queue of `type` (the first open of `<type>/pbundle`). */
-  newProcessBundle(process: SimProcess, type: ContractType): EventQueue {
-    const queue = new EventQueue('pbundle');
+  /**
+   * `process`'s bundle queue of `type`, created if it has none (contract_type_pbundle). The kernel
+   * creates it when the process creates a contract (contract_process_create,
+   * contract_device_create), adopts one (contract_adopt) or opens `<type>/pbundle`, so critical
+   * events published before a later open are there for a reset to find.
+   */
+  processBundle(process: SimProcess, type: ContractType): EventQueue {
+    const existing = process.pbundles[type];
+    if (existing !== undefined) return existing;
+    const queue = new EventQueue('pbundle', this.acks);
     process.pbundles[type] = queue;
     return queue;
   }
@@ -194,7 +205,11 @@ export class ContractEngine {
       noneg: false,
       minor: '',
     });
-    this.processes.get(ownerPid)?.held.add(id);
+    const owner = this.processes.get(ownerPid);
+    if (owner !== undefined) {
+      this.processBundle(owner, 'process');
+      owner.held.add(id);
+    }
     return contract;
   }
 
@@ -227,11 +242,11 @@ export class ContractEngine {
       state: CTS_OWNED,
       ...fields,
       authorEuid: fields.ownerEuid ?? 0,
+      authorProcOwner: this.processes.get(fields.authorPid)?.privileges.has('proc_owner') === true,
       members: new Set(),
       inherited: new Set(),
-      broken: false,
       negotiation: undefined,
-      queue: new EventQueue('contract'),
+      queue: new EventQueue('contract', this.acks),
       unacked: new Map(),
       refs: 0,
     };
@@ -260,7 +275,8 @@ export class ContractEngine {
   /**
    * Publishes an event of `type` on `contract` if its sets ask for it (or `forced`, for device
    * breaks and NEGEND, which are always critical): to the contract's queue, the type bundle and
-   * the owner's pbundle. Critical events of an ORPHAN or DEAD contract are born acknowledged.
+   * the owner's pbundle (cte_publish_all). Critical events of an ORPHAN or DEAD contract are born
+   * acknowledged.
    */
   publish(
     contract: SimContract,
@@ -269,7 +285,6 @@ export class ContractEngine {
     forced = false,
     negotiation = false,
   ): SimEvent | undefined {
-    if (contract.broken) return undefined;
     const critical = forced || (contract.critical & type) !== 0;
     if (!critical && (contract.informative & type) === 0) return undefined;
     const evid = ++this.evids[contract.type];
@@ -299,11 +314,14 @@ export class ContractEngine {
   acknowledge(contract: SimContract, event: SimEvent): void {
     event.acked = true;
     contract.unacked.delete(event.evid);
+    this.acks.acknowledged();
   }
 
   private acknowledgeAll(contract: SimContract): void {
+    if (contract.unacked.size === 0) return;
     for (const event of contract.unacked.values()) event.acked = true;
     contract.unacked.clear();
+    this.acks.acknowledged();
   }
 
   // ---- process life ---------------------------------------------------------------------------
@@ -346,6 +364,7 @@ export class ContractEngine {
   }
 
   private createFromProcessTemplate(author: SimProcess, template: TemplateState): SimContract {
+    this.processBundle(author, 'process');
     const id = this.nextCtid++;
     const parentContract = this.contracts.get(author.contract);
     const inheritFmri = template.svcFmri === undefined;
@@ -386,14 +405,13 @@ export class ContractEngine {
     this.abandon(old);
   }
 
-  /** Device contract creation (ct_tmpl_create, or open of a minor node under a template). */
-  createDeviceContract(
-    author: SimProcess,
-    lwp: SimLwp,
-    template: TemplateState,
-    device: SimDevice,
-  ): SimContract | number {
-    if ((device.state & template.aset) === 0) return Errno.ERANGE;
+  /**
+   * Device contract creation (ct_tmpl_create, or open of a minor node under a template):
+   * contract_device_create. The device's state is not tested against the A-set: a contract can
+   * start with its device outside it, and hears of the device's next change like any other.
+   */
+  createDeviceContract(author: SimProcess, lwp: SimLwp, template: TemplateState, device: SimDevice): SimContract {
+    this.processBundle(author, 'device');
     const contract = this.newContract(this.nextCtid++, 'device', {
       ownerPid: author.pid,
       ownerEuid: author.euid,
@@ -436,13 +454,7 @@ export class ContractEngine {
         if (contract !== undefined) this.release(contract);
       }
     }
-    for (const type of ['process', 'device'] as const) {
-      const bundle = process.pbundles[type];
-      if (bundle !== undefined) {
-        bundle.dead = true;
-        bundle.refreshAll();
-      }
-    }
+    for (const type of ['process', 'device'] as const) process.pbundles[type]?.drain();
     const contract = this.contracts.get(process.contract);
     if (contract !== undefined) {
       contract.members.delete(process.pid);
@@ -517,21 +529,26 @@ export class ContractEngine {
     const fatal = contract.fatal & occurred;
     if (fatal === 0) return [];
     const checkPermission = (fatal & CT_PR_EV_HWERR) === 0;
-    const author = this.processes.get(contract.authorPid);
     const victims: SimProcess[] = [];
     for (const pid of contract.members) {
       if (pid === offender.pid || pid === this.selfPid) continue;
       const member = this.processes.get(pid);
       if (member === undefined) continue;
       if ((contract.param & CT_PR_PGRPONLY) !== 0 && member.pgid !== offender.pgid) continue;
-      if (checkPermission && !this.canSignalAsEuid(contract.authorEuid, author, member)) continue;
+      if (checkPermission && !this.canKill(contract, member, offender)) continue;
       victims.push(member);
     }
     return victims;
   }
 
-  private canSignalAsEuid(euid: number, author: SimProcess | undefined, target: SimProcess): boolean {
-    return euid === 0 || euid === target.euid || author?.privileges.has('proc_owner') === true;
+  /**
+   * contract_process_cankill: the credentials the contract was created with (conp_cred, taken
+   * from its creator at creation, not its current owner's) may signal `target`, or else the
+   * process whose event triggered the kill may (none for a NOORPHAN abandon).
+   */
+  private canKill(contract: SimContract, target: SimProcess, offender: SimProcess | undefined): boolean {
+    const creator = contract.authorEuid === 0 || contract.authorEuid === target.euid || contract.authorProcOwner;
+    return creator || (offender !== undefined && this.canSignal(offender, target));
   }
 
   /** SIGKILL sent by the kernel (fatal set, NOORPHAN): no SIGNAL event. */
@@ -606,7 +623,9 @@ export class ContractEngine {
     if ((contract.param & CT_PR_NOORPHAN) !== 0) {
       for (const pid of [...contract.members]) {
         const member = this.processes.get(pid);
-        if (member !== undefined && pid !== this.selfPid && this.canSignal(owner, member)) this.kernelKill(member);
+        if (member !== undefined && pid !== this.selfPid && this.canKill(contract, member, undefined)) {
+          this.kernelKill(member);
+        }
       }
     }
   }
@@ -623,10 +642,11 @@ export class ContractEngine {
     contract.state = CTS_DEAD;
     contract.ownerPid = 0;
     contract.ownerEuid = undefined;
+    // contract_destroy: the contract's own queue is drained (its critical events acknowledged on
+    // the way) and dies, then the type bundle is trimmed of its events.
     this.acknowledgeAll(contract);
+    contract.queue.drain();
     this.bundles[contract.type].dropContract(contract.id);
-    contract.queue.dead = true;
-    contract.queue.refreshAll();
     for (const ctid of [...contract.inherited]) {
       const inherited = this.contracts.get(ctid);
       contract.inherited.delete(ctid);
@@ -653,63 +673,69 @@ export class ContractEngine {
     contract.ownerEuid = process.euid;
     contract.regent = 0;
     process.held.add(contract.id);
-    const bundle = process.pbundles[contract.type];
-    if (bundle !== undefined) for (const event of contract.unacked.values()) bundle.publish(event);
+    // cte_copy: the unacknowledged critical events go to the end of the new owner's pbundle, which
+    // contract_adopt created first if it had to.
+    const bundle = this.processBundle(process, contract.type);
+    for (const event of contract.unacked.values()) bundle.append(event);
     return 0;
   }
 
   // ---- devices --------------------------------------------------------------------------------
 
   /**
-   * Moves a device to `target`. ONLINE/DEGRADED → OFFLINE is negotiated with the contracts it would
-   * break; other transitions are asynchronous. Returns what happened.
+   * Moves a device to `target`, publishing as contract_device_publish does. Only ONLINE ↔
+   * DEGRADED (asynchronous) and ONLINE/DEGRADED → OFFLINE (synchronous: negotiated) are
+   * transitions contracts hear of (is_sync_neg); any other change (OFFLINE → ONLINE, say)
+   * publishes nothing. A device contract has no "broken" state: every change is judged against
+   * its A-set and its event sets anew. Returns what happened.
    */
   changeDeviceState(device: SimDevice, target: number): 'changed' | 'negotiating' | 'blocked' | 'busy' {
     if (device.pending !== undefined) return 'busy';
     if (device.state === target) return 'changed';
+    const sync = negotiated(device.state, target);
     const contracts = [...device.contracts].flatMap((id) => {
       const contract = this.contracts.get(id);
       return contract === undefined || contract.state === CTS_DEAD ? [] : [contract];
     });
-    const synchronous = target === CT_DEV_EV_OFFLINE;
-    if (!synchronous) {
+    if (sync === undefined) {
       device.state = target;
-      for (const contract of contracts) {
-        if ((contract.aset & target) === 0) {
-          this.publish(contract, target, {}, true);
-          contract.broken = true;
-        } else {
-          this.publish(contract, target, {});
-        }
-      }
       return 'changed';
     }
-    const breaking = contracts.filter((contract) => (contract.aset & target) === 0 && !contract.broken);
-    if (breaking.some((contract) => contract.noneg)) return 'blocked';
-    if (breaking.length === 0) {
-      this.completeDeviceChange(device, target, contracts, []);
+    if (!sync) {
+      // Asynchronous: a contract whose A-set lacks the new state hears of it as a critical event,
+      // subscribed or not; the others as their event sets say.
+      device.state = target;
+      for (const contract of contracts) this.publish(contract, target, {}, (contract.aset & target) === 0);
       return 'changed';
     }
+    // Synchronous: a breaking contract negotiates (a CTE_NEG event), unless it is non-negotiable,
+    // which NACKs in advance and hears nothing; a contract the change does not break hears of it
+    // now, once, if subscribed, whatever the outcome.
     const deadline = this.now + CT_DEV_ACKTIME * 1000;
-    device.pending = { target, deadline, participants: new Set(breaking.map((contract) => contract.id)) };
-    for (const contract of breaking) {
-      const event = this.publish(contract, target, {}, true, true);
-      if (event !== undefined) contract.negotiation = { evid: event.evid, deadline, answer: 'none' };
-    }
-    return 'negotiating';
-  }
-
-  private completeDeviceChange(
-    device: SimDevice,
-    target: number,
-    contracts: SimContract[],
-    broken: SimContract[],
-  ): void {
-    device.state = target;
+    const participants = new Set<number>();
+    let nacked = false;
     for (const contract of contracts) {
-      if (!broken.includes(contract)) this.publish(contract, target, {});
+      if ((contract.aset & target) !== 0) {
+        this.publish(contract, target, {});
+      } else if (contract.noneg) {
+        nacked = true;
+      } else {
+        const event = this.publish(contract, target, {}, true, true);
+        if (event !== undefined) contract.negotiation = { evid: event.evid, deadline, answer: 'none' };
+        participants.add(contract.id);
+      }
     }
-    for (const contract of broken) contract.broken = true;
+    if (participants.size === 0) {
+      // wait_for_acks has nobody to wait for, and no NEGEND follows (devi_ct_neg is clear).
+      if (nacked) return 'blocked';
+      device.state = target;
+      return 'changed';
+    }
+    // With a non-negotiable contract among them the outcome is already a NACK
+    // (contract_device_offline → contract_device_negend with CT_EV_FAILURE), but the others
+    // still get to answer, up to the timeout, before their NEGEND.
+    device.pending = { target, deadline, participants, nacked };
+    return 'negotiating';
   }
 
   /** Records a holder's answer to the negotiation of event `evid`; finishes when all have answered. */
@@ -730,7 +756,10 @@ export class ContractEngine {
     const timedOut = this.now >= pending.deadline;
     if (!timedOut && participants.some((contract) => contract.negotiation?.answer === 'none')) return;
     device.pending = undefined;
-    const blocked = participants.some((contract) => contract.negotiation?.answer === 'nack');
+    const blocked = pending.nacked || participants.some((contract) => contract.negotiation?.answer === 'nack');
+    if (!blocked) device.state = pending.target;
+    // contract_device_negend: NEGEND, always critical, to each contract that negotiated; newct is
+    // 0 when the change happened, the contract's own id when it was blocked.
     for (const contract of participants) {
       const negotiation = contract.negotiation;
       if (negotiation === undefined) continue;
@@ -738,13 +767,6 @@ export class ContractEngine {
       if (event !== undefined) event.negotiationEnded = true;
       contract.negotiation = undefined;
       this.publish(contract, CT_EV_NEGEND, { nevid: negotiation.evid, newct: blocked ? contract.id : 0 }, true);
-    }
-    if (!blocked) {
-      const all = [...device.contracts].flatMap((id) => {
-        const contract = this.contracts.get(id);
-        return contract === undefined || contract.state === CTS_DEAD ? [] : [contract];
-      });
-      this.completeDeviceChange(device, pending.target, all, participants);
     }
   }
 
@@ -760,9 +782,13 @@ export class ContractEngine {
     }
   }
 
-  /** Seconds left in `contract`'s negotiation, -1 if none. */
+  /**
+   * Seconds left in `contract`'s negotiation (status ntime and qtime, get_time_left): -1 for a
+   * process contract, which never negotiates; 0 for an idle device contract, whose timers hold the
+   * 60 s total but no start (contract_device_create sets ctm_start to -1, so the time has run out).
+   */
   negotiationSecondsLeft(contract: SimContract): number {
-    if (contract.negotiation === undefined) return -1;
+    if (contract.negotiation === undefined) return contract.type === 'device' ? 0 : -1;
     return Math.max(0, Math.ceil((contract.negotiation.deadline - this.now) / 1000));
   }
 }
@@ -783,3 +809,14 @@ export function createLwp(process: SimProcess, creator: SimLwp | undefined): Sim
 }
 
 export { CTS_DEAD, CTS_INHERITED, CTS_ORPHAN, CTS_OWNED };
+
+/**
+ * is_sync_neg: whether contracts negotiate a device's move from `from` to `to` (true), hear of it
+ * without negotiation (false), or do not hear of it at all (undefined).
+ */
+function negotiated(from: number, to: number): boolean | undefined {
+  if (to === CT_DEV_EV_OFFLINE) return from === CT_DEV_EV_ONLINE || from === CT_DEV_EV_DEGRADED ? true : undefined;
+  if (from === CT_DEV_EV_ONLINE && to === CT_DEV_EV_DEGRADED) return false;
+  if (from === CT_DEV_EV_DEGRADED && to === CT_DEV_EV_ONLINE) return false;
+  return undefined;
+}

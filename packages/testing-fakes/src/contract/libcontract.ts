@@ -26,6 +26,7 @@ import {
   setCritical,
   setFatal,
   setInformative,
+  setNoneg,
   setParam,
   setSvcAux,
   setSvcFmri,
@@ -206,10 +207,11 @@ export class SimLibcontract {
     const caller = this.caller();
     const lwp = this.callerLwp();
     if (caller === undefined || lwp === undefined) return Errno.ESRCH;
+    // ctmpl_device_create fails only when the path no longer resolves (ERANGE): there is no test
+    // of the device's state against the A-set.
     const device = this.engine.devices.get(template.minor);
     if (device === undefined) return Errno.ERANGE;
-    const created = this.engine.createDeviceContract(caller, lwp, template, device);
-    return typeof created === 'number' ? created : ok(created.id);
+    return ok(this.engine.createDeviceContract(caller, lwp, template, device).id);
   }
 
   /** ct_tmpl_set_cookie. */
@@ -252,11 +254,18 @@ export class SimLibcontract {
     return typeof template === 'number' ? template : ok(template.informative);
   }
 
-  /** ct_pr_tmpl_set_transfer. */
-  ct_pr_tmpl_set_transfer(fd: number, ctid: number): number {
-    const template = this.template(fd, 'ct_pr_tmpl_set_transfer');
-    if (typeof template === 'number') return template;
-    if (template.type !== 'process') return Errno.EINVAL;
+  // The template terms travel as numbered parameters (ct_param_t), and the kernel dispatches on
+  // the number alone (ctfs_tmpl_ioctl → ctmpl_set/ctmpl_get → the type's ctop_set/ctop_get).
+  // Process and device ids overlap: CTPP_PARAMS = CTDP_ACCEPT = 1 and CTPP_SUBSUME = CTDP_NONEG
+  // = 2. So a process-term function on a device template sets the device term of the same
+  // number (and the other way round), as on illumos; other ids are EINVAL for the other type.
+
+  private sysDevicesPrivilege(): { sysDevices: boolean } {
+    return { sysDevices: this.caller()?.privileges.has('sys_devices') === true };
+  }
+
+  /** CTPP_SUBSUME on a process template (ctmpl_process_set): ESRCH, EACCES, ENOTEMPTY. */
+  private setTransfer(template: TemplateState, ctid: number): number {
     if (ctid !== 0) {
       const contract = this.engine.contracts.get(ctid);
       if (contract?.type !== 'process') return Errno.ESRCH;
@@ -267,11 +276,19 @@ export class SimLibcontract {
     return 0;
   }
 
-  /** ct_pr_tmpl_get_transfer. */
+  /** ct_pr_tmpl_set_transfer (id 2: on a device template, CTDP_NONEG). */
+  ct_pr_tmpl_set_transfer(fd: number, ctid: number): number {
+    const template = this.template(fd, 'ct_pr_tmpl_set_transfer');
+    if (typeof template === 'number') return template;
+    if (template.type === 'device') return setNoneg(template, ctid, this.sysDevicesPrivilege());
+    return this.setTransfer(template, ctid);
+  }
+
+  /** ct_pr_tmpl_get_transfer (id 2: on a device template, the noneg term). */
   ct_pr_tmpl_get_transfer(fd: number): Out<number> {
     const template = this.template(fd, 'ct_pr_tmpl_get_transfer');
     if (typeof template === 'number') return template;
-    return template.type === 'process' ? ok(template.transfer) : Errno.EINVAL;
+    return ok(template.type === 'process' ? template.transfer : template.noneg ? 1 : 0);
   }
 
   /** ct_pr_tmpl_set_fatal. */
@@ -288,18 +305,19 @@ export class SimLibcontract {
     return template.type === 'process' ? ok(template.fatal) : Errno.EINVAL;
   }
 
-  /** ct_pr_tmpl_set_param. */
+  /** ct_pr_tmpl_set_param (id 1: on a device template, the A-set). */
   ct_pr_tmpl_set_param(fd: number, params: number): number {
     const template = this.template(fd, 'ct_pr_tmpl_set_param');
     if (typeof template === 'number') return template;
+    if (template.type === 'device') return setAset(template, params);
     return setParam(template, params, this.contractEventPrivilege());
   }
 
-  /** ct_pr_tmpl_get_param. */
+  /** ct_pr_tmpl_get_param (id 1: on a device template, the A-set). */
   ct_pr_tmpl_get_param(fd: number): Out<number> {
     const template = this.template(fd, 'ct_pr_tmpl_get_param');
     if (typeof template === 'number') return template;
-    return template.type === 'process' ? ok(template.param) : Errno.EINVAL;
+    return ok(template.type === 'process' ? template.param : template.aset);
   }
 
   /** ct_pr_tmpl_set_svc_fmri (needs PRIV_CONTRACT_IDENTITY). */
@@ -332,18 +350,19 @@ export class SimLibcontract {
     return template.type === 'process' ? ok(template.svcAux) : Errno.EINVAL;
   }
 
-  /** ct_dev_tmpl_set_aset. */
+  /** ct_dev_tmpl_set_aset (id 1: on a process template, the parameter set). */
   ct_dev_tmpl_set_aset(fd: number, aset: number): number {
     const template = this.template(fd, 'ct_dev_tmpl_set_aset');
     if (typeof template === 'number') return template;
+    if (template.type === 'process') return setParam(template, aset, this.contractEventPrivilege());
     return setAset(template, aset);
   }
 
-  /** ct_dev_tmpl_get_aset. */
+  /** ct_dev_tmpl_get_aset (id 1: on a process template, the parameter set). */
   ct_dev_tmpl_get_aset(fd: number): Out<number> {
     const template = this.template(fd, 'ct_dev_tmpl_get_aset');
     if (typeof template === 'number') return template;
-    return template.type === 'device' ? ok(template.aset) : Errno.EINVAL;
+    return ok(template.type === 'device' ? template.aset : template.param);
   }
 
   /** ct_dev_tmpl_set_minor: EINVAL for a malformed path, ERANGE if it names no device. */
@@ -364,30 +383,30 @@ export class SimLibcontract {
     return template.minor === undefined ? Errno.ENOENT : ok(template.minor);
   }
 
-  /** ct_dev_tmpl_set_noneg (needs PRIV_SYS_DEVICES). */
+  /**
+   * ct_dev_tmpl_set_noneg: CTDP_NONEG_SET, needs PRIV_SYS_DEVICES (id 2: on a process template,
+   * a transfer of contract 1).
+   */
   ct_dev_tmpl_set_noneg(fd: number): number {
     const template = this.template(fd, 'ct_dev_tmpl_set_noneg');
     if (typeof template === 'number') return template;
-    if (template.type !== 'device') return Errno.EINVAL;
-    if (this.caller()?.privileges.has('sys_devices') !== true) return Errno.EPERM;
-    template.noneg = true;
-    return 0;
+    if (template.type === 'process') return this.setTransfer(template, 1);
+    return setNoneg(template, 1, this.sysDevicesPrivilege());
   }
 
-  /** ct_dev_tmpl_clear_noneg. */
+  /** ct_dev_tmpl_clear_noneg: CTDP_NONEG_CLEAR (id 2: on a process template, no transfer). */
   ct_dev_tmpl_clear_noneg(fd: number): number {
     const template = this.template(fd, 'ct_dev_tmpl_clear_noneg');
     if (typeof template === 'number') return template;
-    if (template.type !== 'device') return Errno.EINVAL;
-    template.noneg = false;
-    return 0;
+    if (template.type === 'process') return this.setTransfer(template, 0);
+    return setNoneg(template, 0, this.sysDevicesPrivilege());
   }
 
-  /** ct_dev_tmpl_get_noneg: 1 or 0. */
+  /** ct_dev_tmpl_get_noneg: 1 or 0 (id 2: on a process template, the transfer term). */
   ct_dev_tmpl_get_noneg(fd: number): Out<number> {
     const template = this.template(fd, 'ct_dev_tmpl_get_noneg');
     if (typeof template === 'number') return template;
-    return template.type === 'device' ? ok(template.noneg ? 1 : 0) : Errno.EINVAL;
+    return ok(template.type === 'device' ? (template.noneg ? 1 : 0) : template.transfer);
   }
 
   // ---- control --------------------------------------------------------------------------------
@@ -430,13 +449,20 @@ export class SimLibcontract {
     return 0;
   }
 
-  /** ct_ctl_nack (negotiation events only; EPERM without PRIV_SYS_DEVICES; ETIMEDOUT if over). */
+  /**
+   * ct_ctl_nack (negotiation events only; EPERM without PRIV_SYS_DEVICES). A NACK that comes after
+   * the negotiation ended still acknowledges the event (contract_ack marks it and decrements
+   * nevents before contract_device_ack_nack finds the negotiation over) and then fails ETIMEDOUT.
+   */
   ct_ctl_nack(fd: number, evid: bigint): number {
     const file = this.control(fd, 'ct_ctl_nack');
     if (typeof file === 'number') return file;
     const event = file.contract.unacked.get(evid);
     if (event?.negotiation !== true) return Errno.ESRCH;
-    if (event.negotiationEnded) return Errno.ETIMEDOUT;
+    if (event.negotiationEnded) {
+      this.engine.acknowledge(file.contract, event);
+      return Errno.ETIMEDOUT;
+    }
     if (this.caller()?.privileges.has('sys_devices') !== true) return Errno.EPERM;
     this.engine.acknowledge(file.contract, event);
     this.engine.answerNegotiation(file.contract, 'nack');
@@ -452,13 +478,14 @@ export class SimLibcontract {
     return Errno.ERANGE;
   }
 
-  /** ct_ctl_newct (process: accepted and ignored; device: ENOTSUP). */
-  ct_ctl_newct(fd: number, _evid: bigint, templateFd: number): number {
+  /**
+   * ct_ctl_newct (process: accepted; device: ENOTSUP). libcontract passes the template fd as the
+   * ioctl argument, but ctfs_ctl_ioctl calls contract_newct(ct) without it: the fd is never
+   * looked at, whatever it is.
+   */
+  ct_ctl_newct(fd: number, _evid: bigint, _templateFd: number): number {
     const file = this.control(fd, 'ct_ctl_newct');
     if (typeof file === 'number') return file;
-    const template = this.file(templateFd);
-    if (template === undefined) return Errno.EBADF;
-    if (template.kind !== 'template') return Errno.EINVAL;
     return file.contract.type === 'process' ? 0 : Errno.ENOTSUP;
   }
 
@@ -636,7 +663,10 @@ export class SimLibcontract {
     if (listener === undefined) return Errno.EBADF;
     const event = file.queue.read(listener, criticalOnly);
     if (event !== undefined) return snapshotEvent(event);
-    // A blocking read would sleep here; the simulator cannot, so it answers EAGAIN either way.
+    // cte_get_event tests non-blocking before the dead queue: an O_NONBLOCK endpoint reads EAGAIN
+    // even from a destroyed contract's queue, never EIDRM. A blocking read of a dead queue fails
+    // EIDRM; of a live one it would sleep, which the simulator cannot, so it answers EAGAIN.
+    if (file.nonblocking) return Errno.EAGAIN;
     return file.queue.dead ? Errno.EIDRM : Errno.EAGAIN;
   }
 

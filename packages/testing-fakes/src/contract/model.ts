@@ -38,7 +38,7 @@ export interface SimProcess {
   nextLwp: number;
   /** Contracts this process owns. */
   readonly held: Set<number>;
-  /** Process bundle queues, created by the first open of `<type>/pbundle`. */
+  /** Process bundle queues, created when the process first creates, adopts or listens (contract_type_pbundle). */
   readonly pbundles: Partial<Record<ContractType, EventQueue>>;
   /** Set when the process stands for a real child. */
   real: RealProcessLink | undefined;
@@ -67,7 +67,9 @@ export interface SimContract {
   /** The regent contract holding it while INHERITED. */
   regent: number;
   readonly authorPid: number;
+  /** The creator's credentials, kept for the NOORPHAN and fatal kills (conp_cred). */
   readonly authorEuid: number;
+  readonly authorProcOwner: boolean;
   readonly cookie: bigint;
   readonly critical: number;
   readonly informative: number;
@@ -85,8 +87,6 @@ export interface SimContract {
   readonly aset: number;
   readonly noneg: boolean;
   readonly minor: string;
-  /** A broken device contract publishes nothing more. */
-  broken: boolean;
   negotiation: ContractNegotiation | undefined;
   // Events.
   readonly queue: EventQueue;
@@ -109,4 +109,6 @@ export interface DevicePendingChange {
   readonly target: number;
   readonly deadline: number;
   readonly participants: Set<number>;
+  /** A non-negotiable contract already NACKed the change: it is blocked whatever the answers. */
+  readonly nacked: boolean;
 }

@@ -135,12 +135,9 @@ export class OpenFileTable {
         case 'pbundle': {
           if (!endpointMode) return -Errno.EINVAL;
           let queue: EventQueue;
-          if (second === 'bundle') {
-            queue = this.engine.bundles[type];
-          } else {
-            const existing = caller.pbundles[type];
-            queue = existing ?? this.engine.newProcessBundle(caller, type);
-          }
+          // ctfs_create_pbundle creates the process's queue if nothing has yet.
+          if (second === 'bundle') queue = this.engine.bundles[type];
+          else queue = this.engine.processBundle(caller, type);
           return this.addEndpoint(caller, second, type, undefined, queue, nonblocking);
         }
       }
@@ -213,10 +210,8 @@ export class OpenFileTable {
     if (device === undefined) return -Errno.ENOENT;
     const lwp = caller.lwps.get(lwpId);
     const template = lwp?.active.device;
-    if (lwp !== undefined && template !== undefined) {
-      const created = this.engine.createDeviceContract(caller, lwp, template, device);
-      if (typeof created === 'number') return -created;
-    }
+    // contract_device_open: no A-set test; the contract is made whatever the device's state.
+    if (lwp !== undefined && template !== undefined) this.engine.createDeviceContract(caller, lwp, template, device);
     return this.add({ kind: 'device', pid: caller.pid, device });
   }
 }

@@ -8,16 +8,33 @@ export type QueueKind = 'contract' | 'bundle' | 'pbundle';
 interface QueueEntry {
   readonly event: SimEvent;
   readonly seq: number;
-  /** Removed from this queue (abandon purge, destroy) but not yet trimmed. */
-  dropped: boolean;
+  /**
+   * Trimmed for its contract (abandon purge, destroy) while a listener pointed at it: every
+   * listener skips it, and it goes once nobody points at it (cte_trim's ctm_trimmed).
+   */
+  trimmed: boolean;
 }
 
 /** Decides whether a listener may see an event (the bundle's euid filter). */
 export type EventFilter = (event: SimEvent) => boolean;
 
 /**
- * One open endpoint: a cursor into a queue. `seq` numbers are per queue and never reused, so a
- * cursor stays meaningful while entries are trimmed in front of it.
+ * Counts acknowledgements across the kernel's queues. An event sits on up to three queues and is
+ * acknowledged through its contract, so a queue cannot see the acknowledgement happen; it only
+ * needs to know that one happened to look again at the critical events it keeps.
+ */
+export class AckLedger {
+  epoch = 0;
+  /** Records that some event was acknowledged. */
+  acknowledged(): void {
+    this.epoch++;
+  }
+}
+
+/**
+ * One open endpoint: a cursor into a queue. `cursor` is the sequence number of the entry the
+ * listener points at (its next event); at or past `nextSeq` it waits at the tail. Sequence numbers
+ * are per queue and never reused, so a cursor stays meaningful while entries are removed.
  */
 export class QueueListener {
   cursor: number;
@@ -36,36 +53,69 @@ export class QueueListener {
 }
 
 /**
- * An event queue with independent listeners. Informative events are not queued while nobody
- * listens; informative, acknowledged and dropped entries are trimmed from the front up to the
- * first entry some listener has not passed; unacknowledged critical events are never trimmed.
+ * An event queue with independent listeners, after os/contract.c: cte_publish (informative and
+ * acknowledged events are not queued while nobody listens; a dead queue takes nothing), cte_trim
+ * (run at publish, at listener removal and, for one contract, at abandon and destroy — not at
+ * read or reset), cte_get_event, cte_reset_listener and cte_queue_drain.
  */
 export class EventQueue {
+  /** Entries in publish order; removed ones are spliced out, so seqs may have gaps. */
   private entries: QueueEntry[] = [];
-  private start = 0;
-  private firstSeq = 0;
+  private seqCounter = 0;
+  /**
+   * How many entries from the front the last trim kept because they are unacknowledged critical
+   * events, valid while `ledger.epoch` equals `retainedEpoch`: a later trim starts after them.
+   */
+  private retained = 0;
+  private retainedEpoch = -1;
+  private readonly ledger: AckLedger;
   readonly listeners = new Set<QueueListener>();
+  /** Drained (cte_queue_drain): holds nothing and takes nothing more. */
   dead = false;
 
   readonly kind: QueueKind;
-  constructor(kind: QueueKind) {
+  constructor(kind: QueueKind, ledger: AckLedger = new AckLedger()) {
     this.kind = kind;
+    this.ledger = ledger;
   }
 
+  /** The sequence number the next published entry gets (a listener there waits at the tail). */
   get nextSeq(): number {
-    return this.firstSeq + (this.entries.length - this.start);
+    return this.seqCounter;
   }
 
-  /** Appends `event` unless it is informative and nobody listens; wakes listeners that can see it. */
+  /**
+   * cte_publish: appends `event` (not if the queue is dead, nor if it is informative or already
+   * acknowledged and nobody listens), wakes the listeners waiting at the tail, then trims.
+   */
   publish(event: SimEvent): void {
-    if (!event.critical && this.listeners.size === 0) return;
-    this.trim();
-    this.entries.push({ event, seq: this.nextSeq, dropped: false });
+    if (this.dead) return;
+    if (this.listeners.size === 0 && (!event.critical || event.acked)) return;
+    const seq = this.seqCounter++;
+    this.entries.push({ event, seq, trimmed: false });
     for (const listener of this.listeners) {
+      if (listener.cursor < seq) continue;
+      listener.cursor = seq;
       if (!listener.readable && (listener.filter === undefined || listener.filter(event))) {
         listener.readable = true;
         listener.onReadiness(true);
       }
+    }
+    this.trim();
+  }
+
+  /**
+   * cte_copy (contract_adopt): appends `event` without the publish rules, for the unacknowledged
+   * critical events an adopted contract brings to its new owner's pbundle.
+   */
+  append(event: SimEvent): void {
+    if (this.dead) return;
+    const seq = this.seqCounter++;
+    this.entries.push({ event, seq, trimmed: false });
+    for (const listener of this.listeners) {
+      if (listener.cursor < seq) continue;
+      listener.cursor = seq;
+      this.refresh(listener);
     }
   }
 
@@ -76,18 +126,20 @@ export class EventQueue {
     return listener;
   }
 
-  /** Closes `listener` and trims what only it was holding back. */
+  /** cte_remove_listener: closes `listener` and trims what only it was holding back. */
   unlisten(listener: QueueListener): void {
     this.listeners.delete(listener);
     this.trim();
   }
 
-  /** Reads the next visible event at or after the listener's cursor (criticalOnly skips INFO and ACK). */
+  /**
+   * cte_get_event: the next event the listener may see (criticalOnly skips INFO and ACK), moving
+   * its cursor past everything it skipped and past the event. Reading trims nothing.
+   */
   read(listener: QueueListener, criticalOnly: boolean): SimEvent | undefined {
-    let index = this.start + Math.max(0, listener.cursor - this.firstSeq);
-    const end = this.entries.length;
+    let index = this.indexOf(listener.cursor);
     let found: QueueEntry | undefined;
-    for (; index < end; index++) {
+    for (; index < this.entries.length; index++) {
       const entry = this.entries[index];
       if (entry === undefined) break;
       if (!this.visible(listener, entry)) continue;
@@ -96,22 +148,20 @@ export class EventQueue {
       index++;
       break;
     }
-    listener.cursor = this.firstSeq + (index - this.start);
+    listener.cursor = this.seqAt(this.skipTrimmed(index));
     this.refresh(listener);
-    this.trim();
     return found?.event;
   }
 
-  /** Moves the listener's cursor to the head of the queue. */
+  /** cte_reset_listener: moves the listener's cursor to the head of the queue. */
   reset(listener: QueueListener): void {
-    listener.cursor = this.firstSeq;
+    listener.cursor = this.seqAt(this.skipTrimmed(0));
     this.refresh(listener);
   }
 
   /** True if the listener has a visible unread event. */
   pending(listener: QueueListener): boolean {
-    const end = this.entries.length;
-    for (let index = this.start + Math.max(0, listener.cursor - this.firstSeq); index < end; index++) {
+    for (let index = this.indexOf(listener.cursor); index < this.entries.length; index++) {
       const entry = this.entries[index];
       if (entry !== undefined && this.visible(listener, entry)) return true;
     }
@@ -119,33 +169,63 @@ export class EventQueue {
   }
 
   /**
-   * Drops the events of contract `ctid` from this queue (abandon purge, destroy). Entries a
-   * reliable listener has not passed yet are kept.
+   * cte_trim with a contract (contract_abandon on the owner's pbundle, contract_destroy on the type
+   * bundle): removes every event of contract `ctid` that no listener points at, and marks trimmed
+   * those a listener points at, until an event a reliable listener points at — except on a
+   * pbundle, where reliable listeners hold nothing back. Informative and acknowledged events of
+   * other contracts go too, up to the first event some listener points at.
    */
   dropContract(ctid: number): void {
-    let minReliable = Infinity;
-    for (const listener of this.listeners) if (listener.reliable) minReliable = Math.min(minReliable, listener.cursor);
-    for (let index = this.start; index < this.entries.length; index++) {
+    const pointers = this.pointers();
+    let start = true;
+    let write = 0;
+    let index = 0;
+    for (; index < this.entries.length; index++) {
       const entry = this.entries[index];
-      if (entry !== undefined && entry.event.ctid === ctid && entry.seq < minReliable) entry.dropped = true;
+      if (entry === undefined) break;
+      const pointed = pointers.get(entry.seq);
+      const stopper = this.kind !== 'pbundle' && (pointed?.reliable ?? 0) > 0;
+      if (pointed === undefined) {
+        const flags = eventFlags(entry.event);
+        if ((start && (flags & (CTE_INFO | CTE_ACK)) !== 0) || entry.event.ctid === ctid || entry.trimmed) continue;
+      } else if (entry.event.ctid === ctid && !stopper) {
+        entry.trimmed = true;
+      } else if (!stopper) {
+        start = false;
+      } else {
+        break;
+      }
+      this.entries[write++] = entry;
     }
+    this.compact(write, index);
+    this.retained = 0;
+    this.retainedEpoch = -1;
     for (const listener of this.listeners) this.refresh(listener);
-    this.trim();
   }
 
-  /** The live (not dropped) events of contract `ctid`, oldest first. */
-  eventsOf(ctid: number): SimEvent[] {
-    const events: SimEvent[] = [];
-    for (let index = this.start; index < this.entries.length; index++) {
-      const entry = this.entries[index];
-      if (entry !== undefined && !entry.dropped && entry.event.ctid === ctid) events.push(entry.event);
+  /**
+   * cte_queue_drain: removes every event, moves every listener to the tail and marks the queue
+   * dead. Nobody is woken (the kernel signals blocked readers, but does not pollwakeup), so a
+   * listener only stops being readable.
+   */
+  drain(): void {
+    this.entries = [];
+    this.retained = 0;
+    this.dead = true;
+    for (const listener of this.listeners) {
+      listener.cursor = this.seqCounter;
+      this.refresh(listener);
     }
-    return events;
+  }
+
+  /** The events still queued (not trimmed) of contract `ctid`, oldest first. */
+  eventsOf(ctid: number): SimEvent[] {
+    return this.entries.filter((entry) => !entry.trimmed && entry.event.ctid === ctid).map((entry) => entry.event);
   }
 
   /** Number of entries still held (for tests of trimming). */
   get size(): number {
-    return this.entries.length - this.start;
+    return this.entries.length;
   }
 
   /** Re-evaluates and reports the readiness of every listener (after acks change visibility). */
@@ -154,36 +234,83 @@ export class EventQueue {
   }
 
   private visible(listener: QueueListener, entry: QueueEntry): boolean {
-    return !entry.dropped && (listener.filter === undefined || listener.filter(entry.event));
+    return !entry.trimmed && (listener.filter === undefined || listener.filter(entry.event));
   }
 
   private refresh(listener: QueueListener): void {
-    // A dead queue polls readable so that the reader comes to learn EIDRM.
-    const readable = this.dead || this.pending(listener);
+    const readable = this.pending(listener);
     if (readable !== listener.readable) {
       listener.readable = readable;
       listener.onReadiness(readable);
     }
   }
 
-  /** Removes trimmable entries from the front, never past a listener's cursor. */
+  /** Index of the first entry at or after sequence number `seq` (binary search). */
+  private indexOf(seq: number): number {
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.entries[middle]?.seq ?? Infinity) < seq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** Sequence number of the entry at `index`, or the tail's. */
+  private seqAt(index: number): number {
+    return this.entries[index]?.seq ?? this.seqCounter;
+  }
+
+  /** First index at or after `index` whose entry is not trimmed (cte_qmove skips them). */
+  private skipTrimmed(index: number): number {
+    while (this.entries[index]?.trimmed === true) index++;
+    return index;
+  }
+
+  /** Per sequence number: how many listeners, and reliable ones, point at that entry. */
+  private pointers(): Map<number, { listeners: number; reliable: number }> {
+    const pointers = new Map<number, { listeners: number; reliable: number }>();
+    for (const listener of this.listeners) {
+      const entry = this.entries[this.indexOf(listener.cursor)];
+      if (entry === undefined) continue;
+      const count = pointers.get(entry.seq) ?? { listeners: 0, reliable: 0 };
+      count.listeners++;
+      if (listener.reliable) count.reliable++;
+      pointers.set(entry.seq, count);
+    }
+    return pointers;
+  }
+
+  /** Keeps entries [0, write) and [end, length): the scan moved the kept ones to the front. */
+  private compact(write: number, end: number): void {
+    if (write < end) this.entries.splice(write, end - write);
+  }
+
+  /**
+   * cte_trim without a contract (after a publish, after a listener is removed): removes the
+   * informative and acknowledged events (and trimmed ones) before the first event a listener
+   * points at. Unacknowledged critical events are kept, but are no stopping point: what follows
+   * them goes too.
+   */
   trim(): void {
-    let limit = this.nextSeq;
+    let limit = this.seqCounter;
     for (const listener of this.listeners) if (listener.cursor < limit) limit = listener.cursor;
-    while (this.start < this.entries.length) {
-      const entry = this.entries[this.start];
+    let from = 0;
+    if (this.retainedEpoch === this.ledger.epoch) from = Math.min(this.retained, this.entries.length);
+    let write = from;
+    let index = from;
+    for (; index < this.entries.length; index++) {
+      const entry = this.entries[index];
       if (entry === undefined || entry.seq >= limit) break;
       const event = entry.event;
-      if (!entry.dropped && event.critical && !event.acked) break;
-      this.start++;
-      this.firstSeq++;
+      if (entry.trimmed || !event.critical || event.acked) continue;
+      this.entries[write++] = entry;
     }
-    if (this.start === this.entries.length) {
-      this.entries = [];
-      this.start = 0;
-    } else if (this.start > 256 && this.start * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.start);
-      this.start = 0;
-    }
+    this.compact(write, index);
+    // Everything kept before `write` is an unacknowledged critical event nobody points at: until
+    // an acknowledgement, a later trim need not look at them again.
+    this.retained = write;
+    this.retainedEpoch = this.ledger.epoch;
   }
 }

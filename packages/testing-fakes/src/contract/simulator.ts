@@ -110,8 +110,6 @@ export interface SimulatedContractInfo {
   readonly nevents: number;
   /** evids of the unacknowledged critical events, oldest first. */
   readonly unacknowledged: readonly bigint[];
-  /** A broken device contract (its device left the A-set). */
-  readonly broken: boolean;
 }
 
 /** Outcome of a device state change. */
@@ -455,7 +453,6 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
         inherited: [...found.inherited],
         nevents: found.unacked.size,
         unacknowledged: [...found.unacked.keys()],
-        broken: found.broken,
       };
     },
     pids() {

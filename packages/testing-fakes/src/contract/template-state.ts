@@ -82,20 +82,27 @@ function allEventsOf(type: ContractType): number {
 }
 
 /**
- * Critical events an unprivileged process may not have given `fatal` and `param`: anything but
- * EMPTY that is not also fatal, or anything but EMPTY under PGRPONLY.
+ * Whether an unprivileged caller may not have `critical` given the template's fatal set and
+ * parameters (process.c's EXCESS): an event other than EMPTY that is not also fatal, or any event
+ * other than EMPTY under PGRPONLY.
  */
-function excessiveCritical(critical: number, fatal: number, param: number): number {
-  const allowed = CT_PR_EV_EMPTY | ((param & CT_PR_PGRPONLY) !== 0 ? 0 : fatal);
-  return critical & ~allowed;
+function excessive(template: TemplateState, critical: number): boolean {
+  return (
+    (critical & ~(template.fatal | CT_PR_EV_EMPTY)) !== 0 ||
+    ((critical & ~CT_PR_EV_EMPTY) !== 0 && (template.param & CT_PR_PGRPONLY) !== 0)
+  );
 }
 
-/** ct_tmpl_set_critical. */
+/**
+ * ct_tmpl_set_critical (ctmpl_set, then the type's ctop_set): a pure reduction is always allowed;
+ * otherwise a process template refuses, without PRIV_CONTRACT_EVENT, a set that is excessive as a
+ * whole (not just in what it adds). Device templates accept any device event.
+ */
 export function setCritical(template: TemplateState, events: number, caller: TemplateCaller): number {
   if ((events & ~allEventsOf(template.type)) !== 0 || events < 0) return Errno.EINVAL;
-  if (template.type === 'process' && !caller.contractEvent) {
-    const added = events & ~template.critical;
-    if (excessiveCritical(added, template.fatal, template.param) !== 0) return Errno.EPERM;
+  const reduction = (events & ~template.critical) === 0;
+  if (!reduction && template.type === 'process' && !caller.contractEvent && excessive(template, events)) {
+    return Errno.EPERM;
   }
   template.critical = events;
   return 0;
@@ -108,27 +115,34 @@ export function setInformative(template: TemplateState, events: number): number 
   return 0;
 }
 
-/** Moves critical events an unprivileged caller may no longer have to the informative set. */
-function demoteExcessive(template: TemplateState, caller: TemplateCaller): void {
-  if (caller.contractEvent) return;
-  const excess = excessiveCritical(template.critical, template.fatal, template.param);
-  template.critical &= ~excess;
-  template.informative |= excess;
-}
-
-/** ct_pr_tmpl_set_fatal. */
+/**
+ * ct_pr_tmpl_set_fatal (ctmpl_process_set, CTPP_EV_FATAL). When the critical set has become
+ * excessive for an unprivileged caller, the kernel means to keep EMPTY and the fatal events
+ * critical, but its expression `SAFE_EV | (params & CT_PR_PGRPONLY) ? 0 : fatal` parses as
+ * `(SAFE_EV | …) ? 0 : fatal`, which is always 0: every critical event, EMPTY included, moves to
+ * the informative set. The simulator does what the kernel does.
+ */
 export function setFatal(template: TemplateState, events: number, caller: TemplateCaller): number {
   if (template.type !== 'process' || (events & ~CT_PR_ALLFATAL) !== 0 || events < 0) return Errno.EINVAL;
   template.fatal = events;
-  demoteExcessive(template, caller);
+  if (!caller.contractEvent && excessive(template, template.critical)) {
+    template.informative |= template.critical;
+    template.critical = 0;
+  }
   return 0;
 }
 
-/** ct_pr_tmpl_set_param. */
+/**
+ * ct_pr_tmpl_set_param (ctmpl_process_set, CTPP_PARAMS): only setting PGRPONLY, on a critical
+ * set that is then excessive, moves every critical event but EMPTY to the informative set.
+ */
 export function setParam(template: TemplateState, params: number, caller: TemplateCaller): number {
   if (template.type !== 'process' || (params & ~CT_PR_ALLPARAM) !== 0 || params < 0) return Errno.EINVAL;
   template.param = params;
-  demoteExcessive(template, caller);
+  if ((params & CT_PR_PGRPONLY) !== 0 && !caller.contractEvent && excessive(template, template.critical)) {
+    template.informative |= template.critical & ~CT_PR_EV_EMPTY;
+    template.critical &= CT_PR_EV_EMPTY;
+  }
   return 0;
 }
 
@@ -152,6 +166,17 @@ export function setAset(template: TemplateState, aset: number): number {
     return Errno.EINVAL;
   }
   template.aset = aset;
+  return 0;
+}
+
+/**
+ * ct_dev_tmpl_set_noneg / ct_dev_tmpl_clear_noneg (ctmpl_device_set, CTDP_NONEG): the value must
+ * be CTDP_NONEG_SET (1) or CTDP_NONEG_CLEAR (0); setting needs PRIV_SYS_DEVICES.
+ */
+export function setNoneg(template: TemplateState, value: number, caller: { readonly sysDevices: boolean }): number {
+  if (template.type !== 'device' || (value !== 0 && value !== 1)) return Errno.EINVAL;
+  if (value === 1 && !caller.sysDevices) return Errno.EPERM;
+  template.noneg = value === 1;
   return 0;
 }
 

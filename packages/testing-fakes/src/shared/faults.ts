@@ -8,6 +8,8 @@ export interface FaultSpec<Operation extends string> {
   readonly errno: keyof typeof constants.errno | number;
   /** How many calls fail: a count (default 1, the next call) or `'always'`. */
   readonly times?: number | 'always';
+  /** How many matching calls succeed before the fault strikes (default 0). */
+  readonly skip?: number;
 }
 
 interface ArmedFault {
@@ -15,6 +17,7 @@ interface ArmedFault {
   readonly errno: number;
   readonly caller: number | undefined;
   remaining: number;
+  skip: number;
 }
 
 /**
@@ -34,7 +37,10 @@ export class FaultTable<Operation extends string> {
     const times = spec.times ?? 1;
     if (times !== 'always' && (!Number.isInteger(times) || times < 1))
       throw new RangeError(`times must be a positive integer or 'always', got ${times}`);
+    const skip = spec.skip ?? 0;
+    if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`skip must be a non-negative integer, got ${skip}`);
     const fault: ArmedFault = {
+      skip,
       operation: spec.operation,
       errno,
       caller,
@@ -55,6 +61,10 @@ export class FaultTable<Operation extends string> {
     );
     const fault = this.#faults[index];
     if (fault === undefined) return 0;
+    if (fault.skip > 0) {
+      fault.skip--;
+      return 0;
+    }
     if (--fault.remaining <= 0) this.#faults.splice(index, 1);
     return fault.errno;
   }
