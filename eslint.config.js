@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import noImportCycle from './scripts/eslint/no-import-cycle.mjs';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/build/**', '**/reports/**', 'docs/site/**', '**/node_modules/**'] },
@@ -13,7 +14,9 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
+    plugins: { sysbind: { rules: { 'no-import-cycle': noImportCycle } } },
     rules: {
+      'sysbind/no-import-cycle': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': [

@@ -1,5 +1,6 @@
 import {
   CTD_ALL,
+  type ContractBackend,
   type ContractControlHandle,
   type ContractEventEndpoint,
   type ContractStatusHandle,
@@ -12,7 +13,6 @@ import { closedError, observerError } from './errors.ts';
 import { decodeStatus, type ContractStatus } from './status.ts';
 import { compileTemplate, openCompiledTemplate, type ContractTemplate } from './template.ts';
 import { validateEvid, validateSignal } from './validate.ts';
-import type { ContractSystem } from './system.ts';
 
 /** How the caller relates to a contract. */
 export type ContractRole = 'owner' | 'observer';
@@ -31,6 +31,19 @@ export interface ContractHandles {
 }
 
 /**
+ * @internal What a Contract needs of the system that made it (ContractSystem is one): declared
+ * here so that contract.ts does not import system.ts, which imports it.
+ */
+export interface ContractHost {
+  /** The backend the contract's files are opened through. */
+  readonly backend: ContractBackend;
+  /** Whether an owned contract keeps the event loop alive. */
+  pinOwned(contract: Contract, pinned: boolean): void;
+  /** The contract is disposed (or abandoned): stop routing its events. */
+  forget(contract: Contract, abandoned: boolean): void;
+}
+
+/**
  * A process or device contract, held (`role: 'owner'`) or observed. Emits its events under their
  * contract(5) names and as `'event'`, and iterates them with `events()`. Critical events must be
  * acknowledged with `ack()` or the contract abandoned. `close()` releases the descriptors; it
@@ -44,11 +57,11 @@ export class Contract extends ContractEventSource {
   /** Owner (can ack/abandon/signal) or observer (can only read). */
   readonly role: ContractRole;
   private readonly handles: ContractHandles;
-  private readonly system: ContractSystem;
+  private readonly system: ContractHost;
   private abandoned = false;
 
   /** @internal Created by ContractSystem (latest, adopt, observe, device contracts). */
-  constructor(system: ContractSystem, id: number, type: ContractType, role: ContractRole, handles: ContractHandles) {
+  constructor(system: ContractHost, id: number, type: ContractType, role: ContractRole, handles: ContractHandles) {
     super();
     this.system = system;
     this.id = id;

@@ -16,11 +16,13 @@ import {
   type StatusDetail,
   type TemplateTerm,
   type TemplateTermValues,
+  type SimulatedLibcontract,
+  type SimulatedOut as Out,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
-import type { Out, SimLibcontract } from './libcontract.ts';
+
 import { DEVICES_ROOT, OpenFlags } from './open-files.ts';
-import type { ContractSimulator } from './simulator.ts';
+import type { SimulatorForNativeBackend } from '@sysbind/contract-interface';
 
 /** Options of a simulator backend. */
 export interface SimulatorBackendOptions {
@@ -68,7 +70,10 @@ class KeepAlive {
  * Acts as one simulated process and LWP; events are drained in a microtask after the endpoint fd
  * polls readable.
  */
-export function createSimulatorBackend(sim: ContractSimulator, options: SimulatorBackendOptions = {}): ContractBackend {
+export function createSimulatorBackend(
+  sim: SimulatorForNativeBackend,
+  options: SimulatorBackendOptions = {},
+): ContractBackend {
   const pid = options.pid ?? sim.self.pid;
   const api = sim.library(pid, options.lwp ?? 1);
   const keepAlive = new KeepAlive();
@@ -181,12 +186,12 @@ export function createSimulatorBackend(sim: ContractSimulator, options: Simulato
 
 class SimTemplate implements ContractTemplateHandle {
   private closed = false;
-  private readonly api: SimLibcontract;
+  private readonly api: SimulatedLibcontract;
   readonly type: ContractType;
   /** The simulated fd (used by newct). */
   readonly fd: number;
   private readonly registry: Set<{ close(): void }>;
-  constructor(api: SimLibcontract, type: ContractType, fd: number, registry: Set<{ close(): void }>) {
+  constructor(api: SimulatedLibcontract, type: ContractType, fd: number, registry: Set<{ close(): void }>) {
     this.api = api;
     this.type = type;
     this.fd = fd;
@@ -297,12 +302,18 @@ class SimTemplate implements ContractTemplateHandle {
 
 class SimControl implements ContractControlHandle {
   private closed = false;
-  private readonly api: SimLibcontract;
+  private readonly api: SimulatedLibcontract;
   readonly ctid: number;
   readonly type: ContractType;
   private readonly fd: number;
   private readonly registry: Set<{ close(): void }>;
-  constructor(api: SimLibcontract, ctid: number, type: ContractType, fd: number, registry: Set<{ close(): void }>) {
+  constructor(
+    api: SimulatedLibcontract,
+    ctid: number,
+    type: ContractType,
+    fd: number,
+    registry: Set<{ close(): void }>,
+  ) {
     this.api = api;
     this.ctid = ctid;
     this.type = type;
@@ -348,7 +359,7 @@ class SimEndpoint implements ContractEventEndpoint {
   private refd = false;
   private holding = false;
   private closed = false;
-  private readonly api: SimLibcontract;
+  private readonly api: SimulatedLibcontract;
   readonly kind: EventEndpointKind;
   readonly type: ContractType;
   readonly ctid: number | undefined;
@@ -357,7 +368,7 @@ class SimEndpoint implements ContractEventEndpoint {
   private readonly registry: Set<{ close(): void }>;
 
   constructor(
-    api: SimLibcontract,
+    api: SimulatedLibcontract,
     kind: EventEndpointKind,
     type: ContractType,
     ctid: number | undefined,

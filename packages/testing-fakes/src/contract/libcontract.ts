@@ -11,6 +11,8 @@ import {
   CTS_OWNED,
   type RawContractEvent,
   type RawContractStatus,
+  type SimulatedLibcontract,
+  type SimulatedOut,
   type StatusDetail,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
@@ -33,17 +35,11 @@ import {
   type TemplateState,
 } from './template-state.ts';
 
-/**
- * The result of a libcontract function with an out-parameter: the errno (a number, never 0) on
- * failure, or `{ value }` on success.
- */
-export type Out<T> = number | OutValue<T>;
+/** The result of a libcontract function with an out-parameter (the interface's `SimulatedOut`). */
+export type Out<T> = SimulatedOut<T>;
 
 /** The success side of {@link Out}. */
-export interface OutValue<T> {
-  /** What the C function stores through its out-parameter. */
-  readonly value: T;
-}
+export type OutValue<T> = Exclude<SimulatedOut<T>, number>;
 
 /** A status handle (`ct_stathdl_t`) as the simulator hands it out: plain data. */
 export type SimStatusHandle = RawContractStatus;
@@ -69,7 +65,7 @@ function ok<T>(value: T): { readonly value: T } {
  * (`open` returns the fd or the negated errno), handles are plain objects, 64-bit values bigints.
  * This is the surface the native addon's simulator build forwards each real libcontract call to.
  */
-export class SimLibcontract {
+export class SimLibcontract implements SimulatedLibcontract {
   private readonly context: LibcontractContext;
   /** The calling process. */
   readonly pid: number;
