@@ -1,6 +1,6 @@
-// Numeric constants of contract(5), process(5) and device_contract(5), with their C names, plus the
-// name tables that the JavaScript APIs use for event, parameter and state sets (the names are the
-// ones contract(5) and the original illumos_contract module use: lower case, without CT_ and EV_).
+// Numeric constants of contract(5), process(5) and device_contract(5) with their C names: the one
+// table every package reads. The addon exports what its headers define (native/binding/constants.cc)
+// and a test compares the two, on illumos against the real headers.
 
 /** Root of the contract filesystem. */
 export const CTFS_ROOT = '/system/contract';
@@ -47,41 +47,12 @@ export const CTT_DEVICE = 1;
 /** Number of contract types. */
 export const CTT_MAXTYPE = 2;
 
-/** nvlist key of the NEGEND payload: the replacement contract id. */
-export const CTS_NEWCT = 'cts_newct';
-/** nvlist key of the NEGEND payload: the negotiation event id. */
-export const CTS_NEVID = 'cts_nevid';
-
-/** Kernel-internal negotiation result: acknowledged. */
-export const CT_ACK = 1;
-/** Kernel-internal negotiation result: negatively acknowledged. */
-export const CT_NACK = 2;
-/** Kernel-internal negotiation result: no answer. */
-export const CT_NONE = 3;
-
 /** Kernel event queue kind: a contract's own queue. */
 export const CTEL_CONTRACT = 0;
 /** Kernel event queue kind: the type-wide bundle. */
 export const CTEL_BUNDLE = 1;
 /** Kernel event queue kind: a process bundle. */
 export const CTEL_PBUNDLE = 2;
-
-/** Kernel contract flag set from CT_PR_INHERIT. */
-export const CTF_INHERIT = 0x1;
-/** Kernel listener flag: copy out. */
-export const CTLF_COPYOUT = 0x1;
-/** Kernel listener flag: reset requested. */
-export const CTLF_RESET = 0x2;
-/** Kernel listener flag: queue is dead. */
-export const CTLF_DEAD = 0x4;
-/** Kernel listener flag: reliable listener. */
-export const CTLF_RELIABLE = 0x8;
-/** Kernel listener flag: critical events only. */
-export const CTLF_CRITICAL = 0x10;
-/** Kernel queue flag: dead. */
-export const CTQ_DEAD = 1;
-/** Kernel queue flag: referenced. */
-export const CTQ_REFFED = 2;
 
 /** Process event: the last member exited. */
 export const CT_PR_EV_EMPTY = 0x1;
@@ -157,8 +128,6 @@ export const CTDP_NONEG_CLEAR = 0;
 export const CTDP_NONEG_SET = 1;
 /** Seconds the holders of a device contract get to answer a negotiation. */
 export const CT_DEV_ACKTIME = 60;
-/** Kernel-internal device negotiation outcome: success. */
-export const CT_EV_SUCCESS = 150;
 /** Kernel-internal device negotiation outcome: failure. */
 export const CT_EV_FAILURE = 151;
 

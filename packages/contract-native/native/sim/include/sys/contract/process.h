@@ -22,4 +22,13 @@
 
 #define CT_PR_SVC_DEFAULT "inherit:"
 
+/* Template parameter ids (ct_param_t.ctpm_id). */
+#define CTPP_EV_FATAL 0
+#define CTPP_PARAMS 1
+#define CTPP_SUBSUME 2
+#define CTPP_SVC_FMRI 3
+#define CTPP_SVC_CTID 4
+#define CTPP_SVC_CREATOR 5
+#define CTPP_CREATOR_AUX 6
+
 #endif
