@@ -1,5 +1,5 @@
-import type { GridcentricBackend } from '@sysbind/gridcentric-native';
-import { GC_EXIT_REASON, deriveCloneIp } from '@sysbind/gridcentric-native';
+import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
+import { GC_EXIT_REASON, deriveCloneIp } from '@sysbind/gridcentric-interface';
 import { describe, expect, it } from 'vitest';
 import { describeGridcentricBackend } from '../src/conformance.ts';
 import { CallJournal, createJournaledBackend, type CloneImage } from '../src/gridcentric/call-journal.ts';

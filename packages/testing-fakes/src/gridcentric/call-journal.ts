@@ -1,4 +1,4 @@
-import { GridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-native';
+import { GridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { captureCallSite } from './call-site.ts';
 
 /** The name of a {@link GridcentricBackend} method: one journaled call kind. */

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { GridcentricBackend } from '@sysbind/gridcentric-native';
+import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { serializeError, type CloneImage, type JournalOutcome } from './call-journal.ts';
 import {
   CLONE_IMAGE_VARIABLE,

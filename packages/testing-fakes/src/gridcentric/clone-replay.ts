@@ -1,4 +1,4 @@
-import { createAbortError, type GridcentricBackend } from '@sysbind/gridcentric-native';
+import { createAbortError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { deserializeError, type CloneImage, type JournalOperation } from './call-journal.ts';
 import { captureCallSite } from './call-site.ts';
 

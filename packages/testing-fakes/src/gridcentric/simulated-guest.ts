@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
-import type { GridcentricBackend } from '@sysbind/gridcentric-native';
+import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { CallJournal, createJournaledBackend, type CloneImage } from './call-journal.ts';
 import { connectToController } from './clone-channel.ts';
 import { CLONE_IMAGE_VARIABLE } from './clone-protocol.ts';
