@@ -12,7 +12,7 @@ const program = fileURLToPath(new URL('fixtures/clone-program.mjs', import.meta.
 
 interface Event {
   readonly pid: number;
-  readonly side: 'parent' | 'clone' | 'grandchild';
+  readonly side: 'start' | 'parent' | 'clone' | 'grandchild';
   readonly [field: string]: unknown;
 }
 
@@ -96,6 +96,10 @@ describe('item 8: process-level clones (openSimulatedGuest)', () => {
     const reaped = events.find((event) => 'exit' in event);
     expect(reaped?.['exit']).toEqual({ vmid: 2, reason: exitReason('EXITED'), code: 7 });
     expect(reaped?.['processesLeft']).toBe(0);
+    // The copy ran the program from its start, but what it printed before the clone point is muted.
+    expect(events.filter((event) => event.side === 'start')).toEqual([
+      { pid: parent?.pid, side: 'start', role: 'master' },
+    ]);
     for (const pid of pids) expect(await gone(pid)).toBe(true);
   });
 

@@ -72,6 +72,28 @@ export function openSimulatedGuest(options: SimulatedGuestOptions = {}): Simulat
   };
 }
 
+/**
+ * Drops what the program writes to stdout until it reaches its clone point: the parent printed it
+ * already, and a real clone, a copy of memory, would not print it again. stderr stays, so a copy
+ * that fails on its way there is seen.
+ */
+function muteStandardOutput(): () => void {
+  const stdout = process.stdout;
+  // Restored as it was: an own property if the stream had one, the prototype's otherwise.
+  const own = Object.getOwnPropertyDescriptor(stdout, 'write');
+  const muted = function (...args: unknown[]): boolean {
+    const callback = args.find((arg): arg is (error?: Error | null) => void => typeof arg === 'function');
+    if (callback !== undefined) process.nextTick(callback);
+    return true;
+  } as typeof stdout.write;
+  stdout.write = muted;
+  return () => {
+    if (stdout.write !== muted) return;
+    if (own === undefined) Reflect.deleteProperty(stdout, 'write');
+    else Object.defineProperty(stdout, 'write', own);
+  };
+}
+
 function attachClone(imagePath: string): SimulatedGuest {
   const image = JSON.parse(readFileSync(imagePath, 'utf8')) as CloneImage;
   // Read once; the variable must not reach the processes this program starts itself.
@@ -92,8 +114,10 @@ function attachClone(imagePath: string): SimulatedGuest {
       { code: 'SYSBIND_GC_CLONE_POINT_NOT_REACHED' },
     );
   }, STUCK_MS).unref();
+  const unmute = muteStandardOutput();
   void replaying.clonePointReached.then(() => {
     clearTimeout(stuck);
+    unmute();
   });
   // This program's own calls, replayed ones included: the image of the clones it makes.
   const journal: CallJournal = new CallJournal((clonePoint, vmid, ticket) => {
