@@ -41,10 +41,13 @@ async function gone(pid: number, within = 5_000): Promise<boolean> {
  */
 async function runProgram(
   scenario: string,
-  act: (event: Event) => void = () => {},
+  act: (event: Event, tellMaster: (line: string) => void) => void = () => {},
   beforeCleanup: () => Promise<void> = async () => {},
 ): Promise<{ events: Event[]; code: number | null; pids: Set<number> }> {
-  const master = spawn(process.execPath, [program, scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const master = spawn(process.execPath, [program, scenario], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const tellMaster = (line: string): void => {
+    master.stdin.write(`${line}\n`);
+  };
   const events: Event[] = [];
   const pids = new Set<number>();
   if (master.pid !== undefined) pids.add(master.pid);
@@ -58,7 +61,7 @@ async function runProgram(
       const event = JSON.parse(line) as Event;
       events.push(event);
       pids.add(event.pid);
-      act(event);
+      act(event, tellMaster);
     }
   });
   const timer = setTimeout(() => master.kill('SIGKILL'), 20_000);
@@ -123,7 +126,9 @@ describe('item 8: process-level clones (openSimulatedGuest)', () => {
   });
 
   it('item 8: killing the clone VM from the parent ends its process', async () => {
-    const { events, code } = await runProgram('vm-kill');
+    const { events, code } = await runProgram('vm-kill', (event, tellMaster) => {
+      if (event.side === 'clone') tellMaster('kill');
+    });
     expect(code).toBe(0);
     const listed = events.find((event) => 'processes' in event)?.['processes'] as { vmid: number; pid: number }[];
     const clone = events.find((event) => event.side === 'clone');
