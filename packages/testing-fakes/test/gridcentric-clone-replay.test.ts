@@ -113,4 +113,46 @@ describe('item 8: replaying a clone image', () => {
     // as clone 3, which has no clones: ECHILD.
     expect(copy).toEqual({ early: 'AbortError', first: 2, returned: 0, pending: 'ECHILD' });
   });
+
+  it('item 8: a polling loop keeps the journal small: repeated identical answers fold into one entry', async () => {
+    using sim = createGridcentricSimulator();
+    const { gc, images } = recorder(sim);
+    // The autoscaler's shape: poll the controller until a ticket has unused capacity, then clone.
+    const program = async (backend: GridcentricBackend, reserve: boolean) => {
+      let polls = 0;
+      for (;;) {
+        polls += 1;
+        const tickets = await backend.listTickets();
+        const free = tickets.find((info) => info.used < info.granted);
+        if (free !== undefined) return { polls, returned: await backend.clone(free.ticket) };
+        if (reserve && polls === 200) await backend.requestTickets(1);
+      }
+    };
+    const makers: (() => [GridcentricBackend, boolean])[] = [
+      () => [gc, true],
+      () => {
+        const image = images.at(-1);
+        if (image === undefined) throw new Error('the master made no clone');
+        // 201 lists, one reservation and the clone in a handful of entries: the first list is
+        // made from another stack (before the loop's first await), the 199 empty ones after it
+        // fold into one, the one that shows the reservation is an entry of its own.
+        expect(image.entries.length).toBeLessThanOrEqual(5);
+        const lists = image.entries.filter((entry) => entry.operation === 'listTickets');
+        expect(lists.reduce((sum, entry) => sum + (entry.repeat ?? 1), 0)).toBe(201);
+        expect(Math.max(...lists.map((entry) => entry.repeat ?? 1))).toBeGreaterThanOrEqual(199);
+        return [createReplayingBackend(image, sim.backend(image.vmid)).backend, false];
+      },
+    ];
+    const results = [];
+    for (const make of makers) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const [backend, reserve] = make();
+      results.push(await program(backend, reserve));
+    }
+    // The copy polled as often as the master did (its answers replayed), then got 0 where it cloned.
+    expect(results).toEqual([
+      { polls: 201, returned: 2 },
+      { polls: 201, returned: 0 },
+    ]);
+  });
 });

@@ -30,6 +30,16 @@ export interface JournalEntry {
   readonly site: string;
   /** How it ended, once it did. */
   outcome: JournalOutcome | undefined;
+  /**
+   * How many consecutive calls of this kind (operation, arguments, site) it stands for, all with
+   * the same answer (default 1): a loop polling the controller adds no entry while the answer stays.
+   */
+  repeat?: number;
+}
+
+/** What identifies "the same call" in two runs of one program: operation, arguments and call site. */
+export function callKey(entry: Pick<JournalEntry, 'operation' | 'args' | 'site'>): string {
+  return `${entry.operation}(${entry.args.join(',')})\n${entry.site}`;
 }
 
 /**
@@ -104,6 +114,9 @@ function isAbort(error: unknown): boolean {
  */
 export class CallJournal {
   readonly #entries: JournalEntry[] = [];
+  /** The latest entry of each call kind, and the one before it (what a settled entry may fold into). */
+  readonly #latest = new Map<string, JournalEntry>();
+  readonly #before = new WeakMap<JournalEntry, JournalEntry>();
   readonly #onCloned: (clonePoint: number, vmid: number, ticket: number) => void;
 
   /** `onCloned` hears of every clone call that returned a vmid (> 0: this side is the parent). */
@@ -124,6 +137,10 @@ export class CallJournal {
   /** Records the start of a call and returns its entry. */
   start(operation: JournalOperation, args: readonly number[]): JournalEntry {
     const entry: JournalEntry = { operation, args, site: captureCallSite(), outcome: undefined };
+    const key = callKey(entry);
+    const before = this.#latest.get(key);
+    if (before !== undefined) this.#before.set(entry, before);
+    this.#latest.set(key, entry);
     this.#entries.push(entry);
     return entry;
   }
@@ -136,8 +153,27 @@ export class CallJournal {
       outcome.kind === 'value' &&
       typeof outcome.value === 'number' &&
       outcome.value > 0
-    )
+    ) {
       this.#onCloned(this.#entries.indexOf(entry), outcome.value, entry.args[0] ?? 0);
+      return;
+    }
+    this.#fold(entry);
+  }
+
+  /**
+   * Folds a settled entry into the previous call of its kind when that one is settled with the
+   * same answer and no call of the kind came between: replaying it `repeat` times is the same.
+   */
+  #fold(entry: JournalEntry): void {
+    const key = callKey(entry);
+    const before = this.#before.get(entry);
+    if (before?.outcome === undefined || this.#latest.get(key) !== entry) return;
+    if (JSON.stringify(before.outcome) !== JSON.stringify(entry.outcome)) return;
+    const index = this.#entries.lastIndexOf(entry);
+    if (index === -1) return;
+    this.#entries.splice(index, 1);
+    before.repeat = (before.repeat ?? 1) + 1;
+    this.#latest.set(key, before);
   }
 }
 

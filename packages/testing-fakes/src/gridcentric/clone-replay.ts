@@ -1,9 +1,6 @@
 import { createAbortError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
-import { deserializeError, type CloneImage, type JournalOperation } from './call-journal.ts';
+import { callKey, deserializeError, type CloneImage, type JournalOperation } from './call-journal.ts';
 import { captureCallSite } from './call-site.ts';
-
-const keyOf = (operation: JournalOperation, args: readonly number[], site: string): string =>
-  `${operation}(${args.join(',')})\n${site}`;
 
 /** A backend that replays a clone image, and whether the copy of the program got to its clone point. */
 export interface ReplayingBackend {
@@ -28,13 +25,25 @@ export interface ReplayingBackend {
  * not take (answers to its network input) are never asked for, and are ignored.
  */
 export function createReplayingBackend(image: CloneImage, live: GridcentricBackend): ReplayingBackend {
+  // Per call kind, the entries in call order, each as many times as the calls it stands for.
   const queues = new Map<string, number[]>();
+  const uses = new Map<number, number>();
   image.entries.forEach((entry, index) => {
-    const key = keyOf(entry.operation, entry.args, entry.site);
+    const key = callKey(entry);
     const queue = queues.get(key);
     if (queue === undefined) queues.set(key, [index]);
     else queue.push(index);
+    uses.set(index, entry.repeat ?? 1);
   });
+  const take = (key: string): number | undefined => {
+    const queue = queues.get(key);
+    const index = queue?.[0];
+    if (queue === undefined || index === undefined) return undefined;
+    const left = (uses.get(index) ?? 1) - 1;
+    if (left > 0) uses.set(index, left);
+    else queue.shift();
+    return index;
+  };
   let isLive = false;
   let reach!: () => void;
   const clonePointReached = new Promise<void>((resolve) => {
@@ -46,7 +55,7 @@ export function createReplayingBackend(image: CloneImage, live: GridcentricBacke
 
   const find = (operation: JournalOperation, args: readonly number[]): Found => {
     if (isLive) return { kind: 'live' };
-    const index = queues.get(keyOf(operation, args, captureCallSite()))?.shift();
+    const index = take(callKey({ operation, args, site: captureCallSite() }));
     if (index === undefined) return { kind: 'live' };
     if (index === image.clonePoint) return { kind: 'clone-point' };
     return image.entries[index]?.outcome === undefined ? { kind: 'live' } : { kind: 'replay', index };
