@@ -14,7 +14,7 @@ const TICKET = Symbol.for('@sysbind/gridcentric.ticket');
 export interface Ticket extends AsyncDisposable {
   /** The ticket id. */
   readonly id: number;
-  /** Clones this VM under the ticket ({@link Gridcentric.clone}). */
+  /** Clones this VM under the ticket (`Gridcentric.clone`). */
   clone(): Promise<CloneOutcome>;
   /** The ticket as `gc_list_tickets` reports it; undefined once cancelled or discarded. */
   info(): Promise<TicketInfo | undefined>;
@@ -24,7 +24,7 @@ export interface Ticket extends AsyncDisposable {
   cancel(): Promise<void>;
   /** Detaches its clones from this VM (`gc_make_ticket_independent`). */
   makeIndependent(): Promise<void>;
-  /** Kills its clones and discards it, as SnowFlock's `sf_kill` ({@link Gridcentric.killTicket}); resolves to the count killed. */
+  /** Kills its clones and discards it, as SnowFlock's `sf_kill` (`Gridcentric.killTicket`); resolves to the count killed. */
   kill(): Promise<number>;
   /** Waits until every clone of the ticket terminated; the ticket is then discarded (`gc_sync_ticket`). */
   sync(options?: { readonly signal?: AbortSignal }): Promise<void>;

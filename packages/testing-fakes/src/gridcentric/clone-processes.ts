@@ -31,7 +31,7 @@ export interface CloneProcessOptions {
   readonly stdio?: 'inherit' | 'ignore' | 'pipe';
 }
 
-/** One clone process, as {@link GridcentricSimulator.cloneProcesses} lists it. */
+/** One clone process, as the simulator's `cloneProcesses()` lists it. */
 export interface CloneProcessInfo {
   /** The clone VM it runs. */
   readonly vmid: number;
