@@ -17,7 +17,11 @@ import { isLive, type DomainRecord } from './model.ts';
 
 /** How clone processes are started (the simulator option `cloneProcesses`). */
 export interface CloneProcessOptions {
-  /** The program each clone runs again (default `process.argv[1]`, the entry point of this one). */
+  /**
+   * The program each clone runs again (default `process.argv[1]`, the entry point of this one).
+   * Name it when this process is not `node program` (under a test runner, the entry point is the
+   * runner's).
+   */
   readonly entry?: string;
   /** Its arguments (default `process.argv.slice(2)`). */
   readonly args?: readonly string[];
@@ -70,7 +74,9 @@ interface Running {
  *
  * Lifecycles are tied both ways: the process ending makes the VM exit (exit code c: EXITED with
  * code c; killed by a signal: CRASHED with code 128 + the signal number), and the VM ending
- * (killed, crashed, its parent gone, the simulator closed) kills the process with SIGKILL.
+ * (killed, crashed, its parent gone, the simulator closed) kills the process with SIGKILL. As
+ * with `cluster.fork()`, running clone processes keep this process alive until they end or the
+ * simulator closes.
  */
 export class CloneProcessHost {
   readonly #options: CloneProcessOptions;
