@@ -36,49 +36,65 @@ export interface CloneCalls {
   kill(vmid: number): Promise<void>;
 }
 
+// A class, so that only role, vmid and ticket are own properties: printing or comparing a handle
+// must not touch `exited`, whose first use starts a wait that reaps the clone.
+class CloneHandle implements Clone {
+  readonly role = 'parent';
+  readonly vmid: number;
+  readonly ticket: number;
+  readonly #calls: CloneCalls;
+  #exited: Promise<DomainExit> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(calls: CloneCalls, vmid: number, ticket: number) {
+    this.#calls = calls;
+    this.vmid = vmid;
+    this.ticket = ticket;
+  }
+
+  get exited(): Promise<DomainExit> {
+    if (this.#exited === undefined) {
+      this.#exited = this.#calls.waitDomain(this.vmid);
+      // The handle owns this wait: a rejection nobody awaits (at close) must not end the process.
+      this.#exited.catch(() => {});
+    }
+    return this.#exited;
+  }
+
+  status(): Promise<DomainStatus> {
+    return this.#calls.domainStatus(this.vmid);
+  }
+
+  async kill(): Promise<boolean> {
+    try {
+      await this.#calls.kill(this.vmid);
+      return true;
+    } catch (error) {
+      // ESRCH: it terminated by itself first; its exit is still there to reap.
+      if (isGridcentricError(error, 'ESRCH')) return false;
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      try {
+        await this.kill();
+        await this.exited;
+      } catch (error) {
+        // Reaped or gone already (ENOENT, ECHILD), or the Gridcentric object closed: nothing left to end.
+        if (!isGridcentricError(error) && !(error instanceof Error && error.name === 'AbortError')) throw error;
+      }
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
 /** A clone handle over `calls`. */
 export function createClone(calls: CloneCalls, vmid: number, ticket: number): Clone {
-  let exited: Promise<DomainExit> | undefined;
-  let closing: Promise<void> | undefined;
-  const waitForExit = (): Promise<DomainExit> => {
-    if (exited === undefined) {
-      exited = calls.waitDomain(vmid);
-      // The handle owns this wait: a rejection nobody awaits (at close) must not end the process.
-      exited.catch(() => {});
-    }
-    return exited;
-  };
-  const clone: Clone = {
-    role: 'parent',
-    vmid,
-    ticket,
-    get exited() {
-      return waitForExit();
-    },
-    status: () => calls.domainStatus(vmid),
-    async kill() {
-      try {
-        await calls.kill(vmid);
-        return true;
-      } catch (error) {
-        // ESRCH: it terminated by itself first; its exit is still there to reap.
-        if (isGridcentricError(error, 'ESRCH')) return false;
-        throw error;
-      }
-    },
-    close() {
-      closing ??= (async () => {
-        try {
-          await clone.kill();
-          await waitForExit();
-        } catch (error) {
-          // Reaped or gone already (ENOENT, ECHILD), or the Gridcentric object closed: nothing left to end.
-          if (!isGridcentricError(error) && !(error instanceof Error && error.name === 'AbortError')) throw error;
-        }
-      })();
-      return closing;
-    },
-    [Symbol.asyncDispose]: () => clone.close(),
-  };
-  return clone;
+  return new CloneHandle(calls, vmid, ticket);
 }

@@ -54,29 +54,68 @@ function isAlreadyReleased(error: unknown): boolean {
   return isGridcentricError(error) && ['EPERM', 'ENOENT', 'ERR_GRIDCENTRIC_CLOSED'].includes(error.code);
 }
 
+// A class, so that `id` is the only own property: a handle prints and compares as its id.
+class TicketHandle implements Ticket {
+  readonly id: number;
+  readonly #calls: TicketCalls;
+  #closing: Promise<void> | undefined;
+
+  constructor(calls: TicketCalls, id: number) {
+    this.#calls = calls;
+    this.id = id;
+  }
+
+  get [TICKET](): true {
+    return true;
+  }
+
+  clone(): Promise<CloneOutcome> {
+    return this.#calls.clone(this.id);
+  }
+
+  async info(): Promise<TicketInfo | undefined> {
+    return (await this.#calls.listTickets()).find((info) => info.ticket === this.id);
+  }
+
+  domains(): Promise<DomainInfo[]> {
+    return this.#calls.listDomains({ ticket: this.id });
+  }
+
+  cancel(): Promise<void> {
+    return this.#calls.cancelTicket(this.id);
+  }
+
+  makeIndependent(): Promise<void> {
+    return this.#calls.makeTicketIndependent(this.id);
+  }
+
+  kill(): Promise<number> {
+    return this.#calls.killTicket(this.id);
+  }
+
+  sync(options?: { readonly signal?: AbortSignal }): Promise<void> {
+    return this.#calls.syncTicket(this.id, options);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#calls.cancelTicket(this.id).catch((error: unknown) => {
+      if (!isAlreadyReleased(error)) throw error;
+    });
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'string' ? String(this.id) : this.id;
+  }
+}
+
 /** A ticket handle over `calls`. */
 export function createTicket(calls: TicketCalls, id: number): Ticket {
-  let closing: Promise<void> | undefined;
-  const ticket: Ticket & { readonly [TICKET]: true } = {
-    [TICKET]: true,
-    id,
-    clone: () => calls.clone(id),
-    info: async () => (await calls.listTickets()).find((info) => info.ticket === id),
-    domains: () => calls.listDomains({ ticket: id }),
-    cancel: () => calls.cancelTicket(id),
-    makeIndependent: () => calls.makeTicketIndependent(id),
-    kill: () => calls.killTicket(id),
-    sync: (options) => calls.syncTicket(id, options),
-    close() {
-      closing ??= calls.cancelTicket(id).catch((error: unknown) => {
-        if (!isAlreadyReleased(error)) throw error;
-      });
-      return closing;
-    },
-    [Symbol.asyncDispose]: () => ticket.close(),
-    [Symbol.toPrimitive]: (hint) => (hint === 'string' ? String(id) : id),
-  };
-  return ticket;
+  return new TicketHandle(calls, id);
 }
 
 /** True if `value` is a ticket handle of this facade. */

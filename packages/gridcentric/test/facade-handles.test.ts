@@ -87,6 +87,22 @@ describe('item 10: tickets as handles', () => {
 });
 
 describe('item 10: clones as handles', () => {
+  it('item 10: a clone handle prints and compares as { role, vmid, ticket }, without starting a wait', async () => {
+    using world = setup();
+    const { sim, gc } = world;
+    const ticket = await gc.requestTicket(1);
+    const clone = await gc.clone(ticket);
+    expect(clone).toEqual({ role: 'parent', vmid: 2, ticket: ticket.id });
+    expect(JSON.parse(JSON.stringify(clone))).toEqual({ role: 'parent', vmid: 2, ticket: ticket.id });
+    expect(JSON.parse(JSON.stringify(ticket))).toEqual({ id: ticket.id });
+    await tick();
+    // `exited` was not touched: the exit is still there for waitAny.
+    expect(sim.pendingWaits()).toBe(0);
+    sim.clock.advance(1);
+    sim.exit(2, 5);
+    expect(await gc.waitAny()).toEqual({ vmid: 2, reason: 'EXITED', code: 5 });
+  });
+
   it('item 10: a clone handle has an `exited` promise and kill()', async () => {
     using world = setup();
     const { sim, gc } = world;
