@@ -1,4 +1,5 @@
-import { isGridcentricError, type DomainExit, type DomainStatus } from '@sysbind/gridcentric-interface';
+import { isGridcentricError, type DomainStatus } from '@sysbind/gridcentric-interface';
+import type { DomainExit } from './records.ts';
 
 /**
  * A clone, as the parent holds it after `clone()`: its vmid, a promise of its exit, and `kill()`.

@@ -1,4 +1,5 @@
-import { createAbortError, isGridcentricError, type DomainExit } from '@sysbind/gridcentric-interface';
+import { createAbortError, isGridcentricError } from '@sysbind/gridcentric-interface';
+import type { DomainExit } from './records.ts';
 
 /**
  * Counts the clones a Gridcentric object made, so that `exits({ follow: true })` can wait, when

@@ -1,4 +1,5 @@
-import { isGridcentricError, type DomainInfo, type TicketInfo } from '@sysbind/gridcentric-interface';
+import { isGridcentricError } from '@sysbind/gridcentric-interface';
+import type { DomainInfo, TicketInfo } from './records.ts';
 import type { CloneOutcome } from './clone-handle.ts';
 import { validateId } from './validate.ts';
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { GC_EXIT_REASON, deriveCloneIp } from '@sysbind/gridcentric-interface';
+import { GC_EXIT_REASON } from '@sysbind/gridcentric-interface';
+import { deriveCloneIp } from '../src/gridcentric/policy.ts';
 import { describe, expect, it } from 'vitest';
 
 // The program under test is a plain guest program (fixtures/clone-program.mjs) run by Node

@@ -1,5 +1,6 @@
 import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
-import { GC_EXIT_REASON, deriveCloneIp } from '@sysbind/gridcentric-interface';
+import { GC_EXIT_REASON } from '@sysbind/gridcentric-interface';
+import { deriveCloneIp } from '../src/gridcentric/policy.ts';
 import { describe, expect, it } from 'vitest';
 import { describeGridcentricBackend } from '../src/conformance.ts';
 import { CallJournal, createJournaledBackend, type CloneImage } from '../src/gridcentric/call-journal.ts';

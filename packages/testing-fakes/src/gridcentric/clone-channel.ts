@@ -1,4 +1,4 @@
-import { GridcentricError, errnoNumber, type GridcentricBackend } from '@sysbind/gridcentric-interface';
+import { GridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { deserializeError, type CloneImage, type JournalOperation, type JournalOutcome } from './call-journal.ts';
 import {
   isProtocolMessage,
@@ -7,6 +7,7 @@ import {
   type CloneToController,
   type ControllerToClone,
 } from './clone-protocol.ts';
+import { errnoNumber } from './policy.ts';
 import { createAbortError } from '@sysbind/gridcentric-interface';
 
 interface InFlight {
