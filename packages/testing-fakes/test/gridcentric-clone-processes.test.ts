@@ -142,6 +142,19 @@ describe('item 8: process-level clones (openSimulatedGuest)', () => {
     expect(await gone(clone?.pid ?? 0)).toBe(true);
   });
 
+  it('item 8: cutting the clone VM off reaches check() in its process', async () => {
+    const { events, code } = await runProgram('detach', (event, tellMaster) => {
+      if (event.side === 'clone' && 'ipAfter' in event) tellMaster('detach');
+    });
+    expect(code).toBe(0);
+    expect(events.find((event) => 'checkError' in event)?.['checkError']).toBe('EIO');
+    expect(events.find((event) => 'exit' in event)?.['exit']).toEqual({
+      vmid: 2,
+      reason: exitReason('EXITED'),
+      code: 4,
+    });
+  });
+
   it('item 8: a clone process clones again; the grandchild replays its parent clone and reaches its own clone point', async () => {
     const { events, code } = await runProgram('nested');
     expect(code).toBe(0);
