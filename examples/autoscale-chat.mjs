@@ -12,6 +12,7 @@
 // openGridcentric in systems.mjs). So the path to that call must not depend on HTTP input, which
 // the copy never gets: the front end only reserves a ticket when a room needs a VM, and the
 // scaler loop, driven by the controller's answers alone, clones for every reserved ticket.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,14 @@ export async function request(base, method, path, body) {
   return payload;
 }
 
+// HTML answers (anything else a handler returns is sent as JSON).
+const pages = new WeakSet();
+const htmlPage = (html) => {
+  const answer = { html };
+  pages.add(answer);
+  return answer;
+};
+
 /** An HTTP server on `host` answering JSON with `handler(method, path, query, body)`. */
 function listen(host, port, handler) {
   const server = http.createServer((req, res) => {
@@ -49,7 +58,10 @@ function listen(host, port, handler) {
       Promise.resolve()
         .then(() => handler(req.method, url.pathname, url.searchParams, text === '' ? {} : JSON.parse(text)))
         .then(
-          (result) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
+          (result) =>
+            pages.has(result)
+              ? res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(result.html)
+              : res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
           (error) =>
             res
               .writeHead(error.status ?? 400, { 'content-type': 'application/json' })
@@ -64,6 +76,9 @@ function listen(host, port, handler) {
 }
 
 const notFound = (what) => Object.assign(new Error(`no ${what}`), { status: 404 });
+
+// The page users open at the front end's address.
+const page = readFileSync(new URL('chat-page.html', import.meta.url), 'utf8');
 
 /** The clone's half: the rooms this VM serves, on its own address. */
 async function serveRooms(ip) {
@@ -210,6 +225,7 @@ export async function startChat({ log = (line) => console.log(line) } = {}) {
   };
 
   const front = await listen(myIp, 0, async (method, path, query, body) => {
+    if (method === 'GET' && path === '/') return htmlPage(page);
     if (method === 'POST' && path === '/join') {
       const vm = await place(body.room);
       await request(vm.base, 'POST', `/rooms/${body.room}/join`, { user: body.user });
