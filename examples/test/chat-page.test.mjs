@@ -62,9 +62,7 @@ describe('the chat page', () => {
 
         expect(dom).toContain('data-ready="true"');
         const items = [
-          ...dom.matchAll(
-            /<li data-served-by="([^"]+)"><span class="who">([^<]+)<\/span>: ([^<]*(?:&lt;[^<]*)*)<\/li>/g,
-          ),
+          ...dom.matchAll(/<li data-served-by="([^"]+)"><span class="who">([^<]+)<\/span>: ([^<]*)<\/li>/g),
         ];
         expect(items.map(([, , user, text]) => `${user}: ${text}`)).toEqual([
           'bob: hi from bob',
