@@ -11,7 +11,7 @@ function setup(capacity = 4) {
     sim,
     gc,
     [Symbol.dispose]: () => {
-      sim.dispose();
+      sim.close();
     },
   };
 }
