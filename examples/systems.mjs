@@ -2,7 +2,7 @@
 // simulators of @sysbind/testing-fakes (which follow real child processes for contracts).
 import { createContractSystem } from '@sysbind/contract';
 import { createGridcentric, isGridcentricError } from '@sysbind/gridcentric';
-import { createContractSimulator, createGridcentricSimulator } from '@sysbind/testing-fakes';
+import { createContractSimulator, openSimulatedGuest } from '@sysbind/testing-fakes';
 
 /** A contract system: native on illumos, simulated elsewhere. */
 export function openContractSystem() {
@@ -22,18 +22,40 @@ export function openContractSystem() {
   };
 }
 
+// Each simulated VM gets its own loopback address (127.N.x.y, x.y the vmid), so that every VM can
+// serve on the same port as on a real cluster; N is drawn per run so that two runs on one machine
+// do not meet. Linux routes the whole of 127.0.0.0/8 to the loopback interface.
+const loopbackNet = 2 + Math.floor(Math.random() * 250);
+const loopbackIp = (vmid) => `127.${loopbackNet}.${(vmid >> 8) & 255}.${vmid & 255}`;
+
 /**
- * A Gridcentric client: native on a Gridcentric guest, otherwise a simulator running on real
- * time, whose clone-side code runs in this process through `onClone`.
+ * A Gridcentric client: native on a Gridcentric guest, otherwise a simulated cluster whose clones
+ * are processes (this program, run again: see openSimulatedGuest), on real time. The same call
+ * answers in the master and in every clone, so a program opens its client the same way in both.
  */
 export function openGridcentric(options = {}) {
   const native = createGridcentric();
   try {
     native.check();
-    return { gc: native, simulator: undefined, close: () => {} };
+    return { gc: native, simulated: false, close: () => native.close() };
   } catch (error) {
     if (!isGridcentricError(error, 'ERR_UNSUPPORTED_PLATFORM')) throw error;
   }
-  const simulator = createGridcentricSimulator({ clock: 'real', bootDelay: 40, capacity: 16, ...options });
-  return { gc: createGridcentric({ backend: simulator.backend() }), simulator, close: () => simulator.close() };
+  const guest = openSimulatedGuest({
+    clock: 'real',
+    bootDelay: 40,
+    capacity: 16,
+    ipForVmid: loopbackIp,
+    ...options,
+  });
+  const gc = createGridcentric({ backend: guest.backend });
+  return {
+    gc,
+    simulated: true,
+    guest,
+    close: async () => {
+      await gc.close();
+      await guest.close();
+    },
+  };
 }

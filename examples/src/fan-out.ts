@@ -1,7 +1,7 @@
 // Code under test in the "Testing with @sysbind/testing-fakes" guide: an application function
 // that fans work out to clone VMs.
 // #region fan-out
-import type { Gridcentric } from '@sysbind/gridcentric';
+import type { Clone, Gridcentric } from '@sysbind/gridcentric';
 
 /**
  * Clones this VM up to `count` times (as many as the controller grants) and resolves to the exit
@@ -9,15 +9,16 @@ import type { Gridcentric } from '@sysbind/gridcentric';
  * the program goes on with its share of the work instead.
  */
 export async function fanOut(gc: Gridcentric, count: number): Promise<number[] | undefined> {
-  const ticket = await gc.requestTicket(count);
-  const granted = (await gc.listTickets()).find((info) => info.ticket === ticket)?.granted ?? 0;
-  const vmids: number[] = [];
+  // Leaving the scope gives back whatever the loop did not use.
+  await using ticket = await gc.requestTicket(count);
+  const granted = (await ticket.info())?.granted ?? 0;
+  const clones: Clone[] = [];
   for (let index = 0; index < granted; index++) {
-    const result = await gc.clone(ticket);
+    const result = await ticket.clone();
     if (result.role === 'clone') return undefined;
-    vmids.push(result.vmid);
+    clones.push(result);
   }
-  const exits = await Promise.all(vmids.map((vmid) => gc.waitDomain(vmid)));
+  const exits = await Promise.all(clones.map((clone) => clone.exited));
   return exits.map((exit) => exit.code);
 }
 // #endregion fan-out

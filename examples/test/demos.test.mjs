@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { runScriptedLoad } from '../autoscale-chat.mjs';
+import { runScriptedLoad } from '../chat-load.mjs';
 import { supervise } from '../supervisor.mjs';
 import { openContractSystem } from '../systems.mjs';
 
@@ -50,13 +51,63 @@ describe('the supervisor demo', () => {
   });
 });
 
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pid, within = 5_000) {
+  for (const deadline = Date.now() + within; Date.now() < deadline; await sleep(20)) if (!alive(pid)) return true;
+  return !alive(pid);
+}
+
 describe('the autoscaling chat demo', () => {
-  it('grows a clone per full room and kills the idle ones', async () => {
-    const lines = [];
-    const { peak, ended, remaining } = await runScriptedLoad({ users: 7, log: (line) => lines.push(line) });
-    expect(peak).toBe(3); // rooms of 3: 3 + 3 + 1
-    expect(remaining).toBe(0);
-    expect(ended.map((exit) => exit.reason)).toEqual(['KILLED', 'KILLED', 'KILLED']);
-    expect(lines.filter((line) => line.includes('cloned vm'))).toHaveLength(3);
-  });
+  it('item 9: rooms are served by the clones the front end made; each room reads back what was posted in it, from its clone; no ticket is left', async () => {
+    const pids = new Set();
+    try {
+      const waves = 6;
+      const roomsPerWave = 3;
+      const run = await runScriptedLoad({
+        waves,
+        roomsPerWave,
+        usersPerRoom: 2,
+        messagesPerUser: 2,
+        log: quiet,
+        onLaunched: (chat) => pids.add(chat.pid),
+      });
+      for (const pid of run.servers) pids.add(pid);
+      expect(run.code).toBe(0);
+      expect(run.rooms).toHaveLength(waves * roomsPerWave);
+      for (const { room, home, said, reads } of run.rooms) {
+        // A clone (the master is vm 1) on its own address served the room...
+        expect(home.vmid, room).toBeGreaterThan(1);
+        for (const read of reads) {
+          // ...and every read came back from that clone, a process other than the front end's,
+          // with every message posted in the room, in order.
+          expect(read.servedBy.ip, room).toBe(home.ip);
+          expect(read.servedBy.pid, room).not.toBe(run.chatPid);
+          expect(
+            read.messages.map(({ user, text }) => ({ user, text })),
+            room,
+          ).toEqual(said);
+        }
+      }
+      // Each clone holds 2 rooms: a wave of 3 rooms needs 2 clones, and the cluster grew to that.
+      expect(Math.max(...run.stats.map((entry) => entry.clones))).toBe(2);
+      expect(run.servers.length).toBeGreaterThanOrEqual(4);
+      // Idle clones ended (killed), and tickets never piled up: at most one reservation per
+      // growing room, none at the end.
+      expect(run.final.ended).toBeGreaterThanOrEqual(4);
+      expect(Math.max(...run.stats.map((entry) => entry.tickets))).toBeLessThanOrEqual(roomsPerWave);
+      expect(run.final.tickets).toBe(0);
+      // The chat stopped: its clone processes are gone with it.
+      for (const pid of run.servers) expect(await gone(pid)).toBe(true);
+    } finally {
+      for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 120_000);
 });

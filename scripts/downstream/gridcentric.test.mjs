@@ -12,7 +12,7 @@ describe('a downstream project tests Gridcentric code on the fakes', () => {
     sim.onClone(() => 4); // the clone's program exits with status 4
     const gc = createGridcentric({ backend: sim.backend() });
     const result = await gc.clone(await gc.requestTicket(1));
-    expect(result).toEqual({ role: 'parent', vmid: 2 });
+    expect(result).toEqual({ role: 'parent', vmid: 2, ticket: 1 });
     sim.clock.advance(5);
     expect(await gc.waitAny()).toEqual({ vmid: 2, reason: 'EXITED', code: 4 });
     sim.close();

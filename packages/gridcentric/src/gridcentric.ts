@@ -15,8 +15,11 @@ import {
   type TicketInfo,
 } from './records.ts';
 import { createNativeGridcentricBackend } from '@sysbind/gridcentric-native';
-import { interpretCloneReturn, type CloneResult } from './clone-result.ts';
-import { validateBackend, validateId, validateOptions, validateSignal } from './validate.ts';
+import { createClone, type CloneOutcome } from './clone-handle.ts';
+import { interpretCloneReturn } from './clone-result.ts';
+import { CloneCounter, iterateExits, type ExitsIterator } from './exits.ts';
+import { createTicket, validateTicket, type Ticket } from './ticket.ts';
+import { invalidArgType, validateBackend, validateId, validateOptions, validateSignal } from './validate.ts';
 
 /** Options of {@link createGridcentric}. */
 export interface GridcentricOptions {
@@ -37,8 +40,22 @@ export interface WaitOptions {
 /** Options of {@link Gridcentric.listDomains}. */
 export interface ListDomainsOptions {
   /** Only the clones created under this ticket (`list_ticket_domains`); default: every clone. */
-  readonly ticket?: number;
+  readonly ticket?: number | Ticket;
 }
+
+/** Options of {@link Gridcentric.exits}. */
+export interface ExitsOptions extends WaitOptions {
+  /**
+   * Keep the sequence open when no clone is left to wait for: it then waits for the next clone
+   * this object makes and goes on (for an autoscaler, whose clones come and go). Default false:
+   * the sequence ends, as wait(2) does with ECHILD. Clones made through another object or backend
+   * of the same VM do not wake a waiting iterator.
+   */
+  readonly follow?: boolean;
+}
+
+/** A ticket argument: its id, or the {@link Ticket} handle `requestTicket` returned. */
+export type TicketRef = number | Ticket;
 
 /**
  * The Gridcentric guest API of the VM this program runs in: tickets, fork-like cloning, and the
@@ -53,16 +70,23 @@ export interface Gridcentric extends AsyncDisposable {
   check(): void;
   /** This VM's address; a clone has its own (`gc_my_ip`). */
   myIp(): string;
-  /** Reserves clone slots: resolves to a ticket whose capacity is between 1 and `count` (`gc_request_tickets`). */
-  requestTicket(count: number): Promise<number>;
+  /**
+   * Reserves clone slots (`gc_request_tickets`): resolves to a {@link Ticket} whose capacity is
+   * between 1 and `count`. `await using ticket = await gc.requestTicket(3)` gives the unused slots
+   * back at the end of the scope; the ticket's clones keep running.
+   */
+  requestTicket(count: number): Promise<Ticket>;
   /** Returns the ticket's unused capacity; its clones keep running (`gc_cancel_ticket`). */
-  cancelTicket(ticket: number): Promise<void>;
+  cancelTicket(ticket: TicketRef): Promise<void>;
   /** Detaches the ticket's clones from this VM: not waited for, not killed by `killAll`, outliving it (`gc_make_ticket_independent`). */
-  makeTicketIndependent(ticket: number): Promise<void>;
+  makeTicketIndependent(ticket: TicketRef): Promise<void>;
   /** The tickets this VM holds (`gc_list_tickets`). */
   listTickets(): Promise<TicketInfo[]>;
-  /** Clones this VM under `ticket`, like fork(): the parent gets `{ role: 'parent', vmid }`, the clone's copy `{ role: 'clone' }` (`gc_clone`). */
-  clone(ticket: number): Promise<CloneResult>;
+  /**
+   * Clones this VM under `ticket`, like fork() (`gc_clone`): the parent gets a {@link Clone}
+   * handle (`{ role: 'parent', vmid, exited, kill() }`), the clone's copy `{ role: 'clone' }`.
+   */
+  clone(ticket: TicketRef): Promise<CloneOutcome>;
   /** This VM's unreaped clones, or those of one ticket (`gc_list_clone_domains`, `gc_list_ticket_domains`). */
   listDomains(options?: ListDomainsOptions): Promise<DomainInfo[]>;
   /** The status of one clone (`gc_get_domain_status`). */
@@ -72,19 +96,25 @@ export interface Gridcentric extends AsyncDisposable {
   /** Waits until any dependent clone terminates and reaps it, oldest termination first (`gc_wait_any`). */
   waitAny(options?: WaitOptions): Promise<DomainExit>;
   /** Waits until every clone of the ticket terminated; the ticket is then discarded (`gc_sync_ticket`). */
-  syncTicket(ticket: number, options?: WaitOptions): Promise<void>;
+  syncTicket(ticket: TicketRef, options?: WaitOptions): Promise<void>;
   /** Kills one clone (`gc_kill_clone_domain`). */
   kill(vmid: number): Promise<void>;
   /** Kills every clone of this VM's dependent tickets; resolves to the count (`gc_killall_clone_domains`). */
   killAll(): Promise<number>;
-  /** Kills every clone of the ticket, independent or not; resolves to the count (`gc_killall_ticket_domains`). */
-  killTicket(ticket: number): Promise<number>;
+  /**
+   * Kills every clone of the ticket, independent or not, and discards the ticket, as SnowFlock's
+   * `sf_kill(ticket)` does: `gc_killall_ticket_domains`, then `gc_cancel_ticket`, so the ticket
+   * leaves `listTickets()` and its unused slots return. Resolves to the count killed. Unlike
+   * `sf_kill`, the killed clones stay to be reaped: their exits are still waited for.
+   */
+  killTicket(ticket: TicketRef): Promise<number>;
   /**
    * The terminations of this VM's dependent clones, each reaped, in termination order: `waitAny`
-   * in a loop. The iteration ends when no clone is left to wait for; aborting `signal` makes it
-   * throw an AbortError.
+   * in a loop. The iteration ends when no clone is left to wait for, unless `follow` keeps it
+   * open for the next clone; aborting `signal` makes it throw an AbortError. `await using` (or
+   * `return()`) ends it, a wait in progress included.
    */
-  exits(options?: WaitOptions): AsyncIterableIterator<DomainExit>;
+  exits(options?: ExitsOptions): ExitsIterator;
   /**
    * Aborts the waits started through this object and refuses later calls with
    * `ERR_GRIDCENTRIC_CLOSED`; the native backend it loaded itself is closed too (a backend passed
@@ -118,6 +148,9 @@ export function createGridcentric(options: GridcentricOptions = {}): Gridcentric
     return signal === undefined ? closing.signal : AbortSignal.any([signal, closing.signal]);
   };
 
+  // Clones made through this object, for exits({ follow: true }).
+  const clonesMade = new CloneCounter();
+
   const api: Gridcentric = {
     version: () => use().version(),
     check: () => {
@@ -126,29 +159,32 @@ export function createGridcentric(options: GridcentricOptions = {}): Gridcentric
     myIp: () => use().myIp(),
     async requestTicket(count) {
       const checked = validateId(count, 'count');
-      return use().requestTickets(checked);
+      return createTicket(api, await use().requestTickets(checked));
     },
     async cancelTicket(ticket) {
-      const checked = validateId(ticket, 'ticket');
+      const checked = validateTicket(ticket, 'ticket');
       await use().cancelTicket(checked);
     },
     async makeTicketIndependent(ticket) {
-      const checked = validateId(ticket, 'ticket');
+      const checked = validateTicket(ticket, 'ticket');
       await use().makeTicketIndependent(checked);
     },
     async listTickets() {
       return (await use().listTickets()).map(decodeTicketInfo);
     },
     async clone(ticket) {
-      const checked = validateId(ticket, 'ticket');
-      return interpretCloneReturn(await use().clone(checked));
+      const checked = validateTicket(ticket, 'ticket');
+      const result = interpretCloneReturn(await use().clone(checked));
+      if (result.role === 'clone') return result;
+      clonesMade.bump();
+      return createClone(api, result.vmid, checked);
     },
     async listDomains(listOptions) {
       const ticket = validateOptions(listOptions)['ticket'];
       const domains =
         ticket === undefined
           ? await use().listCloneDomains()
-          : await use().listTicketDomains(validateId(ticket, 'options.ticket'));
+          : await use().listTicketDomains(validateTicket(ticket, 'options.ticket'));
       return domains.map(decodeDomainInfo);
     },
     async domainStatus(vmid) {
@@ -167,7 +203,7 @@ export function createGridcentric(options: GridcentricOptions = {}): Gridcentric
       return decodeDomainExit(await use().waitAny(signal));
     },
     async syncTicket(ticket, waitOptions) {
-      const checked = validateId(ticket, 'ticket');
+      const checked = validateTicket(ticket, 'ticket');
       const signal = waitSignal(waitOptions);
       if (signal.aborted) throw createAbortError(signal);
       await use().syncTicket(checked, signal);
@@ -180,12 +216,27 @@ export function createGridcentric(options: GridcentricOptions = {}): Gridcentric
       return use().killallCloneDomains();
     },
     async killTicket(ticket) {
-      const checked = validateId(ticket, 'ticket');
-      return use().killallTicketDomains(checked);
+      const checked = validateTicket(ticket, 'ticket');
+      const killed = await use().killallTicketDomains(checked);
+      try {
+        await use().cancelTicket(checked);
+      } catch (error) {
+        // Cancelled before: discarded already, which is the point.
+        if (!isGridcentricError(error, 'EPERM')) throw error;
+      }
+      return killed;
     },
-    exits(waitOptions) {
-      const signal = validateSignal(validateOptions(waitOptions)['signal']);
-      return iterateExits(api, signal);
+    exits(exitsOptions) {
+      const bag = validateOptions(exitsOptions);
+      const signal = validateSignal(bag['signal']);
+      const follow = bag['follow'];
+      if (follow !== undefined && typeof follow !== 'boolean')
+        throw invalidArgType('options.follow', 'of type boolean', follow);
+      return iterateExits((stop) => api.waitAny({ signal: stop }), clonesMade, {
+        follow: follow === true,
+        signal,
+        closing: closing.signal,
+      });
     },
     close() {
       if (closing.signal.aborted) return Promise.resolve();
@@ -197,21 +248,4 @@ export function createGridcentric(options: GridcentricOptions = {}): Gridcentric
     [Symbol.asyncDispose]: () => api.close(),
   };
   return api;
-}
-
-async function* iterateExits(
-  api: Gridcentric,
-  signal: AbortSignal | undefined,
-): AsyncGenerator<DomainExit, void, undefined> {
-  for (;;) {
-    let exit: DomainExit;
-    try {
-      exit = await api.waitAny(signal === undefined ? {} : { signal });
-    } catch (error) {
-      // ECHILD: nothing left to wait for, which is the natural end of the sequence.
-      if (isGridcentricError(error, 'ECHILD')) return;
-      throw error;
-    }
-    yield exit;
-  }
 }

@@ -1,10 +1,15 @@
 export {
   createGridcentric,
+  type ExitsOptions,
   type Gridcentric,
   type GridcentricOptions,
   type ListDomainsOptions,
+  type TicketRef,
   type WaitOptions,
 } from './gridcentric.ts';
+export type { Clone, CloneOutcome } from './clone-handle.ts';
+export type { ExitsIterator } from './exits.ts';
+export type { Ticket } from './ticket.ts';
 export { interpretCloneReturn, type CloneResult } from './clone-result.ts';
 export type { ArgumentError } from './validate.ts';
 export {

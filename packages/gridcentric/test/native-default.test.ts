@@ -21,10 +21,20 @@ describe('the default native backend off a Gridcentric guest', () => {
 
   it('compat functions throw ERR_UNSUPPORTED_PLATFORM synchronously when no backend was chosen', () => {
     compat.useBackend(undefined);
-    expect(() => compat.gc_check()).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }) as Error);
+    expect(() => compat.gc_version()).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }) as Error);
     expect(() => {
       compat.wait_any(() => undefined);
     }).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }) as Error);
+  });
+
+  it('item 10: compat gc_check() answers -1 off a guest, as the seed probe `if (gc_check() !== 0)` expects; the facade check() keeps its typed error', () => {
+    compat.useBackend(undefined);
+    expect(compat.gc_check()).toBe(-1);
+    // The probe does not pin a failed load: a later call still reports why.
+    expect(() => compat.gc_my_ip()).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }) as Error);
+    expect(() => {
+      createGridcentric().check();
+    }).toThrow(expect.objectContaining({ name: 'GridcentricError', code: 'ERR_UNSUPPORTED_PLATFORM' }) as Error);
   });
 
   it('neither importing nor the failed first use loads a native addon', () => {

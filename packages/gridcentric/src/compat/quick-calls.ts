@@ -6,9 +6,22 @@ export function gc_version(): string {
   return currentBackend().version();
 }
 
-/** 0 if this VM can use the guest library, -1 if not (not a Gridcentric VM, or controller unreachable). */
+/**
+ * 0 if this VM can use the guest library, -1 if not: not a Gridcentric VM (no guest library to
+ * load here, or the library says ENODEV), or the controller is unreachable. The seed's natural
+ * probe `if (gc_check() !== 0)` therefore works anywhere; the facade's `check()` throws the typed
+ * error instead.
+ */
 export function gc_check(): 0 | -1 {
-  const backend = currentBackend();
+  let backend;
+  try {
+    backend = currentBackend();
+  } catch (error) {
+    // Off a guest there is no library to ask: that is the "not a Gridcentric VM" answer. Any other
+    // load failure (a broken install on a guest) is not, and is thrown.
+    if (isGridcentricError(error, 'ERR_UNSUPPORTED_PLATFORM')) return -1;
+    throw error;
+  }
   try {
     backend.check();
     return 0;

@@ -50,6 +50,8 @@ export interface EngineSettings {
   readonly ipForVmid: (vmid: number) => string;
   /** Called when a clone turns ONLINE (its guest code starts running). */
   readonly onOnline: (domain: DomainRecord) => void;
+  /** Called when a domain terminated, after its own clones did (its process, if any, ends with it). */
+  readonly onTerminate?: (domain: DomainRecord) => void;
 }
 
 const ok = <Out>(ret: number, out: Out): CallResult<Out> => ({ ret, errno: 0, out });
@@ -275,6 +277,7 @@ export class GridcentricEngine {
     // Its own waits end; its parent may have a wait to answer.
     this.#touch(domain);
     if (domain.parent !== undefined) this.#touch(domain.parent);
+    this.#settings.onTerminate?.(domain);
   }
 
   /** Cuts the VM's guest interface off (every call fails with `errno`), or restores it (undefined). */

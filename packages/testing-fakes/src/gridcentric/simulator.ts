@@ -6,6 +6,8 @@ import {
 } from '@sysbind/gridcentric-interface';
 import { GC_SIMULATED_LIBRARY_VERSION, deriveCloneIp } from './policy.ts';
 import { createGuestApiBackend } from './backend.ts';
+import { CallJournal, createJournaledBackend } from './call-journal.ts';
+import { CloneProcessHost, type CloneProcessInfo, type CloneProcessOptions } from './clone-processes.ts';
 import {
   createRealTimeClock,
   createVirtualClock,
@@ -36,6 +38,14 @@ export interface GridcentricSimulatorOptions {
   readonly ipForVmid?: (vmid: number) => string;
   /** What `gc_version` reports (default {@link GC_SIMULATED_LIBRARY_VERSION}). */
   readonly version?: string;
+  /**
+   * Process-level clones: every clone made through the master's {@link GridcentricSimulator.backend}
+   * runs as a real OS process, a copy of this program started again from its entry point, in which
+   * the same `clone()` call returns 0 (see `openSimulatedGuest` and the simulation guide). `true`
+   * takes the defaults (this process's entry point, arguments and Node options). Default: off,
+   * clones run no program of their own (the `onClone` hook stands in for their half).
+   */
+  readonly cloneProcesses?: boolean | CloneProcessOptions;
 }
 
 /**
@@ -151,7 +161,11 @@ export interface GridcentricSimulator extends Disposable {
   readonly masterVmid: number;
   /** The C-level API of the VM `vmid` (default: the master), one object per VM. */
   library(vmid?: number): GcGuestApi;
-  /** A backend bound to the VM `vmid` (default: the master), built on {@link library}. */
+  /**
+   * A backend bound to the VM `vmid` (default: the master), built on {@link library}. With
+   * `cloneProcesses`, the master's backends record the program's calls, and each clone they make
+   * runs as a process of its own.
+   */
   backend(vmid?: number): GridcentricBackend;
   /** Registers clone-side code, run in every clone as it turns ONLINE; returns a function that unregisters it. */
   onClone(hook: CloneHook): () => void;
@@ -179,8 +193,12 @@ export interface GridcentricSimulator extends Disposable {
   pendingWaits(vmid?: number): number;
   /** A snapshot of the whole world. */
   inspect(): GridcentricSimulatorSnapshot;
-  /** Ends the simulation: every VM is cut off, so pending waits and later calls fail with EIO. Idempotent. */
+  /** Ends the simulation: every VM is cut off, so pending waits and later calls fail with EIO, and every clone process is killed by its pid. Idempotent. */
   close(): void;
+  /** The clone processes running now (process-level clones only; otherwise empty). */
+  cloneProcesses(): CloneProcessInfo[];
+  /** {@link GridcentricSimulator.close}, then resolves once every clone process has exited (each killed by its pid). */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 function nonNegativeInteger(value: number, name: string): number {
@@ -207,6 +225,9 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
   const guests = new Map<number, GcGuestApi>();
   const faults = new FaultTable<FaultableFunction>();
   let disposed = false;
+  const version = options.version ?? GC_SIMULATED_LIBRARY_VERSION;
+  // Set below when process-level clones are on; the engine's hooks reach it through this binding.
+  let host: CloneProcessHost | undefined;
 
   const engine = new GridcentricEngine(clock, {
     capacity,
@@ -214,10 +235,14 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
     bootDelay,
     ipForVmid,
     onOnline: (domain) => {
+      host?.online(domain);
       runCloneHooks(domain);
     },
+    onTerminate: (domain) => {
+      host?.terminated(domain);
+    },
   });
-  const context = { engine, faults, version: options.version ?? GC_SIMULATED_LIBRARY_VERSION, controllerLatency };
+  const context = { engine, faults, version, controllerLatency };
 
   const record = (vmid: number): DomainRecord => {
     const domain = engine.domain(vmid);
@@ -237,6 +262,29 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       guests.set(vmid, api);
     }
     return api;
+  };
+
+  // The master program's calls, whatever number of backends it opens: a clone process replays them.
+  let journal: CallJournal | undefined;
+  if (options.cloneProcesses !== undefined && options.cloneProcesses !== false) {
+    const processOptions = options.cloneProcesses === true ? {} : options.cloneProcesses;
+    const started = new CloneProcessHost(processOptions, {
+      backend: (vmid) => createGuestApiBackend(library(vmid)),
+      domain: (vmid) => engine.domain(vmid),
+      terminate: (domain, how, code) => {
+        engine.terminate(domain, how, code);
+      },
+      version,
+    });
+    host = started;
+    const recorded = new CallJournal((clonePoint, vmid, ticket) => {
+      started.addImage({ vmid, parentVmid: masterVmid, ticket, entries: recorded.snapshot(), clonePoint });
+    });
+    journal = recorded;
+  }
+  const backendOf = (vmid: number = masterVmid): GridcentricBackend => {
+    const plain = createGuestApiBackend(library(vmid));
+    return journal !== undefined && vmid === masterVmid ? createJournaledBackend(plain, journal) : plain;
   };
 
   function runCloneHooks(domain: DomainRecord): void {
@@ -272,7 +320,7 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
     clock,
     masterVmid,
     library,
-    backend: (vmid) => createGuestApiBackend(library(vmid)),
+    backend: backendOf,
     onClone(hook) {
       hooks.add(hook);
       return () => hooks.delete(hook);
@@ -306,9 +354,11 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno))
         throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
       engine.setDetached(record(vmid), errno);
+      host?.detached(vmid, errno);
     },
     attach(vmid = masterVmid) {
       engine.setDetached(record(vmid), undefined);
+      host?.detached(vmid, undefined);
     },
     injectFault(spec) {
       if ((spec.operation as string) === 'gc_version')
@@ -364,9 +414,16 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
       faults.clear();
       // Cut every VM off rather than stopping the clock: calls in flight still complete (with EIO).
       for (const domain of engine.domains()) engine.setDetached(domain, 'EIO');
+      // A clone process outliving its simulator would be a stray: each is killed by its pid.
+      void host?.close();
     },
     [Symbol.dispose]() {
       simulator.close();
+    },
+    cloneProcesses: () => host?.processes() ?? [],
+    async [Symbol.asyncDispose]() {
+      simulator.close();
+      await host?.close();
     },
   };
   return simulator;
