@@ -12,7 +12,7 @@ const flavor = existsSync(addonPath('system')) ? 'system' : 'sim';
 // (sys/contract_impl.h): the addon cannot export them.
 const KERNEL_INTERNAL = new Set(['CTEL_CONTRACT', 'CTEL_BUNDLE', 'CTEL_PBUNDLE', 'CT_EV_FAILURE']);
 
-const numericConstants = Object.entries(table).filter(
+const numericConstants = Object.entries(table as unknown as Record<string, unknown>).filter(
   (entry): entry is [string, number] => /^CT[A-Z_]*$/.test(entry[0]) && typeof entry[1] === 'number',
 );
 
