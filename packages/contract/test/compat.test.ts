@@ -1,3 +1,5 @@
+// "Bug n" in the case names is the numbered list of docs/guides/migrating-from-illumos-contract.md
+// (anchors #bug-1 … #bug-14): the bugs of illumos_contract 1.0.3 and how compat fixes each.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
 import * as contract from '../src/compat.ts';
@@ -18,7 +20,7 @@ function start(options: Parameters<typeof createContractSimulator>[0] = {}): voi
   contract.useBackend(sim.backend());
 }
 
-describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
+describe('compat (illumos_contract 1.0.3 surface, its bugs fixed)', () => {
   it('status() has the original shape: decimal strings, flag objects, indexed member objects', () => {
     start();
     contract.set_template({
@@ -76,7 +78,7 @@ describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
     ct.dispose();
   });
 
-  it('fix §6.9.3/§6.9.14: device templates use the device template file and do not replace the process template', () => {
+  it('fix bugs 3 and 14: device templates use the device template file and do not replace the process template', () => {
     start();
     sim.world.addDevice('/pci@0/disk@0:a');
     contract.set_template({ type: 'process', cookie: '7' });
@@ -96,7 +98,7 @@ describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
     }).toThrow(expect.objectContaining({ code: 'ERR_NO_ACTIVE_TEMPLATE' }) as Error);
   });
 
-  it('fix §6.9.5/§6.9.6: observe() reads status and delivers events (no abort)', async () => {
+  it('fix bugs 5 and 6: observe() reads status and delivers events (no abort)', async () => {
     start();
     contract.set_template({ type: 'process', informative: { pr_exit: true } });
     const pid = sim.world.fork(sim.self.pid);
@@ -114,7 +116,7 @@ describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
     }).toThrow(/no control descriptor/);
   });
 
-  it('fix §6.9.7/§6.9.8: adopt() and latest() work without any set_template', async () => {
+  it('fix bugs 7 and 8: adopt() and latest() work without any set_template', async () => {
     start();
     const sibling = sim.world.fork(sim.self.pid, { template: null });
     const worker = sim.world.fork(sibling, { template: { param: 1 } });
@@ -129,7 +131,7 @@ describe('compat (illumos_contract 1.0.3 surface, bugs of §6.9 fixed)', () => {
     expect(() => contract.latest()).toThrow(expect.objectContaining({ code: 'ESRCH' }) as Error);
   });
 
-  it('fix §6.9.10: events published before latest() are kept for the contract', async () => {
+  it('fix bug 10: events published before latest() are kept for the contract', async () => {
     start();
     contract.set_template({ type: 'process', informative: { pr_exit: true } });
     const pid = sim.world.fork(sim.self.pid);
