@@ -27,10 +27,10 @@ import type { GcDomainExit, GcDomainInfo, GcTicketInfo } from './api.ts';
  *   `AbortError` (`code: 'ABORT_ERR'`, `cause: signal.reason`) without reaching the library; on a
  *   later abort they reject at once and leave nothing behind: no reaped exit is lost, a later wait
  *   can still reap it.
- * - **Semantics** (reference §5, §7, §8): tickets grant 1..n clone slots; `clone` consumes one;
- *   waits reap in termination order; `syncTicket` joins and discards the ticket; clones of
- *   independent tickets are not waitable and are spared by `killallCloneDomains`; `cancelTicket`
- *   returns unused capacity and keeps existing clones.
+ * - **Semantics** (as the guide "The Gridcentric simulator" models them): tickets grant 1..n
+ *   clone slots; `clone` consumes one; waits reap in termination order; `syncTicket` joins and
+ *   discards the ticket; clones of independent tickets are not waitable and are spared by
+ *   `killallCloneDomains`; `cancelTicket` returns unused capacity and keeps existing clones.
  */
 export interface GridcentricBackend {
   /** `gc_version`: the guest library's version string. */

@@ -20,7 +20,7 @@ function valueOf<T>(result: number | { readonly value: T }): T {
 }
 
 describe('contract simulator: the libcontract-level API', () => {
-  it('§1 open modes are checked exactly, with the path errors of ctfs', () => {
+  it('open modes are checked exactly, with the path errors of ctfs (the ctfs_*_open and lookup entry points; contract(5))', () => {
     const sim = createContractSimulator();
     const lc = sim.library();
     expect(lc.open(`${CTFS_ROOT}/process/template`, O_RDONLY)).toBe(-E.EINVAL);
@@ -45,7 +45,7 @@ describe('contract simulator: the libcontract-level API', () => {
     expect(lc.close(directory)).toBe(E.EBADF);
   });
 
-  it('§2 status handles and getters follow the detail levels (ENOENT below, EINVAL for the other type)', () => {
+  it('status handles and getters follow the detail levels (ENOENT below, EINVAL for the other type) (ct_status_read(3CONTRACT), ct_pr_status(3CONTRACT))', () => {
     const sim = createContractSimulator();
     const lc = sim.library();
     const status = lc.open(`${CTFS_ROOT}/all/2/status`, O_RDONLY);
@@ -66,7 +66,7 @@ describe('contract simulator: the libcontract-level API', () => {
     expect(lc.ct_status_read(status, 3)).toBe(E.EINVAL);
   });
 
-  it('§2 event getters: EINVAL for data of other event types, ENOENT when absent', () => {
+  it('event getters: EINVAL for data of other event types, ENOENT when absent (ct_event_read(3CONTRACT), ct_pr_event(3CONTRACT))', () => {
     const sim = createContractSimulator({ privileges: ['contract_event'] });
     const lc = sim.library();
     const template = lc.open(`${CTFS_ROOT}/process/template`, O_RDWR);

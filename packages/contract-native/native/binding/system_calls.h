@@ -16,7 +16,8 @@
 namespace sysbind {
 namespace sys {
 
-// open(2): a file descriptor, or -1 with errno set. Only ever given exact ctfs modes (§1).
+// open(2): a file descriptor, or -1 with errno set. Only ever given the exact modes ctfs accepts
+// (contract(5); the "ctfs" part of docs/guides/contract-simulation.md lists them).
 int open(const char *path, int oflag);
 
 // close(2): 0, or -1 with errno set.

@@ -1,5 +1,7 @@
-// The conformance suite every ContractBackend must pass, one or more cases per item of the
-// simulator checklist (contract-api reference §4.9). It drives only the backend interface and the
+// The conformance suite every ContractBackend must pass, one or more cases per part of the model
+// that docs/guides/contract-simulation.md lists under "What is modelled"; each case names the
+// illumos-gate function (usr/src/uts/common/os/contract.c, contract/*.c, fs/ctfs/*.c) or the man
+// page its rule comes from. It drives only the backend interface and the
 // simulator's world controls, so it runs unchanged on the simulator backend and on the native
 // addon's simulator build (which forwards libcontract calls to the same simulator).
 import { afterEach, describe, expect, it } from 'vitest';
@@ -119,7 +121,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       return { pid, ctid };
     }
 
-    it('§4.9.1 contract ids come from one allocator across types; evids count per type from 1', async () => {
+    it('contract ids come from one allocator across types; evids count per type from 1 (contract_ctor, cte_publish_all)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       sim.world.addDevice('/pci@0/disk@0:a');
@@ -149,7 +151,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       status.close();
     });
 
-    it('§4.9.2 templates start with the defaults and activation copies them', async () => {
+    it('templates start with the defaults and activation copies them (contract_process_default, ctmpl_activate; process(5), device_contract(5))', async () => {
       const { backend, sim } = await setup();
       const process = backend.openTemplate('process');
       expect(process.get('critical')).toBe(CT_PR_EV_EMPTY | CT_PR_EV_HWERR);
@@ -185,7 +187,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       device.close();
     });
 
-    it('§4.9.2 unprivileged critical sets: EPERM for non-fatal events, silent demotion on fatal/param changes', async () => {
+    it('unprivileged critical sets: EPERM for non-fatal events, silent demotion on fatal/param changes (ctmpl_process_set, EXCESS)', async () => {
       const { backend } = await setup();
       const handle = backend.openTemplate('process');
       expectErrno(() => {
@@ -212,7 +214,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       handle.close();
     });
 
-    it('§4.9.2 PRIV_CONTRACT_EVENT lifts the critical-set restriction', async () => {
+    it('PRIV_CONTRACT_EVENT lifts the critical-set restriction (ctmpl_process_set, secpolicy_contract_event)', async () => {
       const { backend } = await setup({ privileges: ['contract_event'] });
       const handle = backend.openTemplate('process');
       handle.set('critical', CT_PR_EV_EMPTY | CT_PR_EV_EXIT | CT_PR_EV_FORK);
@@ -220,7 +222,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       handle.close();
     });
 
-    it('§4.9.3 fork under a template makes a new owned contract per fork and sets latest; without one the child joins', async () => {
+    it('fork under a template makes a new owned contract per fork and sets latest; without one the child joins (contract_process_fork, contract_ctor)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       expectErrno(() => backend.openLatest('process'), 'ESRCH');
@@ -238,7 +240,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(sim.world.process(grandchild)?.contract).toBe(a.ctid);
     });
 
-    it('§4.9.3 templates and latest are per LWP', async () => {
+    it('templates and latest are per LWP (ctmpl_makecurrent, contract_ctor: lwp_ct_active, lwp_ct_latest)', async () => {
       const { backend, sim } = await setup();
       const handle = template(backend, {});
       handle.activate();
@@ -253,7 +255,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       handle.close();
     });
 
-    it('§4.9.4 member exit publishes pr_exit then pr_empty', async () => {
+    it('member exit publishes pr_exit then pr_empty (contract_process_exit)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openProcessBundle('process');
@@ -268,7 +270,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(status).toMatchObject({ state: CTS_OWNED, members: [], nevents: 1 });
     });
 
-    it('§4.9.4 an orphan is destroyed when its last member exits', async () => {
+    it('an orphan is destroyed when its last member exits (contract_process_exit, contract_destroy)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const { pid, ctid } = forkUnder(harness, {});
@@ -288,7 +290,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expectErrno(() => backend.openStatus(ctid), 'ENOENT');
     });
 
-    it('§4.9.5 a core dump publishes pr_core with its core files, then the fatal set kills the others', async () => {
+    it('a core dump publishes pr_core with its core files, then the fatal set kills the others (contract_process_core, contract_process_kill)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openProcessBundle('process');
@@ -309,7 +311,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(sim.world.contract(ctid)?.members).toEqual([]);
     });
 
-    it("§4.9.5 a signal from outside publishes pr_signal with its sender; the holder's own signals do not", async () => {
+    it("a signal from outside publishes pr_signal with its sender; the holder's own signals do not (contract_process_sig)", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openProcessBundle('process');
@@ -332,7 +334,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(bundle).map((event) => event.type)).toEqual([CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
     });
 
-    it("§4.9.5 hwerr kills the whole contract; PGRPONLY limits a fatal kill to the offender's group", async () => {
+    it("hwerr kills the whole contract; PGRPONLY limits a fatal kill to the offender's group (contract_process_hwerr, contract_process_kill)", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openProcessBundle('process');
@@ -352,7 +354,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(bundle)).toMatchObject([{ type: CT_PR_EV_HWERR, pid: b.pid, flags: 0 }, { type: CT_PR_EV_EMPTY }]);
     });
 
-    it("§4.9.6 events reach the contract queue, the type bundle and the owner's pbundle; informative ones only where someone listens", async () => {
+    it("events reach the contract queue, the type bundle and the owner's pbundle; informative ones only where someone listens (cte_publish_all, cte_publish)", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openBundle('process');
@@ -375,7 +377,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(own).map((event) => event.type)).toEqual([CT_PR_EV_EXIT, CT_PR_EV_EMPTY]);
     });
 
-    it('§4.9.6 critical events of an orphan are born acknowledged; nevents counts the unacknowledged', async () => {
+    it('critical events of an orphan are born acknowledged; nevents counts the unacknowledged (cte_publish_all, contract_orphan)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const bundle = backend.openBundle('process');
@@ -397,7 +399,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       status.close();
     });
 
-    it('§4.9.7 listeners start at the tail, reset to the head, read EAGAIN as undefined, and read_critical skips info and acked', async () => {
+    it('listeners start at the tail, reset to the head, read EAGAIN as undefined, and read_critical skips info and acked (cte_add_listener, cte_reset_listener, cte_get_event)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const early = backend.openProcessBundle('process');
@@ -429,7 +431,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       control.close();
     });
 
-    it('§4.9.7 an endpoint delivers asynchronously once readable', async () => {
+    it('an endpoint delivers asynchronously once readable (ctfs_endpoint_poll, cte_qreadable)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const pbundle = backend.openProcessBundle('process');
@@ -449,7 +451,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expectErrno(() => pbundle.read(), 'EBADF');
     });
 
-    it("§4.9.7 the type bundle hides other users' contracts unless the observer privilege is held", async () => {
+    it("the type bundle hides other users' contracts unless the observer privilege is held (cte_qreadable, secpolicy_contract_observer_choice)", async () => {
       const { backend, sim } = await setup();
       const bundle = backend.openBundle('process');
       const stranger = sim.world.fork(sim.self.pid, { template: null });
@@ -465,7 +467,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(readAll(all).map((event) => event.type)).toEqual([CT_PR_EV_EMPTY]);
     });
 
-    it('§4.9.8 process contracts: ack clears a critical event, nack/qack are ESRCH, newct is accepted', async () => {
+    it('process contracts: ack clears a critical event, nack/qack are ESRCH, newct is accepted (contract_ack, contract_qack, contract_process_newct)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const pbundle = backend.openProcessBundle('process');
@@ -492,7 +494,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(backend.openStatus(ctid).read(CTD_COMMON).nevents).toBe(0);
     });
 
-    it('§4.9.8 device negotiation: neg event, ack lets the change happen, NEGEND with newct 0', async () => {
+    it('device negotiation: neg event, ack lets the change happen, NEGEND with newct 0 (contract_device_publish, wait_for_acks, contract_device_negend)', async () => {
       const { backend, sim } = await setup();
       sim.world.addDevice('/pci@0/disk@1:a');
       const pbundle = backend.openProcessBundle('device');
@@ -522,7 +524,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       status.close();
     });
 
-    it('§4.9.8 device negotiation: NACK blocks (with privilege), a timeout after 60 s lets it through', async () => {
+    it('device negotiation: NACK blocks (with privilege), a timeout after 60 s lets it through (contract_device_ack_nack, wait_for_acks)', async () => {
       const { backend, sim } = await setup({ privileges: ['sys_devices'] });
       sim.world.addDevice('/pci@0/disk@2:a');
       const pbundle = backend.openProcessBundle('device');
@@ -553,7 +555,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       control.close();
     });
 
-    it('§4.9.8 device contracts: noneg blocks without an event, async breaks are critical even unsubscribed', async () => {
+    it('device contracts: noneg blocks without an event, async breaks are critical even unsubscribed (contract_device_publish)', async () => {
       const { backend, sim } = await setup({ privileges: ['sys_devices'] });
       sim.world.addDevice('/pci@0/disk@3:a');
       sim.world.addDevice('/pci@0/disk@4:a');
@@ -577,7 +579,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       onlineOnly.close();
     });
 
-    it('§4.9.8 device contracts by opening a minor node under an activated template', async () => {
+    it('device contracts by opening a minor node under an activated template (contract_device_open)', async () => {
       const { backend, sim } = await setup();
       sim.world.addDevice('/pci@0/net@0:e1000g0');
       const handle = template(backend, { aset: CT_DEV_EV_ONLINE }, 'device');
@@ -597,7 +599,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expectErrno(() => backend.openDeviceNode('/pci@0/none:x'), 'ENOENT');
     });
 
-    it('§4.9.9 abandon: only the owner (EINVAL otherwise), NOORPHAN kills, pbundle purged, criticals auto-acked', async () => {
+    it('abandon: only the owner (EINVAL otherwise), NOORPHAN kills, pbundle purged, criticals auto-acked (contract_abandon, contract_process_abandon, contract_orphan)', async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const pbundle = backend.openProcessBundle('process');
@@ -617,7 +619,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       status.close();
     });
 
-    it('§4.9.9 owner exit with INHERIT under a REGENT hands the contract to the regent; a member adopts it with its criticals', async () => {
+    it('owner exit with INHERIT under a REGENT hands the contract to the regent; a member adopts it with its criticals (contract_abandon, contract_process_take, contract_adopt)', async () => {
       const { backend, sim } = await setup();
       // A sibling in our (REGENT) contract creates an INHERIT contract, then exits.
       const sibling = sim.world.fork(sim.self.pid, { template: null });
@@ -645,7 +647,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       status.close();
     });
 
-    it("§4.9.9 transfer: a new contract subsumes an empty regent's inherited contracts", async () => {
+    it("transfer: a new contract subsumes an empty regent's inherited contracts (contract_process_create, CTPP_SUBSUME)", async () => {
       const harness = await setup();
       const { backend, sim } = harness;
       const regent = forkUnder(harness, { param: 0x8 });
@@ -669,7 +671,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       successor.close();
     });
 
-    it('§4.9.10 ctfs errors: ENOENT for unknown ids, EACCES for ctl of a contract held by another, ESRCH for latest', async () => {
+    it('ctfs errors: ENOENT for unknown ids, EACCES for ctl of a contract held by another, ESRCH for latest (ctfs_tdir_do_lookup, ctfs_ctl_access, ctfs_latest_access)', async () => {
       const { backend, sim } = await setup();
       expectErrno(() => backend.openStatus(2_000_000), 'ENOENT');
       expectErrno(() => backend.openLatest('device'), 'ESRCH');
@@ -1083,7 +1085,7 @@ export function describeContractBackend(name: string, makeBackend: MakeContractB
       expect(sim.world.process(stranger)).toBeUndefined();
     });
 
-    it('§4.9.10 fault injection reaches the backend as the injected errno', async () => {
+    it("fault injection reaches the backend as the injected errno (the simulator's injectFault; no kernel rule)", async () => {
       const { backend, sim } = await setup();
       sim.injectFault({ operation: 'ct_tmpl_activate', errno: 'ENOMEM' });
       const handle = backend.openTemplate('process');
