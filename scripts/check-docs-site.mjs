@@ -1,13 +1,16 @@
 // The browser check of the reference site (run after `pnpm run docs:build`): serves docs/site on
 // loopback, follows every internal link and asset from the index and fails on any that does not
-// resolve, checks that each package and guide has its page, and has headless Chromium render the
-// index and a package page into screenshots under reports/site/.
+// resolve, checks that each package and guide has its page, that the navigation lists the user
+// guides, then the design pages, then the API reference (each guide under the category its front
+// matter names), that the landing page has one title, and has headless Chromium render the index
+// and a package page into screenshots under reports/site/.
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { inflateSync } from 'node:zlib';
 
 const root = path.resolve(import.meta.dirname, '..');
 const siteDir = path.join(root, 'docs', 'site');
@@ -80,11 +83,35 @@ const guides = existsSync(path.join(root, 'docs', 'guides'))
       .stdout.split('\n')
       .filter(Boolean)
   : [];
+// The sidebar, as the theme's navigation.js carries it (deflated JSON in base64).
+const sections = ['Guides', 'Design', 'API reference'];
+const navigationScript = readFileSync(path.join(siteDir, 'assets', 'navigation.js'), 'utf8');
+const navigation = JSON.parse(
+  inflateSync(Buffer.from(/navigationData = "([^"]*)"/.exec(navigationScript)?.[1] ?? '', 'base64')).toString(),
+);
+const topLevel = navigation.map((entry) => entry.text);
+if (topLevel.join('|') !== sections.join('|')) {
+  problems.push(`the navigation's sections are [${topLevel.join(', ')}], not [${sections.join(', ')}]`);
+}
+const listedUnder = (section) => navigation.find((entry) => entry.text === section)?.children?.map((c) => c.text) ?? [];
 for (const guide of guides) {
-  const title = /^title:\s*(.+)$/m.exec(readFileSync(path.join(root, guide), 'utf8'))?.[1];
+  const frontMatter = /^---\n([\s\S]*?)\n---\n/.exec(readFileSync(path.join(root, guide), 'utf8'))?.[1] ?? '';
+  const title = /^title:\s*(.+)$/m.exec(frontMatter)?.[1]?.replace(/^(['"])(.*)\1$/, '$2');
+  const category = /^category:\s*(.+)$/m.exec(frontMatter)?.[1];
   if (title === undefined) problems.push(`${guide} has no title in its front matter`);
+  if (category !== 'Guides' && category !== 'Design') {
+    problems.push(`${guide} has no category (Guides or Design) in its front matter`);
+  } else if (title !== undefined && !listedUnder(category).includes(title)) {
+    problems.push(`${guide} ("${title}") is not listed under ${category} (is it in typedoc.json's projectDocuments?)`);
+  }
+}
+for (const name of packages) {
+  if (!listedUnder('API reference').includes(`@sysbind/${name}`))
+    problems.push(`@sysbind/${name} is not under API reference`);
 }
 if (!pages.some((url) => url.includes('/documents/'))) problems.push('no guide pages in the site');
+const landingTitles = readFileSync(path.join(siteDir, 'index.html'), 'utf8').match(/<h1[\s>]/g) ?? [];
+if (landingTitles.length !== 1) problems.push(`the landing page has ${landingTitles.length} titles (<h1>), not 1`);
 
 // Screenshots, as a reader would see the pages.
 rmSync(shotsDir, { recursive: true, force: true });
