@@ -120,7 +120,7 @@ export abstract class ContractEventSource extends EventEmitter {
     const iterators = this.iterators;
     const consumed =
       iterators !== undefined ||
-      this.listenerCount(event.name) > 0 ||
+      this.listenerCount(event.type) > 0 ||
       this.listenerCount('event') > 0 ||
       this.hasConsumer();
     if (!consumed) {
@@ -128,7 +128,7 @@ export abstract class ContractEventSource extends EventEmitter {
       return;
     }
     if (iterators !== undefined) for (const iterator of iterators) iterator.push(event);
-    this.emit(event.name, event);
+    this.emit(event.type, event);
     this.emit('event', event);
   }
 

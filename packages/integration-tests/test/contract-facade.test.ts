@@ -34,10 +34,11 @@ describe('@sysbind/contract over the native addon (sim flavor)', () => {
     const seen: ContractEvent[] = [];
     for await (const event of contract.events()) {
       seen.push(event);
-      if (event.name === 'pr_empty') break;
+      if (event.type === 'pr_empty') break;
     }
-    expect(seen.map((event) => event.name)).toEqual(['pr_exit', 'pr_empty']);
-    expect(seen[0]?.exit).toMatchObject({ exited: true, code: 3 });
+    expect(seen.map((event) => event.type)).toEqual(['pr_exit', 'pr_empty']);
+    const [exit] = seen;
+    expect(exit?.type === 'pr_exit' ? exit.exit : exit).toMatchObject({ exited: true, code: 3 });
     expect(seen[1]).toMatchObject({ critical: true, pid: child.pid });
     expect(contract.status().nevents).toBe(1);
     contract.ack(seen[1]?.evid ?? 0n);
@@ -51,8 +52,8 @@ describe('@sysbind/contract over the native addon (sim flavor)', () => {
     const { contract } = system.spawn('sleep', ['5'], { template: { informative: ['pr_exit'] } });
     const events = contract.events();
     contract.signal('SIGTERM');
-    expect((await events.next()).value).toMatchObject({ name: 'pr_exit', exit: { signaled: true, signal: 15 } });
-    expect((await events.next()).value?.name).toBe('pr_empty');
+    expect((await events.next()).value).toMatchObject({ type: 'pr_exit', exit: { signaled: true, signal: 15 } });
+    expect((await events.next()).value?.type).toBe('pr_empty');
     contract.abandon();
     contract.close();
   });

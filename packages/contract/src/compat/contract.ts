@@ -24,7 +24,7 @@ export class CompatContract extends EventEmitter {
     this.currentTemplate = currentTemplate;
     inner.unref();
     inner.on('event', (event: ContractEvent) => {
-      this.emit(event.name, compatEvent(event));
+      this.emit(event.type, compatEvent(event));
     });
     inner.on('error', (error: Error) => {
       if (this.listenerCount('error') > 0) this.emit('error', error);
