@@ -1,9 +1,10 @@
 // The illumos_contract 1.0.3 API (set_template, clear_template, create, latest, adopt, observe),
 // over the facade, plus useBackend(). The bugs of the original are fixed; the migration guide
-// lists them.
+// lists them. Errors keep the original's convention: a positive errno (compat/errors.ts).
 import { constants } from 'node:os';
 import { ContractError, type ContractBackend, type ContractType } from '@sysbind/contract-interface';
 import { CompatContract } from './compat/contract.ts';
+import { compatErrors } from './compat/errors.ts';
 import { convertTemplate } from './compat/template.ts';
 import type { Contract } from './contract.ts';
 import { createContractSystem, type ActiveTemplate, type ContractSystem } from './system.ts';
@@ -51,18 +52,25 @@ export function useBackend(next: ContractBackend | undefined): void {
  * longer replaces a process template).
  */
 export function set_template(template: Record<string, unknown>): void {
-  const converted = convertTemplate(template);
-  const type = converted.type ?? 'process';
-  const handle = currentSystem().activateTemplate(converted);
-  active.get(type)?.handle.clear();
-  active.set(type, { template: converted, handle });
-  lastType = type;
+  compatErrors(() => {
+    const converted = convertTemplate(template);
+    const type = converted.type ?? 'process';
+    const handle = currentSystem().activateTemplate(converted);
+    active.get(type)?.handle.clear();
+    active.set(type, { template: converted, handle });
+    lastType = type;
+  });
 }
 
 /** Removes every active template. */
 export function clear_template(): void {
-  for (const { handle } of active.values()) handle.clear();
-  active.clear();
+  compatErrors(() => {
+    try {
+      for (const { handle } of active.values()) handle.clear();
+    } finally {
+      active.clear();
+    }
+  });
 }
 
 /**
@@ -70,15 +78,17 @@ export function clear_template(): void {
  * latest(), which defaults to the type of the last template set).
  */
 export function create(): void {
-  const device = active.get('device');
-  if (device !== undefined) {
-    currentSystem()
-      .createDeviceContract(device.template as ContractTemplate & { type: 'device' })
-      .unref();
-    return;
-  }
-  if (active.has('process')) throw ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create');
-  throw new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' });
+  compatErrors(() => {
+    const device = active.get('device');
+    if (device !== undefined) {
+      currentSystem()
+        .createDeviceContract(device.template as ContractTemplate & { type: 'device' })
+        .unref();
+      return;
+    }
+    if (active.has('process')) throw ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create');
+    throw new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' });
+  });
 }
 
 /**
@@ -86,15 +96,15 @@ export function create(): void {
  * template set, else `'process'`; the original required a prior set_template.
  */
 export function latest(type?: ContractType): CompatContract {
-  return wrap(currentSystem().latest(validateContractType(type ?? lastType ?? 'process')));
+  return compatErrors(() => wrap(currentSystem().latest(validateContractType(type ?? lastType ?? 'process'))));
 }
 
 /** Adopts an inherited contract. */
 export function adopt(ctid: number): CompatContract {
-  return wrap(currentSystem().adopt(validateCtid(ctid)));
+  return compatErrors(() => wrap(currentSystem().adopt(validateCtid(ctid))));
 }
 
 /** Observes a contract without adopting it. */
 export function observe(ctid: number): CompatContract {
-  return wrap(currentSystem().observe(validateCtid(ctid)));
+  return compatErrors(() => wrap(currentSystem().observe(validateCtid(ctid))));
 }

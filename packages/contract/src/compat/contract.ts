@@ -4,6 +4,7 @@ import type { ContractEvent } from '../event.ts';
 import type { ContractTemplate } from '../template.ts';
 import { validateSignal } from '../validate.ts';
 import { compatEvent, compatStatus, type CompatStatus } from './shapes.ts';
+import { compatErrors, toCompatError } from './errors.ts';
 import { convertTemplate, parseEvid } from './template.ts';
 
 const INTERNAL_EVENTS = new Set<string | symbol>(['newListener', 'removeListener', 'error']);
@@ -26,7 +27,8 @@ export class CompatContract extends EventEmitter {
     inner.on('event', (event: ContractEvent) => {
       this.emit(event.type, compatEvent(event));
     });
-    inner.on('error', (error: Error) => {
+    inner.on('error', (failure: Error) => {
+      const error = toCompatError(failure);
       if (this.listenerCount('error') > 0) this.emit('error', error);
       else process.emitWarning(error);
     });
@@ -48,37 +50,49 @@ export class CompatContract extends EventEmitter {
 
   /** Status in the original shape (ct_status_read at CTD_ALL). */
   status(): CompatStatus {
-    return compatStatus(this.inner.status());
+    return compatErrors(() => compatStatus(this.inner.status()));
   }
 
   /** ct_ctl_abandon. */
   abandon(): void {
-    this.inner.abandon();
+    compatErrors(() => {
+      this.inner.abandon();
+    });
   }
 
   /** Closes every descriptor; no event is emitted afterwards. Idempotent. */
   dispose(): void {
-    this.inner.close();
+    compatErrors(() => {
+      this.inner.close();
+    });
   }
 
   /** ct_ctl_ack with an event id string. */
   ack(evid: string): void {
-    this.inner.ack(parseEvid(evid));
+    compatErrors(() => {
+      this.inner.ack(parseEvid(evid));
+    });
   }
 
   /** ct_ctl_nack with an event id string. */
   nack(evid: string): void {
-    this.inner.nack(parseEvid(evid));
+    compatErrors(() => {
+      this.inner.nack(parseEvid(evid));
+    });
   }
 
   /** ct_ctl_qack with an event id string. */
   qack(evid: string): void {
-    this.inner.qack(parseEvid(evid));
+    compatErrors(() => {
+      this.inner.qack(parseEvid(evid));
+    });
   }
 
   /** sigsend(P_CTID, ctid, sig). */
   sigsend(sig: number): void {
-    this.inner.signal(validateSignal(sig, 'sig'));
+    compatErrors(() => {
+      this.inner.signal(validateSignal(sig, 'sig'));
+    });
   }
 
   /**
@@ -86,10 +100,12 @@ export class CompatContract extends EventEmitter {
    * template currently set for this contract's type.
    */
   newct(evid: string, template?: Record<string, unknown>): void {
-    const terms =
-      template === undefined
-        ? (this.currentTemplate(this.inner.type) ?? { type: this.inner.type })
-        : convertTemplate(template);
-    this.inner.newct(parseEvid(evid), terms);
+    compatErrors(() => {
+      const terms =
+        template === undefined
+          ? (this.currentTemplate(this.inner.type) ?? { type: this.inner.type })
+          : convertTemplate(template);
+      this.inner.newct(parseEvid(evid), terms);
+    });
   }
 }
