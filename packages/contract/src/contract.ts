@@ -131,12 +131,18 @@ export class Contract extends ContractEventSource {
     }
   }
 
-  /** Stops holding the contract (ct_ctl_abandon): unacked critical events are acknowledged for you. */
+  /**
+   * Stops holding the contract (ct_ctl_abandon): unacked critical events are acknowledged for you.
+   * No event of it reaches this process afterwards (the kernel purges them from the process
+   * bundle), so the system lets go of this object: one that is never closed costs nothing once
+   * the application drops it.
+   */
   abandon(): void {
     this.withControl('abandon', (control) => {
       control.abandon();
     });
     this.abandoned = true;
+    this.system.forget(this, true);
   }
 
   /** Acknowledges a critical event (and, for a negotiation event, lets the change go ahead). */

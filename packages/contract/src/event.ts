@@ -43,7 +43,10 @@ export interface CoreFilePaths {
  * The fields every contract event has. `type` is the contract(5) event name and the discriminant
  * of {@link ContractEvent}: `if (event.type === 'pr_exit') event.exit.code` type-checks.
  */
-export interface ContractEventCommon<Type extends ContractEventName | 'unknown', Kind extends ContractType = ContractType> {
+export interface ContractEventCommon<
+  Type extends ContractEventName | 'unknown',
+  Kind extends ContractType = ContractType,
+> {
   /** The contract(5) event name (`'pr_empty'`, `'dev_offline'`, `'negend'`), or `'unknown'`. */
   readonly type: Type;
   /** The event's bit in event sets (CT_PR_EV_*, CT_DEV_EV_*; 0 for negend), as ct_event_get_type returns it. */
