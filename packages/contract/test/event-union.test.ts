@@ -6,7 +6,7 @@ import {
   CT_PR_EV_EXIT,
   CT_PR_EV_FORK,
   CT_PR_EV_SIGNAL,
-} from '@sysbind/contract-native';
+} from '@sysbind/contract-interface';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
 import { createContractSystem, type ContractEvent, type ContractSystem } from '../src/index.ts';
 import * as compat from '../src/compat.ts';

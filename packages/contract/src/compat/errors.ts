@@ -1,7 +1,7 @@
 // Errors as illumos_contract threw them. The original (v8plus) put the positive errno of the
 // failed call on its errors (`err.errno === 3` for ESRCH), and code written for it compares
 // against positive constants; the facade follows Node's SystemError, whose errno is negative.
-import { isContractError } from '@sysbind/contract-native';
+import { isContractError } from '@sysbind/contract-interface';
 
 /**
  * Turns a facade ContractError into the original's convention: `errno` positive; `code`,
