@@ -1,6 +1,8 @@
 import { spawn as spawnChild, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createNativeContractBackend } from '@sysbind/contract-native';
 import {
+  ContractError,
+  isContractError,
   type ContractBackend,
   type ContractStatusHandle,
   type ContractTemplateHandle,
@@ -124,6 +126,13 @@ export class ContractSystem {
   /**
    * Spawns `command` in a new process contract: activate the template, spawn, read latest and
    * clear, all synchronously, so no other fork can slip in between.
+   *
+   * If no process could be forked (fork(2) failed with EAGAIN, for example when the project's
+   * `project.max-contracts` is reached, or uv_spawn had no descriptor left), this throws a
+   * ContractError with code `ERR_CONTRACT_FORK_FAILED` (syscall `'fork'`) instead of returning the
+   * older contract that latest still names; the child's own `'error'` event, which Node emits a tick
+   * later, is consumed. A command that fails to exec is no such failure: the fork happened, the
+   * contract exists, and its member exits with status 127 (the child emits `'error'` as usual).
    */
   spawn(command: string, args: readonly string[] = [], options: ContractSpawnOptions = {}): ContractSpawnResult {
     validateString(command, 'command');
@@ -133,6 +142,9 @@ export class ContractSystem {
     const router = this.router('process');
     const handle = openCompiledTemplate(this.backend, compiled);
     try {
+      // What latest names before the fork: if the fork fails, latest still names it, and that
+      // older contract must not be handed out as the child's.
+      const previous = this.latestId('process');
       handle.activate();
       let child: ChildProcess;
       try {
@@ -143,6 +155,10 @@ export class ContractSystem {
       }
       let contract: Contract;
       try {
+        // No pid: either exec failed after the fork (the contract exists; its member exits 127),
+        // or no fork happened (fork(2) failed with EAGAIN, e.g. project.max-contracts reached in
+        // contract_process_fork, or uv_spawn had no descriptor left for its pipes).
+        if (child.pid === undefined && this.latestId('process') === previous) throw forkFailed(command, child);
         contract = this.claimLatest('process', router);
       } finally {
         handle.clear();
@@ -151,6 +167,20 @@ export class ContractSystem {
     } finally {
       handle.close();
     }
+  }
+
+  // The id of the contract `type`/latest names now, or undefined if none (ESRCH).
+  private latestId(type: ContractType): number | undefined {
+    let status: ContractStatusHandle;
+    try {
+      status = this.backend.openLatest(type);
+    } catch (error) {
+      if (isContractError(error, 'ESRCH')) return undefined;
+      throw error;
+    }
+    const { ctid } = status;
+    status.close();
+    return ctid;
   }
 
   /**
@@ -366,6 +396,18 @@ export class ContractSystem {
     this.close();
     return Promise.resolve();
   }
+}
+
+// The error of a spawn that forked no child. Node reports the errno a tick later as the child's
+// 'error' event; the child is not handed out, so that event is consumed here and this error,
+// thrown at once, stands for it.
+function forkFailed(command: string, child: ChildProcess): ContractError {
+  child.on('error', () => undefined);
+  return new ContractError(
+    `spawn ${command}: no process was forked, so no contract was created (fork(2) failed, e.g. EAGAIN ` +
+      'when project.max-contracts or a process limit is reached, or no descriptor was left for the pipes)',
+    { code: 'ERR_CONTRACT_FORK_FAILED', syscall: 'fork' },
+  );
 }
 
 /** Creates a contract system over `options.backend` (default: the native addon, loaded lazily). */
