@@ -12,6 +12,7 @@ import {
 import { Contract } from './contract.ts';
 import { closedError, invalidArgType, invalidArgValue } from './errors.ts';
 import { ProcessBundleRouter } from './router.ts';
+import { startThreadPoolOutsideWindow } from './template-window.ts';
 import {
   compileTemplate,
   openCompiledTemplate,
@@ -145,25 +146,21 @@ export class ContractSystem {
       // What latest names before the fork: if the fork fails, latest still names it, and that
       // older contract must not be handed out as the child's.
       const previous = this.latestId('process');
+      // The window is the spawn itself: latest is read after the clear (clearing the template
+      // leaves this thread's latest alone), so nothing else runs while the template is active.
+      startThreadPoolOutsideWindow();
       handle.activate();
       let child: ChildProcess;
       try {
         child = spawnChild(command, args, spawnOptions);
-      } catch (error) {
-        handle.clear();
-        throw error;
-      }
-      let contract: Contract;
-      try {
-        // No pid: either exec failed after the fork (the contract exists; its member exits 127),
-        // or no fork happened (fork(2) failed with EAGAIN, e.g. project.max-contracts reached in
-        // contract_process_fork, or uv_spawn had no descriptor left for its pipes).
-        if (child.pid === undefined && this.latestId('process') === previous) throw forkFailed(command, child);
-        contract = this.claimLatest('process', router);
       } finally {
         handle.clear();
       }
-      return { child, contract };
+      // No pid: either exec failed after the fork (the contract exists; its member exits 127),
+      // or no fork happened (fork(2) failed with EAGAIN, e.g. project.max-contracts reached in
+      // contract_process_fork, or uv_spawn had no descriptor left for its pipes).
+      if (child.pid === undefined && this.latestId('process') === previous) throw forkFailed(command, child);
+      return { child, contract: this.claimLatest('process', router) };
     } finally {
       handle.close();
     }
@@ -188,6 +185,12 @@ export class ContractSystem {
    * node:child_process call) creates a contract; call {@link latest} inside `fn` right after a
    * spawn to get it. The template is cleared when `fn` returns or throws. `fn` must do its forks
    * synchronously: a template must not stay active across an await.
+   *
+   * A thread created while the template is active inherits a copy of it (illumos's
+   * lwp_ctmpl_copy), and every process it forks later gets a contract: `fn` must not start a
+   * Worker. libuv's thread pool is started before the template is activated, so fs, dns or crypto
+   * calls inside `fn` start no thread. The same holds for {@link activateTemplate} until it is
+   * cleared. {@link spawn} keeps the window to the spawn alone.
    */
   withTemplate<Result>(template: ContractTemplate, fn: () => Result): Result {
     if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
@@ -209,6 +212,7 @@ export class ContractSystem {
     else this.router('device');
     const handle: ContractTemplateHandle = openCompiledTemplate(this.backend, compiled);
     try {
+      startThreadPoolOutsideWindow();
       handle.activate();
     } catch (error) {
       handle.close();
@@ -323,25 +327,24 @@ export class ContractSystem {
     const compiled = this.compile(template, 'device');
     const router = this.router('device');
     const handle = openCompiledTemplate(this.backend, compiled);
+    let node: DeviceNodeHandle;
     try {
+      // The window is the open itself (latest is read after the clear).
+      startThreadPoolOutsideWindow();
       handle.activate();
-      let node: DeviceNodeHandle;
       try {
         node = this.backend.openDeviceNode(path);
-      } catch (error) {
-        handle.clear();
-        throw error;
-      }
-      try {
-        return { node, contract: this.claimLatest('device', router) };
-      } catch (error) {
-        node.close();
-        throw error;
       } finally {
         handle.clear();
       }
     } finally {
       handle.close();
+    }
+    try {
+      return { node, contract: this.claimLatest('device', router) };
+    } catch (error) {
+      node.close();
+      throw error;
     }
   }
 
