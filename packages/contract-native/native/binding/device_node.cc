@@ -28,7 +28,8 @@ Napi::Value DeviceNode::Open(const Napi::CallbackInfo &info) {
   if (path.empty() || path[0] != '/')
     throw InvalidArgValue(env, "path", "must be a devfs path starting with '/'");
   // Read-only is enough to create the contract; nothing is read from the node.
-  int fd = OpenCloseOnExec(env, "/devices" + path, O_RDONLY);
+  // A device node is no ctfs file: the driver never sees O_CLOEXEC, which the fd layer keeps.
+  int fd = OpenCloseOnExec(env, "/devices" + path, O_RDONLY | O_CLOEXEC);
   Napi::Object object = Create(env, GetAddonData(env).deviceNodeClass, fd);
   DefineReadOnly(object, "path", Napi::String::New(env, path));
   return object;
