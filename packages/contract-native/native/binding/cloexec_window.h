@@ -3,8 +3,9 @@
 // ctfs refuses O_CLOEXEC on most of its files: the kernel hands FCLOEXEC on to VOP_OPEN, and the
 // template, latest, ctl and event-endpoint opens compare their flags for equality (ctfs_tmpl_open,
 // ctfs_latest_open, ctfs_ctl_open, ctfs_endpoint_open); only the status files (ctfs_open) and
-// device nodes take it. So the binding opens without it and sets FD_CLOEXEC right after, and a fork on another
-// thread in between would hand the descriptor to a child that keeps it across exec.
+// device nodes take it. So the binding opens without it and sets FD_CLOEXEC right after, and a
+// fork on another thread in between would hand the descriptor to a child that keeps it across
+// exec.
 //
 // A CloexecWindow is held from before the open until FD_CLOEXEC is set. Windows share a
 // read-write lock as readers (opens on several threads run at once); fork(2) takes it as the
