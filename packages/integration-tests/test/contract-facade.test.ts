@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContractSystem, type ContractEvent, type ContractSystem } from '@sysbind/contract';
 import { CTS_DEAD } from '@sysbind/contract-interface';
@@ -73,5 +74,35 @@ describe('@sysbind/contract over the native addon (sim flavor)', () => {
     contract.close();
     // Dead (it may linger while the thread's latest slot still refers to it).
     expect(sim.world.contract(contract.id)?.state ?? CTS_DEAD).toBe(CTS_DEAD);
+  });
+});
+
+describe('item 18 over the native addon: the subscriber’s async context', () => {
+  it('item 18: listeners and iterators run in the AsyncLocalStorage context of the code that subscribed, not the uv_poll callback’s', async () => {
+    const { sim, system } = setup();
+    const store = new AsyncLocalStorage<string>();
+    // The pbundle endpoint (and its uv_poll watch) is opened here, in the 'creator' context.
+    const contract = store.run('creator', () =>
+      system.withTemplate({ type: 'process', informative: ['pr_exit'] }, () => {
+        sim.world.fork(sim.self.pid);
+        return system.latest();
+      }),
+    );
+    const status = contract.status();
+    const member = status.type === 'process' ? (status.members[0] ?? 0) : 0;
+    const seen: string[] = [];
+    store.run('listener', () => contract.on('pr_exit', () => seen.push(`listener:${store.getStore()}`)));
+    const consumed = store.run('iterator', async () => {
+      for await (const event of contract.events()) {
+        seen.push(`iterator:${store.getStore()}`);
+        if (event.type === 'pr_empty') break;
+      }
+    });
+    store.run('elsewhere', () => {
+      sim.world.exit(member);
+    });
+    await consumed;
+    expect(seen.sort()).toEqual(['iterator:iterator', 'iterator:iterator', 'listener:listener']);
+    contract.abandon();
   });
 });

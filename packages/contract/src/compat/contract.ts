@@ -1,5 +1,5 @@
-import { EventEmitter } from 'node:events';
 import type { Contract } from '../contract.ts';
+import { SubscriberContextEmitter } from '../subscriber-context.ts';
 import type { ContractEvent } from '../event.ts';
 import type { ContractTemplate } from '../template.ts';
 import { validateSignal } from '../validate.ts';
@@ -14,7 +14,7 @@ const INTERNAL_EVENTS = new Set<string | symbol>(['newListener', 'removeListener
  * It keeps the event loop alive only while it has event listeners (the original pinned itself
  * until dispose()).
  */
-export class CompatContract extends EventEmitter {
+export class CompatContract extends SubscriberContextEmitter {
   private readonly inner: Contract;
   private readonly currentTemplate: (type: Contract['type']) => ContractTemplate | undefined;
 
