@@ -7,7 +7,7 @@ export type {
   ObserveOptions,
   OpenedDevice,
 } from './system.ts';
-export { Contract, type ContractRole, type ContractHandles } from './contract.ts';
+export { Contract, OBSERVER_CHECK_INTERVAL, type ContractRole, type ContractHandles } from './contract.ts';
 export { ContractWatcher } from './watcher.ts';
 export { ContractEventSource, type EventsOptions } from './event-source.ts';
 export {

@@ -9,7 +9,7 @@ import {
   type ContractType,
   type DeviceNodeHandle,
 } from '@sysbind/contract-interface';
-import { Contract } from './contract.ts';
+import { Contract, OBSERVER_CHECK_INTERVAL } from './contract.ts';
 import { closedError, invalidArgType, invalidArgValue } from './errors.ts';
 import { ProcessBundleRouter } from './router.ts';
 import { startThreadPoolOutsideWindow } from './template-window.ts';
@@ -85,6 +85,9 @@ export class ContractSystem {
   private chosenBackend: ContractBackend | undefined;
   private readonly routers = new Map<ContractType, ProcessBundleRouter>();
   private readonly observed = new Set<Contract>();
+  // Checks the observers' contracts for death while there are observers (unref'd: it never keeps
+  // the process alive by itself).
+  private observerChecks: ReturnType<typeof setInterval> | undefined;
   private readonly watchers = new Set<ContractWatcher>();
   private isClosed = false;
 
@@ -292,6 +295,9 @@ export class ContractSystem {
     }
     const contract = new Contract(this, ctid, status.type, 'observer', { status, events });
     this.observed.add(contract);
+    this.observerChecks ??= setInterval(() => {
+      for (const observer of [...this.observed]) observer.checkAlive();
+    }, OBSERVER_CHECK_INTERVAL).unref();
     return contract;
   }
 
@@ -362,8 +368,17 @@ export class ContractSystem {
 
   /** @internal A contract was closed. */
   forget(contract: Contract, abandoned: boolean): void {
-    if (contract.role === 'observer') this.observed.delete(contract);
-    else this.routers.get(contract.type)?.forget(contract, abandoned);
+    if (contract.role === 'observer') {
+      this.observed.delete(contract);
+      if (this.observed.size === 0) this.stopObserverChecks();
+    } else {
+      this.routers.get(contract.type)?.forget(contract, abandoned);
+    }
+  }
+
+  private stopObserverChecks(): void {
+    if (this.observerChecks !== undefined) clearInterval(this.observerChecks);
+    this.observerChecks = undefined;
   }
 
   /** @internal An owned contract starts or stops keeping the event loop alive. */
@@ -381,6 +396,7 @@ export class ContractSystem {
     if (this.isClosed) return;
     for (const watcher of [...this.watchers]) watcher.close();
     for (const contract of [...this.observed]) contract.close();
+    this.stopObserverChecks();
     for (const router of this.routers.values()) {
       for (const contract of router.contracts()) contract.close();
       router.close();

@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContractSystem, type ContractEvent, type ContractSystem } from '@sysbind/contract';
+import {
+  createContractSystem,
+  OBSERVER_CHECK_INTERVAL,
+  type ContractEvent,
+  type ContractSystem,
+} from '@sysbind/contract';
+import { silentOnDeath } from './support/silent-on-death.ts';
 import { CTS_DEAD } from '@sysbind/contract-interface';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
@@ -104,5 +110,44 @@ describe('item 18 over the native addon: the subscriber’s async context', () =
     await consumed;
     expect(seen.sort()).toEqual(['iterator:iterator', 'iterator:iterator', 'listener:listener']);
     contract.abandon();
+  });
+});
+
+describe('item 13 over the native addon: an observer learns its contract died', () => {
+  it.each([
+    ['as the simulator delivers it', false],
+    ['when the endpoint is never woken (illumos)', true],
+  ] as const)('item 13: events() ends and dead/close are told within the documented bound, %s', async (_, silent) => {
+    const sim = createContractSimulator();
+    const native = createSimulatedNativeBackend(sim);
+    const system = createContractSystem({ backend: silent ? silentOnDeath(native) : native });
+    cleanups.push(
+      () => {
+        sim.close();
+      },
+      () => {
+        system.close();
+      },
+    );
+    const owner = sim.world.fork(sim.self.pid, { template: null });
+    const worker = sim.world.fork(owner, { template: { informative: 0x4 } });
+    const ctid = sim.world.process(worker)?.contract ?? 0;
+    const observer = system.observe(ctid);
+    const told: string[] = [];
+    observer.once('dead', () => told.push('dead'));
+    observer.once('close', () => told.push('close'));
+    const seen: string[] = [];
+    const iteration = (async () => {
+      for await (const event of observer.events()) seen.push(event.type);
+      return Date.now();
+    })();
+    sim.world.exit(worker, 0);
+    sim.world.exit(owner, 0); // abandoned by its owner's exit, orphaned and empty: destroyed
+    const died = Date.now();
+    expect(sim.world.contract(ctid)?.state ?? CTS_DEAD).toBe(CTS_DEAD);
+    const ended = await iteration;
+    expect(seen).toContain('pr_exit');
+    expect(told).toEqual(['dead', 'close']);
+    expect(ended - died).toBeLessThan(OBSERVER_CHECK_INTERVAL + 500);
   });
 });
