@@ -4,7 +4,7 @@
 import { constants } from 'node:os';
 import { ContractError, type ContractBackend, type ContractType } from '@sysbind/contract-interface';
 import { CompatContract } from './compat/contract.ts';
-import { compatErrors } from './compat/errors.ts';
+import { compatErrors, toCompatError } from './compat/errors.ts';
 import { convertTemplate } from './compat/template.ts';
 import type { Contract } from './contract.ts';
 import { createContractSystem, type ActiveTemplate, type ContractSystem } from './system.ts';
@@ -81,14 +81,40 @@ export function create(): void {
   compatErrors(() => {
     const device = active.get('device');
     if (device !== undefined) {
+      // Blocking, as the original's was (callers read latest() right after, and latest is per
+      // thread); createAsync() does not block.
       currentSystem()
-        .createDeviceContract(device.template as ContractTemplate & { type: 'device' })
+        .createDeviceContractBlocking(device.template as ContractTemplate & { type: 'device' })
         .unref();
       return;
     }
     if (active.has('process')) throw ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create');
     throw new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' });
   });
+}
+
+/**
+ * New: ct_tmpl_create from the active device template off the JS thread (the creation waits for
+ * a negotiation under way on the device, up to 60 s); resolves to the contract. latest() does not
+ * name it (it was created on another thread).
+ */
+export async function createAsync(): Promise<CompatContract> {
+  const device = active.get('device');
+  if (device === undefined) {
+    throw toCompatError(
+      active.has('process')
+        ? ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create')
+        : new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' }),
+    );
+  }
+  try {
+    const contract = await currentSystem().createDeviceContract(
+      device.template as ContractTemplate & { type: 'device' },
+    );
+    return wrap(contract.unref());
+  } catch (error) {
+    throw toCompatError(error);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   CTD_ALL,
   CTD_COMMON,
   CTS_DEAD,
+  ContractError,
   isContractError,
   type ContractBackend,
   type ContractControlHandle,
@@ -187,9 +188,33 @@ export class Contract extends ContractEventSource {
    * the application drops it.
    */
   abandon(): void {
+    if (this.type === 'device') {
+      this.live();
+      throw new ContractError(
+        `abandoning device contract ${this.id} can block for up to 60 s (a negotiation under way): use abandonAsync()`,
+        { code: 'ERR_CONTRACT_BLOCKING_CALL', ctid: this.id },
+      );
+    }
     this.withControl('abandon', (control) => {
       control.abandon();
     });
+    this.abandoned = true;
+    this.system.forget(this, true);
+  }
+
+  /**
+   * abandon() off the JS thread, for either type; the only way for device contracts, whose
+   * abandon waits for a negotiation under way (ct_barrier_wait_for_release), up to 60 s.
+   */
+  async abandonAsync(): Promise<void> {
+    this.live();
+    if (this.role !== 'owner') throw observerError('abandon', this.id);
+    const control = this.system.backend.openControl(this.id);
+    try {
+      await control.abandonAsync();
+    } finally {
+      control.close();
+    }
     this.abandoned = true;
     this.system.forget(this, true);
   }

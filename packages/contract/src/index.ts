@@ -6,6 +6,7 @@ export type {
   ActiveTemplate,
   ObserveOptions,
   OpenedDevice,
+  DeviceOpenFlags,
 } from './system.ts';
 export { Contract, OBSERVER_CHECK_INTERVAL, type ContractRole, type ContractHandles } from './contract.ts';
 export { ContractWatcher } from './watcher.ts';

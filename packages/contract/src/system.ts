@@ -1,4 +1,5 @@
 import { spawn as spawnChild, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { constants } from 'node:os';
 import { createNativeContractBackend } from '@sysbind/contract-native';
 import {
   ContractError,
@@ -69,6 +70,14 @@ export interface OpenedDevice {
   readonly node: DeviceNodeHandle;
   /** The device contract created for it, held by this process. */
   readonly contract: Contract;
+}
+
+/** Flags of {@link ContractSystem.openDevice}. */
+export interface DeviceOpenFlags {
+  /** Open with O_NDELAY (do not wait for the device, e.g. for carrier on a serial line). */
+  readonly ndelay?: boolean;
+  /** Open with O_NOCTTY (a terminal device does not become the controlling terminal). */
+  readonly noctty?: boolean;
 }
 
 /** Options of {@link ContractSystem.observe} and {@link ContractSystem.watch}. */
@@ -307,14 +316,29 @@ export class ContractSystem {
     return checked['fromHead'] === undefined ? false : validateBoolean(checked['fromHead'], 'options.fromHead');
   }
 
-  /** Creates a device contract directly from a template naming its minor node (ct_tmpl_create). */
-  createDeviceContract(template: DeviceTemplate): Contract {
-    const compiled = this.compile(template, 'device');
-    if (!compiled.terms.some(([term]) => term === 'minor')) {
-      throw invalidArgValue('template.minor', undefined, 'is required to create a device contract');
+  /**
+   * Creates a device contract directly from a template naming its minor node (ct_tmpl_create).
+   * The creation runs off the JS thread: it waits for a negotiation under way on the device, up to
+   * 60 s (ct_barrier_acquire in contract_device_create).
+   */
+  async createDeviceContract(template: DeviceTemplate): Promise<Contract> {
+    const { handle, router } = this.deviceTemplate(template);
+    let ctid: number;
+    try {
+      ctid = await handle.createAsync();
+    } finally {
+      handle.close();
     }
-    const router = this.router('device');
-    const handle = openCompiledTemplate(this.backend, compiled);
+    return this.claimOwned(this.backend.openStatus(ctid), router);
+  }
+
+  /**
+   * @internal ct_tmpl_create on the calling thread, which it may block for up to 60 s: for compat's
+   * create(), whose callers read latest() right after (latest is per thread). Prefer
+   * {@link createDeviceContract}.
+   */
+  createDeviceContractBlocking(template: DeviceTemplate): Contract {
+    const { handle, router } = this.deviceTemplate(template);
     let ctid: number;
     try {
       ctid = handle.create();
@@ -324,30 +348,45 @@ export class ContractSystem {
     return this.claimOwned(this.backend.openStatus(ctid), router);
   }
 
+  private deviceTemplate(template: DeviceTemplate): { handle: ContractTemplateHandle; router: ProcessBundleRouter } {
+    const compiled = this.compile(template, 'device');
+    if (!compiled.terms.some(([term]) => term === 'minor')) {
+      throw invalidArgValue('template.minor', undefined, 'is required to create a device contract');
+    }
+    const router = this.router('device');
+    return { handle: openCompiledTemplate(this.backend, compiled), router };
+  }
+
   /**
    * Opens a device minor node under a device template, which creates a device contract for it
-   * (the template's minor term is ignored). The node stays open until you close it.
+   * (the template's minor term is ignored). The node stays open until you close it. The open runs
+   * off the JS thread, with the template active on the thread that opens (templates are per
+   * thread): it waits for a negotiation under way on the device, up to 60 s
+   * (contract_device_open). `options.ndelay` and `options.noctty` add O_NDELAY and O_NOCTTY.
    */
-  openDevice(path: string, template: DeviceTemplate = { type: 'device' }): OpenedDevice {
+  async openDevice(
+    path: string,
+    template: DeviceTemplate = { type: 'device' },
+    options: DeviceOpenFlags = {},
+  ): Promise<OpenedDevice> {
     validateString(path, 'path');
+    const flags = validateObject(options, 'options');
+    validateKeys(flags, ['ndelay', 'noctty'], 'options');
+    const ndelay = flags['ndelay'] === undefined ? false : validateBoolean(flags['ndelay'], 'options.ndelay');
+    const noctty = flags['noctty'] === undefined ? false : validateBoolean(flags['noctty'], 'options.noctty');
     const compiled = this.compile(template, 'device');
     const router = this.router('device');
     const handle = openCompiledTemplate(this.backend, compiled);
-    let node: DeviceNodeHandle;
+    let opened;
     try {
-      // The window is the open itself (latest is read after the clear).
-      startThreadPoolOutsideWindow();
-      handle.activate();
-      try {
-        node = this.backend.openDeviceNode(path);
-      } finally {
-        handle.clear();
-      }
+      opened = await this.backend.openDeviceNodeAsync(path, { template: handle, ndelay, noctty });
     } finally {
       handle.close();
     }
+    const { node, ctid } = opened;
     try {
-      return { node, contract: this.claimLatest('device', router) };
+      if (ctid === undefined) throw ContractError.fromErrno(constants.errno.ESRCH, 'open', { path: `/devices${path}` });
+      return { node, contract: this.claimOwned(this.backend.openStatus(ctid), router) };
     } catch (error) {
       node.close();
       throw error;

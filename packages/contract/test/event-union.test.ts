@@ -119,7 +119,7 @@ describe('item 19: events follow the JavaScript convention', () => {
   it('item 19: the EventEmitter event name is `type`; device events and negend carry theirs too', async () => {
     const { sim, system } = setup();
     sim.world.addDevice('/pci@0/disk@0:a');
-    const device = system.createDeviceContract({
+    const device = await system.createDeviceContract({
       type: 'device',
       minor: '/pci@0/disk@0:a',
       acceptableStates: ['online'],
@@ -140,7 +140,7 @@ describe('item 19: events follow the JavaScript convention', () => {
     ]);
     const [negotiation, end] = seen;
     expect(end?.type === 'negend' ? end.nevid : undefined).toBe(negotiation?.evid);
-    device.abandon();
+    await device.abandonAsync();
   });
 
   it('item 19: compat events keep the seed shape: `type` is the name string, evid a decimal string, flags an object', async () => {

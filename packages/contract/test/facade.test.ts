@@ -245,14 +245,17 @@ describe('Contract events', () => {
     const { sim, system } = setup();
     sim.world.addDevice('/pci@0/disk@0:a');
     sim.world.addDevice('/pci@0/disk@1:a');
-    const { node, contract } = system.openDevice('/pci@0/disk@0:a', { type: 'device', acceptableStates: ['online'] });
+    const { node, contract } = await system.openDevice('/pci@0/disk@0:a', {
+      type: 'device',
+      acceptableStates: ['online'],
+    });
     expect(contract.status()).toMatchObject({
       type: 'device',
       deviceState: 'online',
       acceptableStates: ['online'],
       minor: '/pci@0/disk@0:a',
     });
-    const created = system.createDeviceContract({ type: 'device', minor: '/pci@0/disk@1:a', cookie: 5n });
+    const created = await system.createDeviceContract({ type: 'device', minor: '/pci@0/disk@1:a', cookie: 5n });
     expect(created.status()).toMatchObject({ cookie: 5n, state: 'owned' });
     const events = contract.events();
     expect(sim.world.setDeviceState('/pci@0/disk@0:a', 'offline')).toBe('negotiating');
@@ -262,7 +265,7 @@ describe('Contract events', () => {
     contract.ack(negotiation?.evid ?? 0n);
     expect((await events.next()).value).toMatchObject({ type: 'negend', nevid: negotiation?.evid, newct: 0 });
     expect(sim.world.deviceState('/pci@0/disk@0:a')).toBe('offline');
-    contract.abandon();
+    await contract.abandonAsync();
     node.close();
     created.close();
     contract.close();

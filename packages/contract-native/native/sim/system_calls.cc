@@ -152,5 +152,7 @@ int close(int fd) {
   return ::close(fd);
 }
 
+const bool kBlockingCallsOffJsThread = false;
+
 } // namespace sys
 } // namespace sysbind

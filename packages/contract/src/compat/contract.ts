@@ -53,8 +53,19 @@ export class CompatContract extends SubscriberContextEmitter {
     return compatErrors(() => compatStatus(this.inner.status()));
   }
 
-  /** ct_ctl_abandon. */
+  /**
+   * ct_ctl_abandon. A device contract's abandon can wait up to 60 s for a negotiation under way:
+   * it runs off the JS thread, and a failure is emitted as `'error'` (or warned of).
+   */
   abandon(): void {
+    if (this.inner.type === 'device') {
+      this.inner.abandonAsync().catch((failure: unknown) => {
+        const error = toCompatError(failure instanceof Error ? failure : new Error(String(failure)));
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+        else process.emitWarning(error);
+      });
+      return;
+    }
     compatErrors(() => {
       this.inner.abandon();
     });
