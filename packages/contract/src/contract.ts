@@ -133,19 +133,21 @@ export class Contract extends ContractEventSource {
       dead = true;
     }
     if (!dead) return;
-    this.drainOwnEndpoint();
-    if (this.closed) return;
+    // A listener may close the contract while the last events are delivered.
+    if (!this.drainOwnEndpoint()) return;
     this.emit('dead');
     this.close();
   }
 
-  private drainOwnEndpoint(): void {
+  // Delivers what the endpoint still holds; false if the contract was closed meanwhile.
+  private drainOwnEndpoint(): boolean {
     const events = this.handles.events;
     try {
       for (let raw = events?.read(); raw !== undefined && !this.closed; raw = events?.read()) this.deliver(raw);
     } catch {
       // A destroyed queue may answer EIDRM or EBADF here: nothing more to read.
     }
+    return !this.closed;
   }
 
   /** @internal A failure of the endpoint this contract's events come from. */

@@ -118,7 +118,7 @@ export interface ProcessHardwareErrorEvent extends ContractEventCommon<'pr_hwerr
 }
 
 /** dev_online, dev_degraded, dev_offline: a device state change (a negotiation when `negotiation`). */
-export interface DeviceStateEvent extends ContractEventCommon<DeviceEventName, 'device'> {}
+export type DeviceStateEvent = ContractEventCommon<DeviceEventName, 'device'>;
 
 /** negend: a negotiation ended. */
 export interface NegotiationEndEvent extends ContractEventCommon<'negend'> {

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 
 // What EventEmitter lets a listener be found by: the function itself, or a wrapper whose
 // `listener` property names it (removeListener, listeners() and once() rely on this).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter's own listener type
 type Listener = (...args: any[]) => void;
 type Wrapped = Listener & { listener: Listener };
 
