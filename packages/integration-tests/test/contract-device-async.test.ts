@@ -27,8 +27,8 @@ function setup(): {
   // The simulator's libcontract, with its open(2) recorded.
   const recording = {
     self: sim.self,
-    libcontract(pid?: number, lwp?: number): SimulatedLibcontract {
-      const api = sim.libcontract(pid, lwp);
+    library(pid?: number, lwp?: number): SimulatedLibcontract {
+      const api = sim.library(pid, lwp);
       return new Proxy(api, {
         get(target, key, receiver) {
           if (key === 'open') {
