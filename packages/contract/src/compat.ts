@@ -13,6 +13,7 @@ import { validateContractType, validateCtid } from './validate.ts';
 
 export { CompatContract as Contract } from './compat/contract.ts';
 export type { CompatEvent, CompatEventFlags, CompatStatus } from './compat/shapes.ts';
+export type { ContractListener } from './subscriber-context.ts';
 
 let backend: ContractBackend | undefined;
 let system: ContractSystem | undefined;

@@ -3,9 +3,10 @@ import { EventEmitter } from 'node:events';
 
 // What EventEmitter lets a listener be found by: the function itself, or a wrapper whose
 // `listener` property names it (removeListener, listeners() and once() rely on this).
+/** A listener function, as EventEmitter takes it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- EventEmitter's own listener type
-type Listener = (...args: any[]) => void;
-type Wrapped = Listener & { listener: Listener };
+export type ContractListener = (...args: any[]) => void;
+type Wrapped = ContractListener & { listener: ContractListener };
 
 // The events EventEmitter raises about its own listeners run in the caller's context already.
 const OWN_EVENTS = new Set<string | symbol>(['newListener', 'removeListener']);
@@ -19,27 +20,27 @@ const OWN_EVENTS = new Set<string | symbol>(['newListener', 'removeListener']);
  * original functions.
  */
 export class SubscriberContextEmitter extends EventEmitter {
-  override on(eventName: string | symbol, listener: Listener): this {
+  override on(eventName: string | symbol, listener: ContractListener): this {
     return super.on(eventName, bindToCaller(eventName, listener));
   }
 
-  override addListener(eventName: string | symbol, listener: Listener): this {
+  override addListener(eventName: string | symbol, listener: ContractListener): this {
     return super.addListener(eventName, bindToCaller(eventName, listener));
   }
 
-  override prependListener(eventName: string | symbol, listener: Listener): this {
+  override prependListener(eventName: string | symbol, listener: ContractListener): this {
     return super.prependListener(eventName, bindToCaller(eventName, listener));
   }
 
-  override once(eventName: string | symbol, listener: Listener): this {
+  override once(eventName: string | symbol, listener: ContractListener): this {
     return super.on(eventName, this.onceWrapper(eventName, listener));
   }
 
-  override prependOnceListener(eventName: string | symbol, listener: Listener): this {
+  override prependOnceListener(eventName: string | symbol, listener: ContractListener): this {
     return super.prependListener(eventName, this.onceWrapper(eventName, listener));
   }
 
-  private onceWrapper(eventName: string | symbol, listener: Listener): Wrapped {
+  private onceWrapper(eventName: string | symbol, listener: ContractListener): Wrapped {
     if (typeof listener !== 'function') return listener;
     const bound = OWN_EVENTS.has(eventName) ? listener : AsyncResource.bind(listener);
     let fired = false;
@@ -54,7 +55,7 @@ export class SubscriberContextEmitter extends EventEmitter {
   }
 }
 
-function bindToCaller(eventName: string | symbol, listener: Listener): Listener {
+function bindToCaller(eventName: string | symbol, listener: ContractListener): ContractListener {
   // EventEmitter itself rejects what is not a function, with Node's own error.
   if (typeof listener !== 'function' || OWN_EVENTS.has(eventName)) return listener;
   const bound = AsyncResource.bind(listener) as Wrapped;
