@@ -97,11 +97,15 @@ describe('item 13: an observer learns its contract died', () => {
     observer.once('dead', () => told.push('dead'));
     observer.once('close', () => told.push('close'));
     const seen: string[] = [];
+    const iterator = observer.events();
+    sim.world.exit(worker, 0);
+    // Read while the contract lives: its destruction drains the queue (cte_queue_drain).
+    const first = await iterator.next();
+    if (first.done !== true) seen.push(first.value.type);
     const iteration = (async () => {
-      for await (const event of observer.events()) seen.push(event.type);
+      for await (const event of iterator) seen.push(event.type);
       return Date.now();
     })();
-    sim.world.exit(worker, 0);
     // The owner exits: its contract is abandoned, orphaned and empty, so it is destroyed.
     sim.world.exit(owner, 0);
     const died = Date.now();
