@@ -16,21 +16,21 @@ const template = {
 const fatalEvents = new Set(['pr_core', 'pr_signal', 'pr_hwerr']);
 
 function describe(event) {
-  switch (event.name) {
+  switch (event.type) {
     case 'pr_exit':
-      return event.exit?.exited
+      return event.exit.exited
         ? `pid ${event.pid} exited with status ${event.exit.code}`
-        : `pid ${event.pid} was killed by ${event.exit?.signalName ?? `signal ${event.exit?.signal}`}`;
+        : `pid ${event.pid} was killed by ${event.exit.signalName ?? `signal ${event.exit.signal}`}`;
     case 'pr_signal':
       return `pid ${event.pid} received fatal signal ${event.signal}${event.sender === undefined ? '' : ` from pid ${event.sender}`}`;
     case 'pr_core':
-      return `pid ${event.pid} dumped core${event.coreFiles?.process ? ` (${event.coreFiles.process})` : ''}`;
+      return `pid ${event.pid} dumped core${event.coreFiles.process ? ` (${event.coreFiles.process})` : ''}`;
     case 'pr_hwerr':
       return `pid ${event.pid} was killed by a hardware error`;
     case 'pr_empty':
       return `contract emptied (last member pid ${event.pid})`;
     default:
-      return event.name;
+      return event.type;
   }
 }
 
@@ -53,10 +53,10 @@ export async function supervise(
     const run = { ctid: contract.id, events: [], fatal: undefined };
     for await (const event of contract.events()) {
       log(`[supervisor]   ${describe(event)}`);
-      run.events.push(event.name);
+      run.events.push(event.type);
       if (event.critical && !event.acknowledged) contract.ack(event.evid);
-      if (fatalEvents.has(event.name)) run.fatal ??= event.name;
-      if (event.name === 'pr_empty') break;
+      if (fatalEvents.has(event.type)) run.fatal ??= event.type;
+      if (event.type === 'pr_empty') break;
     }
     signal?.removeEventListener('abort', stop);
     contract.abandon();

@@ -15,12 +15,12 @@ export async function runJob(system: ContractSystem, command: string, args: read
   let outcome: JobOutcome = 'ok';
   try {
     for await (const event of contract.events()) {
-      if (event.name === 'pr_core') outcome = 'crashed';
-      if (event.name === 'pr_exit' && event.exit?.exited === true && event.exit.code !== 0 && outcome === 'ok') {
+      if (event.type === 'pr_core') outcome = 'crashed';
+      if (event.type === 'pr_exit' && event.exit.exited && event.exit.code !== 0 && outcome === 'ok') {
         outcome = 'failed';
       }
       if (event.critical && !event.acknowledged) contract.ack(event.evid);
-      if (event.name === 'pr_empty') break;
+      if (event.type === 'pr_empty') break;
     }
     contract.abandon();
   } finally {

@@ -53,8 +53,8 @@ describe('runJob', () => {
     sim.world.exit(parent, 0);
     const seen: string[] = [];
     for await (const event of contract.events()) {
-      seen.push(event.name);
-      if (event.name === 'pr_empty') break;
+      seen.push(event.type);
+      if (event.type === 'pr_empty') break;
     }
     // pr_fork for each process that joined (the first one too), then the exits, then empty.
     expect(seen).toEqual(['pr_fork', 'pr_fork', 'pr_exit', 'pr_exit', 'pr_empty']);

@@ -73,6 +73,11 @@ export interface ContractTemplateHandle {
   clear(): void;
   /** `ct_tmpl_create`: creates a contract directly (device only; process → EINVAL); returns its id. */
   create(): number;
+  /**
+   * `ct_tmpl_create` off the JS thread: creating a device contract waits for a negotiation under
+   * way on its device (ct_barrier_acquire), up to CT_DEV_ACKTIME (60 s). Resolves to the id.
+   */
+  createAsync(): Promise<number>;
   /** Closes the template fd. */
   close(): void;
 }
@@ -257,6 +262,12 @@ export interface ContractControlHandle {
   adopt(): void;
   /** `ct_ctl_abandon`. */
   abandon(): void;
+  /**
+   * `ct_ctl_abandon` off the JS thread: abandoning a device contract waits for a negotiation
+   * under way (ct_barrier_wait_for_release), up to CT_DEV_ACKTIME (60 s). A `close()` meanwhile
+   * takes effect when the call ends.
+   */
+  abandonAsync(): Promise<void>;
   /** `ct_ctl_ack`. */
   ack(evid: bigint): void;
   /** `ct_ctl_nack`. */
@@ -267,6 +278,24 @@ export interface ContractControlHandle {
   newct(evid: bigint, template: ContractTemplateHandle): void;
   /** Closes the fd; idempotent. */
   close(): void;
+}
+
+/** Options of {@link ContractBackend.openDeviceNodeAsync}. */
+export interface DeviceOpenOptions {
+  /** The device template to create a contract under. */
+  readonly template?: ContractTemplateHandle;
+  /** Open with O_NDELAY (do not wait for the device, e.g. for carrier on a serial line). */
+  readonly ndelay?: boolean;
+  /** Open with O_NOCTTY (a terminal device does not become the controlling terminal). */
+  readonly noctty?: boolean;
+}
+
+/** What {@link ContractBackend.openDeviceNodeAsync} resolves to. */
+export interface OpenedDeviceNode {
+  /** The open node. */
+  readonly node: DeviceNodeHandle;
+  /** The device contract the open created under the template, if one was given and it did. */
+  readonly ctid: number | undefined;
 }
 
 /** An open device minor node (the `open(2)` that creates a device contract under a template). */
@@ -306,6 +335,14 @@ export interface ContractBackend {
   openProcessBundle(type: ContractType): ContractEventEndpoint;
   /** Opens a device minor node (creating a device contract if a device template is active). */
   openDeviceNode(path: string): DeviceNodeHandle;
+  /**
+   * Opens a device minor node off the JS thread (the open waits for a negotiation under way on
+   * the device, up to CT_DEV_ACKTIME), O_RDONLY plus the flags asked for. With a `template`, the
+   * template is activated on the thread that opens (templates and latest are per LWP), so the
+   * open creates a device contract, whose id is read from that thread's latest; the template is
+   * cleared before the promise settles.
+   */
+  openDeviceNodeAsync(path: string, options?: DeviceOpenOptions): Promise<OpenedDeviceNode>;
   /** `sigsend(P_CTID, ctid, signal)`. */
   sigsend(ctid: number, signal: number): void;
   /** Optional: releases everything the backend holds (open handles, watches). */

@@ -60,6 +60,7 @@ export function createAddonBackend(addon: NativeContractAddon, options: AddonBac
         native.clear();
       },
       create: () => native.create(),
+      createAsync: () => native.createAsync(),
       close: () => {
         native.close();
       },
@@ -78,6 +79,7 @@ export function createAddonBackend(addon: NativeContractAddon, options: AddonBac
       abandon: () => {
         native.abandon();
       },
+      abandonAsync: () => native.abandonAsync(),
       ack: (evid) => {
         native.ack(evid);
       },
@@ -131,6 +133,17 @@ export function createAddonBackend(addon: NativeContractAddon, options: AddonBac
     openDeviceNode(path) {
       enter();
       return track(addon.openDeviceNode(path));
+    },
+    async openDeviceNodeAsync(path, options = {}) {
+      enter();
+      const template = options.template === undefined ? undefined : templates.get(options.template);
+      if (options.template !== undefined && template === undefined) {
+        // A template of another backend has no fd here.
+        throw invalidArgType('options.template', 'a template handle of this backend', options.template);
+      }
+      const flags = (options.ndelay === true ? 1 : 0) | (options.noctty === true ? 2 : 0);
+      const opened = await addon.openDeviceNodeAsync(path, flags, template);
+      return { node: track(opened.node), ctid: opened.ctid };
     },
     sigsend(ctid, signal) {
       enter();

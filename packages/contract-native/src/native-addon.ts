@@ -61,6 +61,8 @@ export interface NativeTemplate {
   clear(): void;
   /** `ct_tmpl_create`. */
   create(): number;
+  /** `ct_tmpl_create` on a thread-pool thread (the sim flavor: later, on the JS thread). */
+  createAsync(): Promise<number>;
   /** Closes the fd; idempotent. */
   close(): void;
 }
@@ -75,6 +77,8 @@ export interface NativeControl {
   adopt(): void;
   /** `ct_ctl_abandon`. */
   abandon(): void;
+  /** `ct_ctl_abandon` on a thread-pool thread (the sim flavor: later, on the JS thread). */
+  abandonAsync(): Promise<void>;
   /** `ct_ctl_ack`. */
   ack(evid: bigint): void;
   /** `ct_ctl_nack`. */
@@ -105,6 +109,15 @@ export interface NativeContractAddon extends ContractAddonBase {
   openProcessBundle(type: ContractType): ContractEventEndpoint;
   /** Opens `/devices<path>` (O_RDONLY). */
   openDeviceNode(path: string): DeviceNodeHandle;
+  /**
+   * Opens `/devices<path>` (O_RDONLY, plus O_NDELAY for flag 1 and O_NOCTTY for flag 2) on a
+   * thread-pool thread, with `template` activated on that thread around the open.
+   */
+  openDeviceNodeAsync(
+    path: string,
+    flags: number,
+    template: NativeTemplate | undefined,
+  ): Promise<{ readonly node: DeviceNodeHandle; readonly ctid: number | undefined }>;
   /** `sigsend(P_CTID, ctid, signal)`. */
   sigsend(ctid: number, signal: number): void;
 }

@@ -8,7 +8,7 @@ import { loadSimulatorAddon } from '../src/testing.ts';
 // before any system call) and its errors. Behaviour over the simulator is tested in
 // packages/integration-tests.
 describe('contract binding', () => {
-  it('exports one function per ctfs open, sigsend, and bindSimulator in the sim flavor', () => {
+  it('exports one function per ctfs open, the off-thread device open, sigsend, and bindSimulator in the sim flavor', () => {
     const addon = loadSimulatorAddon() as unknown as Record<string, unknown>;
     const functions = Object.keys(addon)
       .filter((key) => typeof addon[key] === 'function')
@@ -18,6 +18,7 @@ describe('contract binding', () => {
       'openBundle',
       'openControl',
       'openDeviceNode',
+      'openDeviceNodeAsync',
       'openEvents',
       'openLatest',
       'openProcessBundle',

@@ -20,8 +20,8 @@ async function lifecycle() {
   sim.world.exit(pid, 0);
   const exit = await events.next();
   const empty = await events.next();
-  if (exit.value?.name !== 'pr_exit' || empty.value?.name !== 'pr_empty') {
-    throw new Error(`unexpected events ${exit.value?.name} ${empty.value?.name}`);
+  if (exit.value?.type !== 'pr_exit' || empty.value?.type !== 'pr_empty') {
+    throw new Error(`unexpected events ${exit.value?.type} ${empty.value?.type}`);
   }
   contract.abandon();
   contract.close();

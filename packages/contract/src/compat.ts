@@ -1,9 +1,10 @@
 // The illumos_contract 1.0.3 API (set_template, clear_template, create, latest, adopt, observe),
 // over the facade, plus useBackend(). The bugs of the original are fixed; the migration guide
-// lists them.
+// lists them. Errors keep the original's convention: a positive errno (compat/errors.ts).
 import { constants } from 'node:os';
 import { ContractError, type ContractBackend, type ContractType } from '@sysbind/contract-interface';
 import { CompatContract } from './compat/contract.ts';
+import { compatErrors, toCompatError } from './compat/errors.ts';
 import { convertTemplate } from './compat/template.ts';
 import type { Contract } from './contract.ts';
 import { createContractSystem, type ActiveTemplate, type ContractSystem } from './system.ts';
@@ -12,6 +13,7 @@ import { validateContractType, validateCtid } from './validate.ts';
 
 export { CompatContract as Contract } from './compat/contract.ts';
 export type { CompatEvent, CompatEventFlags, CompatStatus } from './compat/shapes.ts';
+export type { ContractListener } from './subscriber-context.ts';
 
 let backend: ContractBackend | undefined;
 let system: ContractSystem | undefined;
@@ -51,18 +53,25 @@ export function useBackend(next: ContractBackend | undefined): void {
  * longer replaces a process template).
  */
 export function set_template(template: Record<string, unknown>): void {
-  const converted = convertTemplate(template);
-  const type = converted.type ?? 'process';
-  const handle = currentSystem().activateTemplate(converted);
-  active.get(type)?.handle.clear();
-  active.set(type, { template: converted, handle });
-  lastType = type;
+  compatErrors(() => {
+    const converted = convertTemplate(template);
+    const type = converted.type ?? 'process';
+    const handle = currentSystem().activateTemplate(converted);
+    active.get(type)?.handle.clear();
+    active.set(type, { template: converted, handle });
+    lastType = type;
+  });
 }
 
 /** Removes every active template. */
 export function clear_template(): void {
-  for (const { handle } of active.values()) handle.clear();
-  active.clear();
+  compatErrors(() => {
+    try {
+      for (const { handle } of active.values()) handle.clear();
+    } finally {
+      active.clear();
+    }
+  });
 }
 
 /**
@@ -70,15 +79,43 @@ export function clear_template(): void {
  * latest(), which defaults to the type of the last template set).
  */
 export function create(): void {
+  compatErrors(() => {
+    const device = active.get('device');
+    if (device !== undefined) {
+      // Blocking, as the original's was (callers read latest() right after, and latest is per
+      // thread); createAsync() does not block.
+      currentSystem()
+        .createDeviceContractBlocking(device.template as ContractTemplate & { type: 'device' })
+        .unref();
+      return;
+    }
+    if (active.has('process')) throw ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create');
+    throw new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' });
+  });
+}
+
+/**
+ * New: ct_tmpl_create from the active device template off the JS thread (the creation waits for
+ * a negotiation under way on the device, up to 60 s); resolves to the contract. latest() does not
+ * name it (it was created on another thread).
+ */
+export async function createAsync(): Promise<CompatContract> {
   const device = active.get('device');
-  if (device !== undefined) {
-    currentSystem()
-      .createDeviceContract(device.template as ContractTemplate & { type: 'device' })
-      .unref();
-    return;
+  if (device === undefined) {
+    throw toCompatError(
+      active.has('process')
+        ? ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create')
+        : new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' }),
+    );
   }
-  if (active.has('process')) throw ContractError.fromErrno(constants.errno.EINVAL, 'ct_tmpl_create');
-  throw new ContractError('no contract template has been activated', { code: 'ERR_NO_ACTIVE_TEMPLATE' });
+  try {
+    const contract = await currentSystem().createDeviceContract(
+      device.template as ContractTemplate & { type: 'device' },
+    );
+    return wrap(contract.unref());
+  } catch (error) {
+    throw toCompatError(error);
+  }
 }
 
 /**
@@ -86,15 +123,15 @@ export function create(): void {
  * template set, else `'process'`; the original required a prior set_template.
  */
 export function latest(type?: ContractType): CompatContract {
-  return wrap(currentSystem().latest(validateContractType(type ?? lastType ?? 'process')));
+  return compatErrors(() => wrap(currentSystem().latest(validateContractType(type ?? lastType ?? 'process'))));
 }
 
 /** Adopts an inherited contract. */
 export function adopt(ctid: number): CompatContract {
-  return wrap(currentSystem().adopt(validateCtid(ctid)));
+  return compatErrors(() => wrap(currentSystem().adopt(validateCtid(ctid))));
 }
 
 /** Observes a contract without adopting it. */
 export function observe(ctid: number): CompatContract {
-  return wrap(currentSystem().observe(validateCtid(ctid)));
+  return compatErrors(() => wrap(currentSystem().observe(validateCtid(ctid))));
 }

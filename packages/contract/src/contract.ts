@@ -1,5 +1,9 @@
 import {
   CTD_ALL,
+  CTD_COMMON,
+  CTS_DEAD,
+  ContractError,
+  isContractError,
   type ContractBackend,
   type ContractControlHandle,
   type ContractEventEndpoint,
@@ -30,6 +34,9 @@ export interface ContractHandles {
   readonly events: ContractEventEndpoint | undefined;
 }
 
+/** How often, in milliseconds, observers check that their contract is still alive. */
+export const OBSERVER_CHECK_INTERVAL = 500;
+
 /**
  * @internal What a Contract needs of the system that made it (ContractSystem is one): declared
  * here so that contract.ts does not import system.ts, which imports it.
@@ -48,6 +55,10 @@ export interface ContractHost {
  * contract(5) names and as `'event'`, and iterates them with `events()`. Critical events must be
  * acknowledged with `ack()` or the contract abandoned. `close()` releases the descriptors; it
  * neither abandons nor acknowledges.
+ *
+ * An observed contract that dies emits `'dead'` and closes (its `events()` iterators finish after
+ * yielding what was read), within {@link OBSERVER_CHECK_INTERVAL} milliseconds of its death plus
+ * the wait for the event loop: the kernel wakes no observer of a destroyed contract.
  */
 export class Contract extends ContractEventSource {
   /** Contract id. */
@@ -74,8 +85,12 @@ export class Contract extends ContractEventSource {
       },
       onError: (error) => {
         // A destroyed contract's queue is gone: the observation ends.
-        if ((error as { code?: unknown }).code === 'EIDRM') this.close();
-        else this.deliverError(error);
+        if ((error as { code?: unknown }).code === 'EIDRM') {
+          this.emit('dead');
+          this.close();
+        } else {
+          this.deliverError(error);
+        }
       },
     });
   }
@@ -96,6 +111,43 @@ export class Contract extends ContractEventSource {
   /** @internal Routes one raw event to this contract's consumers. */
   deliver(raw: RawContractEvent): void {
     this.dispatch(decodeEvent(raw));
+  }
+
+  /**
+   * @internal Observers: ends the observation if the contract is dead. When the kernel destroys a
+   * contract it drains its queue and wakes no listener (contract_destroy → cte_queue_drain; a
+   * non-blocking read then answers EAGAIN), so an observer is never told; the system calls this
+   * for every observer each {@link OBSERVER_CHECK_INTERVAL} milliseconds. Events still readable
+   * are delivered first; then `'dead'` is emitted and the contract closes (iterators finish).
+   */
+  checkAlive(): void {
+    const status = this.handles.status;
+    if (this.closed || status === undefined) return;
+    let dead: boolean;
+    try {
+      // The status file stays readable after death while it is open, as any ctfs fd keeps its
+      // contract; a contract gone from the table answers ENOENT.
+      dead = status.read(CTD_COMMON).state === CTS_DEAD;
+    } catch (error) {
+      if (!isContractError(error, 'ENOENT')) return;
+      dead = true;
+    }
+    if (!dead) return;
+    // A listener may close the contract while the last events are delivered.
+    if (!this.drainOwnEndpoint()) return;
+    this.emit('dead');
+    this.close();
+  }
+
+  // Delivers what the endpoint still holds; false if the contract was closed meanwhile.
+  private drainOwnEndpoint(): boolean {
+    const events = this.handles.events;
+    try {
+      for (let raw = events?.read(); raw !== undefined && !this.closed; raw = events?.read()) this.deliver(raw);
+    } catch {
+      // A destroyed queue may answer EIDRM or EBADF here: nothing more to read.
+    }
+    return !this.closed;
   }
 
   /** @internal A failure of the endpoint this contract's events come from. */
@@ -131,12 +183,42 @@ export class Contract extends ContractEventSource {
     }
   }
 
-  /** Stops holding the contract (ct_ctl_abandon): unacked critical events are acknowledged for you. */
+  /**
+   * Stops holding the contract (ct_ctl_abandon): unacked critical events are acknowledged for you.
+   * No event of it reaches this process afterwards (the kernel purges them from the process
+   * bundle), so the system lets go of this object: one that is never closed costs nothing once
+   * the application drops it.
+   */
   abandon(): void {
+    if (this.type === 'device') {
+      this.live();
+      throw new ContractError(
+        `abandoning device contract ${this.id} can block for up to 60 s (a negotiation under way): use abandonAsync()`,
+        { code: 'ERR_CONTRACT_BLOCKING_CALL', ctid: this.id },
+      );
+    }
     this.withControl('abandon', (control) => {
       control.abandon();
     });
     this.abandoned = true;
+    this.system.forget(this, true);
+  }
+
+  /**
+   * abandon() off the JS thread, for either type; the only way for device contracts, whose
+   * abandon waits for a negotiation under way (ct_barrier_wait_for_release), up to 60 s.
+   */
+  async abandonAsync(): Promise<void> {
+    this.live();
+    if (this.role !== 'owner') throw observerError('abandon', this.id);
+    const control = this.system.backend.openControl(this.id);
+    try {
+      await control.abandonAsync();
+    } finally {
+      control.close();
+    }
+    this.abandoned = true;
+    this.system.forget(this, true);
   }
 
   /** Acknowledges a critical event (and, for a negotiation event, lets the change go ahead). */

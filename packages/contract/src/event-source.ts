@@ -1,8 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { NEGEND_EVENT, PROCESS_EVENTS, DEVICE_EVENTS } from './names.ts';
 import type { ContractEvent } from './event.ts';
 import { EventIterator } from './event-iterator.ts';
 import { closedError } from './errors.ts';
+import { SubscriberContextEmitter } from './subscriber-context.ts';
 import { validateAbortSignal, validateObject } from './validate.ts';
 
 const EVENT_NAMES = new Set<string>([
@@ -23,9 +23,10 @@ export interface EventsOptions {
  * Delivery shared by contracts and type watchers: EventEmitter events named as in contract(5)
  * plus `'event'` for all, async iterators, a backlog for events that arrive while nobody
  * consumes, and the ref/unref rule (a source keeps the event loop alive only while it is ref'd,
- * open, and has a consumer: a listener of an event name, or an unfinished iterator).
+ * open, and has a consumer: a listener of an event name, or an unfinished iterator). Listeners and
+ * iterators run in the async context (AsyncLocalStorage) of the code that subscribed.
  */
-export abstract class ContractEventSource extends EventEmitter {
+export abstract class ContractEventSource extends SubscriberContextEmitter {
   // The unfinished iterators; undefined while there are none (allocated by the first events()
   // call, dropped with the last iterator). Most contracts are consumed through listeners, and then
   // dispatch, which runs once per delivered event, tests a field instead of reading a Set that
@@ -120,7 +121,7 @@ export abstract class ContractEventSource extends EventEmitter {
     const iterators = this.iterators;
     const consumed =
       iterators !== undefined ||
-      this.listenerCount(event.name) > 0 ||
+      this.listenerCount(event.type) > 0 ||
       this.listenerCount('event') > 0 ||
       this.hasConsumer();
     if (!consumed) {
@@ -128,7 +129,7 @@ export abstract class ContractEventSource extends EventEmitter {
       return;
     }
     if (iterators !== undefined) for (const iterator of iterators) iterator.push(event);
-    this.emit(event.name, event);
+    this.emit(event.type, event);
     this.emit('event', event);
   }
 

@@ -6,13 +6,26 @@ export type {
   ActiveTemplate,
   ObserveOptions,
   OpenedDevice,
+  DeviceOpenFlags,
 } from './system.ts';
-export { Contract, type ContractRole, type ContractHandles } from './contract.ts';
+export { Contract, OBSERVER_CHECK_INTERVAL, type ContractRole, type ContractHandles } from './contract.ts';
 export { ContractWatcher } from './watcher.ts';
 export { ContractEventSource, type EventsOptions } from './event-source.ts';
+export type { ContractListener } from './subscriber-context.ts';
 export {
   decodeExitStatus,
   type ContractEvent,
+  type ContractEventCommon,
+  type ContractEventOf,
+  type ProcessEmptyEvent,
+  type ProcessForkEvent,
+  type ProcessExitEvent,
+  type ProcessCoreEvent,
+  type ProcessSignalEvent,
+  type ProcessHardwareErrorEvent,
+  type DeviceStateEvent,
+  type NegotiationEndEvent,
+  type UnknownContractEvent,
   type CoreFilePaths,
   type DecodedExitStatus,
   type ExitedStatus,

@@ -79,6 +79,9 @@ export class ProcessBundleRouter {
 
   /** Keeps the event loop alive while some claimed contract wants it. */
   pin(contract: Contract, pinned: boolean): void {
+    // A contract no longer claimed (abandoned, closed) gets no event from here: it must not keep
+    // the loop alive, nor be kept alive by this set.
+    if (pinned && this.claimed.get(contract.id) !== contract) return;
     if (pinned) this.pinned.add(contract);
     else this.pinned.delete(contract);
     if (this.endpoint === undefined) return;

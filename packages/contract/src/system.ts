@@ -1,15 +1,19 @@
 import { spawn as spawnChild, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { constants } from 'node:os';
 import { createNativeContractBackend } from '@sysbind/contract-native';
 import {
+  ContractError,
+  isContractError,
   type ContractBackend,
   type ContractStatusHandle,
   type ContractTemplateHandle,
   type ContractType,
   type DeviceNodeHandle,
 } from '@sysbind/contract-interface';
-import { Contract } from './contract.ts';
+import { Contract, OBSERVER_CHECK_INTERVAL } from './contract.ts';
 import { closedError, invalidArgType, invalidArgValue } from './errors.ts';
 import { ProcessBundleRouter } from './router.ts';
+import { startThreadPoolOutsideWindow } from './template-window.ts';
 import {
   compileTemplate,
   openCompiledTemplate,
@@ -68,6 +72,14 @@ export interface OpenedDevice {
   readonly contract: Contract;
 }
 
+/** Flags of {@link ContractSystem.openDevice}. */
+export interface DeviceOpenFlags {
+  /** Open with O_NDELAY (do not wait for the device, e.g. for carrier on a serial line). */
+  readonly ndelay?: boolean;
+  /** Open with O_NOCTTY (a terminal device does not become the controlling terminal). */
+  readonly noctty?: boolean;
+}
+
 /** Options of {@link ContractSystem.observe} and {@link ContractSystem.watch}. */
 export interface ObserveOptions {
   /** Start at the head of the queue (events still retained) rather than at the tail. */
@@ -82,6 +94,9 @@ export class ContractSystem {
   private chosenBackend: ContractBackend | undefined;
   private readonly routers = new Map<ContractType, ProcessBundleRouter>();
   private readonly observed = new Set<Contract>();
+  // Checks the observers' contracts for death while there are observers (unref'd: it never keeps
+  // the process alive by itself).
+  private observerChecks: ReturnType<typeof setInterval> | undefined;
   private readonly watchers = new Set<ContractWatcher>();
   private isClosed = false;
 
@@ -124,6 +139,13 @@ export class ContractSystem {
   /**
    * Spawns `command` in a new process contract: activate the template, spawn, read latest and
    * clear, all synchronously, so no other fork can slip in between.
+   *
+   * If no process could be forked (fork(2) failed with EAGAIN, for example when the project's
+   * `project.max-contracts` is reached, or uv_spawn had no descriptor left), this throws a
+   * ContractError with code `ERR_CONTRACT_FORK_FAILED` (syscall `'fork'`) instead of returning the
+   * older contract that latest still names; the child's own `'error'` event, which Node emits a tick
+   * later, is consumed. A command that fails to exec is no such failure: the fork happened, the
+   * contract exists, and its member exits with status 127 (the child emits `'error'` as usual).
    */
   spawn(command: string, args: readonly string[] = [], options: ContractSpawnOptions = {}): ContractSpawnResult {
     validateString(command, 'command');
@@ -133,24 +155,41 @@ export class ContractSystem {
     const router = this.router('process');
     const handle = openCompiledTemplate(this.backend, compiled);
     try {
+      // What latest names before the fork: if the fork fails, latest still names it, and that
+      // older contract must not be handed out as the child's.
+      const previous = this.latestId('process');
+      // The window is the spawn itself: latest is read after the clear (clearing the template
+      // leaves this thread's latest alone), so nothing else runs while the template is active.
+      startThreadPoolOutsideWindow();
       handle.activate();
       let child: ChildProcess;
       try {
         child = spawnChild(command, args, spawnOptions);
-      } catch (error) {
-        handle.clear();
-        throw error;
-      }
-      let contract: Contract;
-      try {
-        contract = this.claimLatest('process', router);
       } finally {
         handle.clear();
       }
-      return { child, contract };
+      // No pid: either exec failed after the fork (the contract exists; its member exits 127),
+      // or no fork happened (fork(2) failed with EAGAIN, e.g. project.max-contracts reached in
+      // contract_process_fork, or uv_spawn had no descriptor left for its pipes).
+      if (child.pid === undefined && this.latestId('process') === previous) throw forkFailed(command, child);
+      return { child, contract: this.claimLatest('process', router) };
     } finally {
       handle.close();
     }
+  }
+
+  // The id of the contract `type`/latest names now, or undefined if none (ESRCH).
+  private latestId(type: ContractType): number | undefined {
+    let status: ContractStatusHandle;
+    try {
+      status = this.backend.openLatest(type);
+    } catch (error) {
+      if (isContractError(error, 'ESRCH')) return undefined;
+      throw error;
+    }
+    const { ctid } = status;
+    status.close();
+    return ctid;
   }
 
   /**
@@ -158,6 +197,12 @@ export class ContractSystem {
    * node:child_process call) creates a contract; call {@link latest} inside `fn` right after a
    * spawn to get it. The template is cleared when `fn` returns or throws. `fn` must do its forks
    * synchronously: a template must not stay active across an await.
+   *
+   * A thread created while the template is active inherits a copy of it (illumos's
+   * lwp_ctmpl_copy), and every process it forks later gets a contract: `fn` must not start a
+   * Worker. libuv's thread pool is started before the template is activated, so fs, dns or crypto
+   * calls inside `fn` start no thread. The same holds for {@link activateTemplate} until it is
+   * cleared. {@link spawn} keeps the window to the spawn alone.
    */
   withTemplate<Result>(template: ContractTemplate, fn: () => Result): Result {
     if (typeof fn !== 'function') throw invalidArgType('fn', 'of type function', fn);
@@ -179,6 +224,7 @@ export class ContractSystem {
     else this.router('device');
     const handle: ContractTemplateHandle = openCompiledTemplate(this.backend, compiled);
     try {
+      startThreadPoolOutsideWindow();
       handle.activate();
     } catch (error) {
       handle.close();
@@ -258,6 +304,9 @@ export class ContractSystem {
     }
     const contract = new Contract(this, ctid, status.type, 'observer', { status, events });
     this.observed.add(contract);
+    this.observerChecks ??= setInterval(() => {
+      for (const observer of [...this.observed]) observer.checkAlive();
+    }, OBSERVER_CHECK_INTERVAL).unref();
     return contract;
   }
 
@@ -267,14 +316,29 @@ export class ContractSystem {
     return checked['fromHead'] === undefined ? false : validateBoolean(checked['fromHead'], 'options.fromHead');
   }
 
-  /** Creates a device contract directly from a template naming its minor node (ct_tmpl_create). */
-  createDeviceContract(template: DeviceTemplate): Contract {
-    const compiled = this.compile(template, 'device');
-    if (!compiled.terms.some(([term]) => term === 'minor')) {
-      throw invalidArgValue('template.minor', undefined, 'is required to create a device contract');
+  /**
+   * Creates a device contract directly from a template naming its minor node (ct_tmpl_create).
+   * The creation runs off the JS thread: it waits for a negotiation under way on the device, up to
+   * 60 s (ct_barrier_acquire in contract_device_create).
+   */
+  async createDeviceContract(template: DeviceTemplate): Promise<Contract> {
+    const { handle, router } = this.deviceTemplate(template);
+    let ctid: number;
+    try {
+      ctid = await handle.createAsync();
+    } finally {
+      handle.close();
     }
-    const router = this.router('device');
-    const handle = openCompiledTemplate(this.backend, compiled);
+    return this.claimOwned(this.backend.openStatus(ctid), router);
+  }
+
+  /**
+   * @internal ct_tmpl_create on the calling thread, which it may block for up to 60 s: for compat's
+   * create(), whose callers read latest() right after (latest is per thread). Prefer
+   * {@link createDeviceContract}.
+   */
+  createDeviceContractBlocking(template: DeviceTemplate): Contract {
+    const { handle, router } = this.deviceTemplate(template);
     let ctid: number;
     try {
       ctid = handle.create();
@@ -284,34 +348,48 @@ export class ContractSystem {
     return this.claimOwned(this.backend.openStatus(ctid), router);
   }
 
+  private deviceTemplate(template: DeviceTemplate): { handle: ContractTemplateHandle; router: ProcessBundleRouter } {
+    const compiled = this.compile(template, 'device');
+    if (!compiled.terms.some(([term]) => term === 'minor')) {
+      throw invalidArgValue('template.minor', undefined, 'is required to create a device contract');
+    }
+    const router = this.router('device');
+    return { handle: openCompiledTemplate(this.backend, compiled), router };
+  }
+
   /**
    * Opens a device minor node under a device template, which creates a device contract for it
-   * (the template's minor term is ignored). The node stays open until you close it.
+   * (the template's minor term is ignored). The node stays open until you close it. The open runs
+   * off the JS thread, with the template active on the thread that opens (templates are per
+   * thread): it waits for a negotiation under way on the device, up to 60 s
+   * (contract_device_open). `options.ndelay` and `options.noctty` add O_NDELAY and O_NOCTTY.
    */
-  openDevice(path: string, template: DeviceTemplate = { type: 'device' }): OpenedDevice {
+  async openDevice(
+    path: string,
+    template: DeviceTemplate = { type: 'device' },
+    options: DeviceOpenFlags = {},
+  ): Promise<OpenedDevice> {
     validateString(path, 'path');
+    const flags = validateObject(options, 'options');
+    validateKeys(flags, ['ndelay', 'noctty'], 'options');
+    const ndelay = flags['ndelay'] === undefined ? false : validateBoolean(flags['ndelay'], 'options.ndelay');
+    const noctty = flags['noctty'] === undefined ? false : validateBoolean(flags['noctty'], 'options.noctty');
     const compiled = this.compile(template, 'device');
     const router = this.router('device');
     const handle = openCompiledTemplate(this.backend, compiled);
+    let opened;
     try {
-      handle.activate();
-      let node: DeviceNodeHandle;
-      try {
-        node = this.backend.openDeviceNode(path);
-      } catch (error) {
-        handle.clear();
-        throw error;
-      }
-      try {
-        return { node, contract: this.claimLatest('device', router) };
-      } catch (error) {
-        node.close();
-        throw error;
-      } finally {
-        handle.clear();
-      }
+      opened = await this.backend.openDeviceNodeAsync(path, { template: handle, ndelay, noctty });
     } finally {
       handle.close();
+    }
+    const { node, ctid } = opened;
+    try {
+      if (ctid === undefined) throw ContractError.fromErrno(constants.errno.ESRCH, 'open', { path: `/devices${path}` });
+      return { node, contract: this.claimOwned(this.backend.openStatus(ctid), router) };
+    } catch (error) {
+      node.close();
+      throw error;
     }
   }
 
@@ -329,8 +407,17 @@ export class ContractSystem {
 
   /** @internal A contract was closed. */
   forget(contract: Contract, abandoned: boolean): void {
-    if (contract.role === 'observer') this.observed.delete(contract);
-    else this.routers.get(contract.type)?.forget(contract, abandoned);
+    if (contract.role === 'observer') {
+      this.observed.delete(contract);
+      if (this.observed.size === 0) this.stopObserverChecks();
+    } else {
+      this.routers.get(contract.type)?.forget(contract, abandoned);
+    }
+  }
+
+  private stopObserverChecks(): void {
+    if (this.observerChecks !== undefined) clearInterval(this.observerChecks);
+    this.observerChecks = undefined;
   }
 
   /** @internal An owned contract starts or stops keeping the event loop alive. */
@@ -348,6 +435,7 @@ export class ContractSystem {
     if (this.isClosed) return;
     for (const watcher of [...this.watchers]) watcher.close();
     for (const contract of [...this.observed]) contract.close();
+    this.stopObserverChecks();
     for (const router of this.routers.values()) {
       for (const contract of router.contracts()) contract.close();
       router.close();
@@ -366,6 +454,18 @@ export class ContractSystem {
     this.close();
     return Promise.resolve();
   }
+}
+
+// The error of a spawn that forked no child. Node reports the errno a tick later as the child's
+// 'error' event; the child is not handed out, so that event is consumed here and this error,
+// thrown at once, stands for it.
+function forkFailed(command: string, child: ChildProcess): ContractError {
+  child.on('error', () => undefined);
+  return new ContractError(
+    `spawn ${command}: no process was forked, so no contract was created (fork(2) failed, e.g. EAGAIN ` +
+      'when project.max-contracts or a process limit is reached, or no descriptor was left for the pipes)',
+    { code: 'ERR_CONTRACT_FORK_FAILED', syscall: 'fork' },
+  );
 }
 
 /** Creates a contract system over `options.backend` (default: the native addon, loaded lazily). */

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
 import * as contract from '../src/compat.ts';
 import type { CompatEvent } from '../src/compat.ts';
+import { createContractSystem } from '../src/index.ts';
 
 let sim: ContractSimulator;
 afterEach(() => {
@@ -166,5 +167,68 @@ describe('compat (illumos_contract 1.0.3 surface, its bugs fixed)', () => {
       ct.sigsend(9);
     }).toThrow(expect.objectContaining({ code: 'ESRCH', syscall: 'sigsend' }) as Error);
     contract.clear_template();
+  });
+});
+
+describe('item 20: compat errors as illumos_contract threw them', () => {
+  // The original put the failed call's positive errno on its errors; code written for it does
+  // `if (err.errno == ESRCH)` with ESRCH = 3 (<sys/errno.h> on illumos, and on Linux).
+  const ESRCH = 3;
+
+  function thrown(operation: () => unknown): Record<string, unknown> {
+    try {
+      operation();
+    } catch (error) {
+      return error as Record<string, unknown>;
+    }
+    throw new Error('expected a throw');
+  }
+
+  it('item 20: sigsend to an emptied contract throws errno 3 (positive), code ESRCH, syscall sigsend', async () => {
+    start();
+    contract.set_template({ type: 'process', critical: { pr_empty: true } });
+    const pid = sim.world.fork(sim.self.pid);
+    contract.clear_template();
+    const ct = contract.latest();
+    const empty = new Promise<CompatEvent>((resolve) => ct.once('pr_empty', resolve));
+    sim.world.exit(pid);
+    await empty;
+    const error = thrown(() => {
+      ct.sigsend(9);
+    });
+    expect(error).toMatchObject({ errno: ESRCH, code: 'ESRCH', syscall: 'sigsend', ctid: ct.ctid });
+    expect(error['errno'] == ESRCH).toBe(true);
+    ct.abandon();
+  });
+
+  it('item 20: latest() with nothing created, and ack of an unknown event, carry positive errnos too', () => {
+    start();
+    expect(thrown(() => contract.latest())).toMatchObject({ errno: ESRCH, code: 'ESRCH', syscall: 'open' });
+    contract.set_template({ type: 'process' });
+    sim.world.fork(sim.self.pid);
+    contract.clear_template();
+    const ct = contract.latest();
+    expect(
+      thrown(() => {
+        ct.ack('12345');
+      }),
+    ).toMatchObject({ errno: ESRCH, code: 'ESRCH', syscall: 'ct_ctl_ack' });
+    ct.abandon();
+    // Errors that are no system failure keep no errno at all.
+    expect(
+      thrown(() => {
+        contract.create();
+      }),
+    ).toMatchObject({ code: 'ERR_NO_ACTIVE_TEMPLATE', errno: undefined });
+  });
+
+  it('item 20: the facade keeps Node’s convention (errno -3) for the same failure', () => {
+    start();
+    const system = createContractSystem({ backend: sim.backend() });
+    try {
+      expect(thrown(() => system.latest())).toMatchObject({ errno: -ESRCH, code: 'ESRCH', syscall: 'open' });
+    } finally {
+      system.close();
+    }
   });
 });

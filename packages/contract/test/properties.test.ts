@@ -114,7 +114,7 @@ describe('invariants over random world histories (fast-check)', () => {
               const unacked = criticals.filter((evid) => !entry.acked.has(evid));
               expect(entry.contract.status().nevents).toBe(unacked.length);
               expect(sim.world.contract(entry.contract.id)?.unacknowledged).toEqual(unacked);
-              const empties = entry.received.filter((event) => event.name === 'pr_empty').length;
+              const empties = entry.received.filter((event) => event.type === 'pr_empty').length;
               expect(empties).toBe(members(entry).length === 0 ? 1 : 0);
             }
           }

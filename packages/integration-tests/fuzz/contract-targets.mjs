@@ -242,7 +242,40 @@ export function createContractTargets(fuzz) {
       fuzz.invoke(
         () =>
           `${handle.constructor.name}.prototype.${method}.call(${receiver.label}, ${args.map((arg) => arg.label).join(', ')})`,
-        () => noteEvent(prototype[method].call(receiver.value, ...args.map((arg) => arg.value))),
+        () => {
+          const result = prototype[method].call(receiver.value, ...args.map((arg) => arg.value));
+          noteEvent(result);
+          // The calls that run off the JS thread return promises: the harness watches them.
+          return typeof result?.then === 'function' ? result : undefined;
+        },
+      );
+    },
+    () => {
+      // The open that runs off the JS thread (issue 12 item 14), under a template or not, with
+      // flags in and out of range; the node it resolves to joins the pool.
+      const path = fuzz.arg(() => random.pick([MINOR, OTHER_MINOR, '/pseudo/none@0:z']), 0.8);
+      const flags = fuzz.arg(() => random.pick([0, 1, 2, 3, 4, -1]), 0.8);
+      const template = fuzz.arg(() => any(raw.filter((handle) => 'createAsync' in handle)), 0.7);
+      if (random.chance(0.95)) bind();
+      fuzz.invoke(
+        () => `addon.openDeviceNodeAsync(${path.label}, ${flags.label}, ${template.label})`,
+        () => addon.openDeviceNodeAsync(path.value, flags.value, template.value),
+        { onValue: (opened) => keep(raw, opened?.node) },
+      );
+    },
+    () => {
+      // A blocking call in flight while its handle is closed: the descriptor outlives the close
+      // until the call ends.
+      const handle = any(raw.filter((candidate) => 'abandonAsync' in candidate || 'createAsync' in candidate));
+      if (handle === undefined) return;
+      const method = 'abandonAsync' in handle ? 'abandonAsync' : 'createAsync';
+      fuzz.invoke(
+        () => `${handle.constructor.name}.${method}() then close()`,
+        () => {
+          const pending = handle[method]();
+          if (random.chance(0.7)) handle.close();
+          return pending;
+        },
       );
     },
     () => {
@@ -342,7 +375,12 @@ export function createContractTargets(fuzz) {
       else args = argsFor(method, handle);
       fuzz.invoke(
         () => `backend handle.${method}(${args.map((arg) => arg.label).join(', ')})`,
-        () => noteEvent(handle[method](...args.map((arg) => arg.value))),
+        () => {
+          const result = handle[method](...args.map((arg) => arg.value));
+          noteEvent(result);
+          // abandonAsync, createAsync: the harness watches their promises.
+          return typeof result?.then === 'function' ? result : undefined;
+        },
       );
     },
   ];
@@ -429,8 +467,14 @@ export function createContractTargets(fuzz) {
     () => {
       const template = fuzz.arg(facadeTemplate, 0.7);
       const method = random.pick(['activateTemplate', 'createDeviceContract', 'withTemplate', 'openDevice']);
+      const flags = fuzz.arg(() => ({ ndelay: random.chance(0.5), noctty: random.chance(0.5) }), 0.8);
+      const claim = (contract) => {
+        if (contract === undefined || contracts.includes(contract)) return;
+        keep(contracts, contract);
+        consume(contract);
+      };
       const result = fuzz.invoke(
-        () => `system.${method}(${template.label})`,
+        () => `system.${method}(${template.label}${method === 'openDevice' ? `, ${flags.label}` : ''})`,
         () => {
           if (method === 'withTemplate') {
             return system.withTemplate(template.value, () => {
@@ -438,21 +482,30 @@ export function createContractTargets(fuzz) {
               return system.latest(template.value?.type === 'device' ? 'device' : 'process');
             });
           }
-          if (method === 'openDevice') return system.openDevice(random.pick([MINOR, OTHER_MINOR]), template.value);
+          if (method === 'openDevice') {
+            return system.openDevice(random.pick([MINOR, OTHER_MINOR]), template.value, flags.value);
+          }
           return system[method](template.value);
+        },
+        {
+          // openDevice and createDeviceContract run off the JS thread and resolve later.
+          onValue: (value) => {
+            if (method === 'openDevice') {
+              keep(contracts, value.contract);
+              if (random.chance(0.5)) value.node.close();
+              else remember(value.node);
+            } else {
+              claim(value);
+            }
+          },
         },
       );
       if (result === undefined) return;
       if (method === 'activateTemplate') {
         sim.world.fork(sim.self.pid);
         result.clear();
-      } else if (method === 'openDevice') {
-        keep(contracts, result.contract);
-        if (random.chance(0.5)) result.node.close();
-        else remember(result.node);
-      } else if (!contracts.includes(result)) {
-        keep(contracts, result);
-        consume(result);
+      } else if (method === 'withTemplate') {
+        claim(result);
       }
     },
     () => {
@@ -482,6 +535,7 @@ export function createContractTargets(fuzz) {
       const method = random.pick([
         'status',
         'abandon',
+        'abandonAsync',
         'ack',
         'nack',
         'qack',

@@ -154,6 +154,16 @@ function expectError(action, code) {
   throw new Error(`expected ${code}, got no error`);
 }
 
+async function expectRejection(promise, code) {
+  try {
+    await promise;
+  } catch (error) {
+    if (error?.code === code) return;
+    throw new Error(`expected ${code}, got ${String(error)}`, { cause: error });
+  }
+  throw new Error(`expected ${code}, got no rejection`);
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2));
 
 async function workload(createContractSimulator, createSimulatedNativeBackend, native, rounds) {
@@ -266,6 +276,27 @@ async function workload(createContractSimulator, createSimulatedNativeBackend, n
   status.close();
   node.close();
   node.close();
+
+  // The calls that run off the JS thread (issue 12 item 14): create, open under the template
+  // with O_NDELAY|O_NOCTTY, abandon; handles closed while their call is in flight, and a node
+  // left to the garbage collector.
+  sim.world.setDeviceState(minor, 'online');
+  const createdLater = device.createAsync();
+  const openedLater = backend.openDeviceNodeAsync(minor, { template: device, ndelay: true, noctty: true });
+  const closedTemplate = backend.openTemplate('device');
+  closedTemplate.set('minor', minor);
+  const createdClosed = closedTemplate.createAsync();
+  closedTemplate.close();
+  const [laterId, opened, closedId] = await Promise.all([createdLater, openedLater, createdClosed]);
+  opened.node.close();
+  for (const ctid of [laterId, opened.ctid, closedId]) {
+    const control = backend.openControl(ctid);
+    const abandoning = control.abandonAsync();
+    control.close();
+    await abandoning;
+  }
+  await backend.openDeviceNodeAsync(minor);
+  await expectRejection(backend.openDeviceNodeAsync('/pseudo/none@0:z', { template: device }), 'ENOENT');
 
   expectError(() => backend.openStatus(2_000_000), 'ENOENT');
   expectError(() => backend.openLatest('device').read(9), 'EINVAL');

@@ -48,8 +48,8 @@ async function lifecycle() {
   sim.world.exit(pid, 0);
   const exit = await events.next();
   const empty = await events.next();
-  if (exit.value?.name !== 'pr_exit' || empty.value?.name !== 'pr_empty') {
-    throw new Error(`contract ${contract.id}: got ${exit.value?.name} then ${empty.value?.name}`);
+  if (exit.value?.type !== 'pr_exit' || empty.value?.type !== 'pr_empty') {
+    throw new Error(`contract ${contract.id}: got ${exit.value?.type} then ${empty.value?.type}`);
   }
   contract.abandon();
   contract.close();

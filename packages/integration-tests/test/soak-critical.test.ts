@@ -80,7 +80,7 @@ async function soak(kind: 'fake' | 'native', seed: number): Promise<void> {
   expect(Object.fromEntries(counts)).toEqual({ 1: CONTRACTS });
   for (const { contract } of held) {
     const [event] = received.get(contract.id) ?? [];
-    expect(event).toMatchObject({ name: 'pr_empty', ctid: contract.id, critical: true });
+    expect(event).toMatchObject({ type: 'pr_empty', ctid: contract.id, critical: true });
   }
   // Acknowledged: no contract has an unacknowledged event, in the facade's status or the kernel.
   const pending = held.filter(

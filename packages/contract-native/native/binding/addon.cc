@@ -79,6 +79,7 @@ static Napi::Object InitContractAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("openProcessBundle",
               Napi::Function::New(env, EventEndpoint::OpenProcessBundle, "openProcessBundle"));
   exports.Set("openDeviceNode", Napi::Function::New(env, DeviceNode::Open, "openDeviceNode"));
+  exports.Set("openDeviceNodeAsync", Napi::Function::New(env, DeviceNode::OpenAsync, "openDeviceNodeAsync"));
   exports.Set("sigsend", Napi::Function::New(env, SignalContract, "sigsend"));
 
   // After the teardown hook above, so a flavor's own hooks run before it (hooks run in reverse).

@@ -1,12 +1,14 @@
 #include "control_handle.h"
 
 #include "arguments.h"
+#include "blocking_call.h"
 #include "ctfs_files.h"
 #include "template_handle.h"
 
 #include <libcontract.h>
 
 #include <fcntl.h>
+#include <memory>
 
 namespace sysbind {
 
@@ -45,6 +47,29 @@ Napi::Value Newct(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+// abandonAsync(): ct_ctl_abandon off the JS thread. Abandoning a device contract can wait for the
+// negotiation under way (contract_abandon → the device's barrier), up to CT_DEV_ACKTIME.
+Napi::Value AbandonAsync(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Handle &self = Handle::Receiver(info, "ct_ctl_abandon");
+  int fd = self.BeginBlocking(env, "ct_ctl_abandon");
+  // Keeps the handle (and so its fd) alive until the call has ended.
+  auto keep = std::make_shared<Napi::ObjectReference>(Napi::Persistent(info.This().As<Napi::Object>()));
+  Handle *handle = &self;
+  auto call = std::make_unique<BlockingCall>();
+  call->work = [fd]() { return ct_ctl_abandon(fd); };
+  call->settle = [handle](Napi::Env settleEnv, int error) -> Napi::Value {
+    if (error != 0)
+      throw ContractErrno(settleEnv, error, "ct_ctl_abandon", handle->Subject());
+    return settleEnv.Undefined();
+  };
+  call->finish = [handle, keep]() {
+    handle->EndBlocking();
+    keep->Reset();
+  };
+  return QueueBlockingCall(env, "ct_ctl_abandon", std::move(call));
+}
+
 Napi::Value Close(const Napi::CallbackInfo &info) {
   Handle::Receiver(info, "close").Release();
   return info.Env().Undefined();
@@ -64,6 +89,7 @@ Napi::Function ControlHandle::DefineClass(Napi::Env env) {
   return DefineHandleClass<ControlHandle>(env, {
                                                    {"adopt", Adopt},
                                                    {"abandon", Abandon},
+                                                   {"abandonAsync", AbandonAsync},
                                                    {"ack", Ack},
                                                    {"nack", Nack},
                                                    {"qack", Qack},

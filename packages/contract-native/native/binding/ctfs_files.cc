@@ -1,5 +1,6 @@
 #include "ctfs_files.h"
 
+#include "cloexec_window.h"
 #include "errors.h"
 #include "system_calls.h"
 
@@ -20,20 +21,30 @@ std::string ContractFilePath(const char *directory, int ctid, const char *file) 
 }
 
 int OpenCloseOnExec(Napi::Env env, const std::string &path, int oflag, int ctid) {
-  int fd = sys::open(path.c_str(), oflag);
-  if (fd < 0)
-    throw ContractErrno(env, errno, "open", {ctid, path});
-  if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
-    int error = errno;
-    sys::close(fd);
-    throw ContractErrno(env, error, "fcntl", {ctid, path});
+  int fd;
+  int error = 0;
+  const char *failed = "open";
+  {
+    // No fork(2) sees the descriptor before FD_CLOEXEC is set (see cloexec_window.h).
+    CloexecWindow window;
+    fd = sys::open(path.c_str(), oflag);
+    if (fd < 0) {
+      error = errno;
+    } else if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+      error = errno;
+      failed = "fcntl";
+      sys::close(fd);
+    }
   }
+  // Thrown outside the window: building the error runs JavaScript.
+  if (error != 0)
+    throw ContractErrno(env, error, failed, {ctid, path});
   return fd;
 }
 
 std::string ContractTypeOf(Napi::Env env, int ctid) {
   std::string path = ContractFilePath("all", ctid, "status");
-  int fd = OpenCloseOnExec(env, path, O_RDONLY, ctid);
+  int fd = OpenCloseOnExec(env, path, O_RDONLY | O_CLOEXEC, ctid);
   ct_stathdl_t status = nullptr;
   int error = ct_status_read(fd, CTD_COMMON, &status);
   std::string type;

@@ -1,7 +1,7 @@
 // Paths in the contract filesystem and the opening of them. Every ctfs open uses exactly the mode
-// contract(5) requires of that file (the kernel compares flags for equality) and is followed by
-// fcntl(FD_CLOEXEC): whether ctfs accepts O_CLOEXEC is unverified, and no child should inherit a
-// contract fd.
+// contract(5) requires of that file (the kernel compares flags for equality, FCLOEXEC included, so
+// O_CLOEXEC is refused by most ctfs files) and is followed by fcntl(FD_CLOEXEC), the two inside a
+// CloexecWindow so that no fork(2) on another thread can see the descriptor in between.
 #ifndef SYSBIND_CONTRACT_CTFS_FILES_H
 #define SYSBIND_CONTRACT_CTFS_FILES_H
 

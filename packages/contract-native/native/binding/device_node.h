@@ -19,6 +19,9 @@ public:
 
   // openDeviceNode(path): path is the devfs path without the /devices prefix.
   static Napi::Value Open(const Napi::CallbackInfo &info);
+  // openDeviceNodeAsync(path, flags, template?): the same off the JS thread, under `template`
+  // (activated on the opening thread); resolves to { node, ctid }.
+  static Napi::Value OpenAsync(const Napi::CallbackInfo &info);
 
   void Release() { CloseFd(); }
 };

@@ -77,6 +77,24 @@ public:
 
   void ReleaseAtTeardown() override { static_cast<Derived *>(this)->Release(); }
 
+  // A call that may block starts on the fd off the JS thread (blocking_call.h): the fd, or EBADF.
+  // The descriptor stays open until the matching EndBlocking, even if close() comes first: a
+  // close() meanwhile only marks the handle closed, and the descriptor goes when the call ends.
+  // Whoever calls this keeps the JS object alive until EndBlocking.
+  int BeginBlocking(Napi::Env env, const char *syscall) {
+    int fd = FdFor(env, syscall);
+    ++blocking_;
+    return fd;
+  }
+
+  void EndBlocking() {
+    if (--blocking_ > 0 || deferredFd_ < 0)
+      return;
+    int fd = deferredFd_;
+    deferredFd_ = -1;
+    sys::close(fd);
+  }
+
 protected:
   ~FdHandle() = default;
 
@@ -91,7 +109,10 @@ protected:
     int fd = fd_;
     fd_ = -1;
     data_->liveHandles.erase(this);
-    sys::close(fd);
+    if (blocking_ > 0)
+      deferredFd_ = fd; // a blocking call still uses it: EndBlocking closes it
+    else
+      sys::close(fd);
   }
 
   AddonData &Data() const { return *data_; }
@@ -99,6 +120,8 @@ protected:
 private:
   AddonData *data_;
   int fd_ = -1;
+  int blocking_ = 0;
+  int deferredFd_ = -1;
 };
 
 // A method of a handle class's prototype.

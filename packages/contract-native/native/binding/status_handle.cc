@@ -77,7 +77,8 @@ Napi::Value StatusHandle::OpenLatest(const Napi::CallbackInfo &info) {
 Napi::Value StatusHandle::OpenStatus(const Napi::CallbackInfo &info) {
   int ctid = CtidArg(info, 0, "ctid");
   std::string path = ContractFilePath("all", ctid, "status");
-  return Adopt(info.Env(), OpenCloseOnExec(info.Env(), path, O_RDONLY, ctid), path);
+  // ctfs_open, behind status files, ignores flags besides FWRITE and FOFFMAX: O_CLOEXEC is taken.
+  return Adopt(info.Env(), OpenCloseOnExec(info.Env(), path, O_RDONLY | O_CLOEXEC, ctid), path);
 }
 
 } // namespace sysbind

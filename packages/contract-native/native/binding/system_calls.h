@@ -23,6 +23,13 @@ int open(const char *path, int oflag);
 // close(2): 0, or -1 with errno set.
 int close(int fd);
 
+// Whether the calls that can block in the kernel (a device contract's abandon and creation, the
+// open of a device node: up to the 60 s negotiation timeout) run on a thread-pool thread. True in
+// the system flavor. False in the sim flavor, whose libcontract is the simulator's JavaScript and
+// can only be called on the JS thread: there they run in the completion callback, asynchronously
+// but on the JS thread (the simulator never blocks).
+extern const bool kBlockingCallsOffJsThread;
+
 } // namespace sys
 
 // Adds the flavor's own exports (none in the system flavor).

@@ -1,6 +1,7 @@
 #include "template_handle.h"
 
 #include "arguments.h"
+#include "blocking_call.h"
 #include "ctfs_files.h"
 
 #include <libcontract.h>
@@ -9,6 +10,7 @@
 
 #include <climits>
 #include <fcntl.h>
+#include <memory>
 #include <vector>
 
 namespace sysbind {
@@ -138,6 +140,29 @@ Napi::Value CreateContract(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), ctid);
 }
 
+// createAsync(): ct_tmpl_create off the JS thread (contract_device_create waits for the device's
+// barrier, ct_barrier_acquire, up to CT_DEV_ACKTIME while a negotiation is under way).
+Napi::Value CreateContractAsync(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Handle &self = Handle::Receiver(info, "ct_tmpl_create");
+  int fd = self.BeginBlocking(env, "ct_tmpl_create");
+  auto keep = std::make_shared<Napi::ObjectReference>(Napi::Persistent(info.This().As<Napi::Object>()));
+  auto created = std::make_shared<ctid_t>(0);
+  Handle *handle = &self;
+  auto call = std::make_unique<BlockingCall>();
+  call->work = [fd, created]() { return ct_tmpl_create(fd, created.get()); };
+  call->settle = [created](Napi::Env settleEnv, int error) -> Napi::Value {
+    if (error != 0)
+      throw ContractErrno(settleEnv, error, "ct_tmpl_create");
+    return Napi::Number::New(settleEnv, *created);
+  };
+  call->finish = [handle, keep]() {
+    handle->EndBlocking();
+    keep->Reset();
+  };
+  return QueueBlockingCall(env, "ct_tmpl_create", std::move(call));
+}
+
 Napi::Value Close(const Napi::CallbackInfo &info) {
   Handle::Receiver(info, "close").Release();
   return info.Env().Undefined();
@@ -195,6 +220,7 @@ Napi::Function TemplateHandle::DefineClass(Napi::Env env) {
                                                     {"activate", Activate},
                                                     {"clear", Clear},
                                                     {"create", CreateContract},
+                                                    {"createAsync", CreateContractAsync},
                                                     {"close", Close},
                                                 });
 }
@@ -206,6 +232,12 @@ Napi::Value TemplateHandle::Open(const Napi::CallbackInfo &info) {
   Napi::Object handle = Create(env, GetAddonData(env).templateClass, fd);
   DefineReadOnly(handle, "type", Napi::String::New(env, type));
   return handle;
+}
+
+TemplateHandle *TemplateHandle::Of(const Napi::Value &value, Napi::Env env) {
+  if (!value.IsObject() || !value.As<Napi::Object>().CheckTypeTag(&kTypeTag))
+    throw InvalidArgType(env, "template", "a ContractTemplate handle", value);
+  return Unwrap(value.As<Napi::Object>());
 }
 
 int TemplateHandle::FdOf(const Napi::Value &value, Napi::Env env, const char *syscall) {

@@ -23,6 +23,8 @@ public:
 
   // ct_tmpl_* functions need the fd of another template (ct_ctl_newct): the fd, or EBADF.
   static int FdOf(const Napi::Value &value, Napi::Env env, const char *syscall);
+  // The template handle `value` wraps, or a TypeError.
+  static TemplateHandle *Of(const Napi::Value &value, Napi::Env env);
 
   void Release() { CloseFd(); }
 };

@@ -17,10 +17,11 @@ namespace sim {
 namespace {
 
 // A real fd pair for a simulator fd: the binding holds readFd; writeFd signals readiness. Made
-// without close-on-exec on purpose: setting it is the binding's job, and the tests check it did.
-bool MakeRealFd(SimFile &file) {
+// close-on-exec only when the binding asked for O_CLOEXEC, as the kernel's fd layer would; else
+// setting it is the binding's job, and the tests check it did.
+bool MakeRealFd(SimFile &file, bool cloexec) {
 #ifdef __linux__
-  int fd = eventfd(0, EFD_NONBLOCK);
+  int fd = eventfd(0, EFD_NONBLOCK | (cloexec ? EFD_CLOEXEC : 0));
   if (fd < 0)
     return false;
   file.readFd = file.writeFd = fd;
@@ -28,6 +29,8 @@ bool MakeRealFd(SimFile &file) {
   int fds[2];
   if (pipe(fds) != 0)
     return false;
+  if (cloexec)
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
   fcntl(fds[1], F_SETFL, O_NONBLOCK);
   fcntl(fds[1], F_SETFD, FD_CLOEXEC);
@@ -120,7 +123,7 @@ int open(const char *path, int oflag) {
   sim::SimFile file;
   file.simFd = simFd;
   file.api = Napi::Persistent(bridge->api.Value());
-  if (!sim::MakeRealFd(file)) {
+  if (!sim::MakeRealFd(file, (oflag & O_CLOEXEC) != 0)) {
     int error = errno;
     sim::CallApi(env, file.api, "close", {Napi::Number::New(env, simFd)});
     errno = error;
@@ -148,6 +151,8 @@ int close(int fd) {
   }
   return ::close(fd);
 }
+
+const bool kBlockingCallsOffJsThread = false;
 
 } // namespace sys
 } // namespace sysbind

@@ -15,6 +15,8 @@ int close(int fd) {
   return ::close(fd);
 }
 
+const bool kBlockingCallsOffJsThread = true;
+
 } // namespace sys
 
 void AddFlavorExports(Napi::Env, Napi::Object) {}

@@ -1,9 +1,10 @@
-import { EventEmitter } from 'node:events';
 import type { Contract } from '../contract.ts';
+import { SubscriberContextEmitter } from '../subscriber-context.ts';
 import type { ContractEvent } from '../event.ts';
 import type { ContractTemplate } from '../template.ts';
 import { validateSignal } from '../validate.ts';
 import { compatEvent, compatStatus, type CompatStatus } from './shapes.ts';
+import { compatErrors, toCompatError } from './errors.ts';
 import { convertTemplate, parseEvid } from './template.ts';
 
 const INTERNAL_EVENTS = new Set<string | symbol>(['newListener', 'removeListener', 'error']);
@@ -13,7 +14,7 @@ const INTERNAL_EVENTS = new Set<string | symbol>(['newListener', 'removeListener
  * It keeps the event loop alive only while it has event listeners (the original pinned itself
  * until dispose()).
  */
-export class CompatContract extends EventEmitter {
+export class CompatContract extends SubscriberContextEmitter {
   private readonly inner: Contract;
   private readonly currentTemplate: (type: Contract['type']) => ContractTemplate | undefined;
 
@@ -24,9 +25,10 @@ export class CompatContract extends EventEmitter {
     this.currentTemplate = currentTemplate;
     inner.unref();
     inner.on('event', (event: ContractEvent) => {
-      this.emit(event.name, compatEvent(event));
+      this.emit(event.type, compatEvent(event));
     });
-    inner.on('error', (error: Error) => {
+    inner.on('error', (failure: Error) => {
+      const error = toCompatError(failure);
       if (this.listenerCount('error') > 0) this.emit('error', error);
       else process.emitWarning(error);
     });
@@ -48,37 +50,60 @@ export class CompatContract extends EventEmitter {
 
   /** Status in the original shape (ct_status_read at CTD_ALL). */
   status(): CompatStatus {
-    return compatStatus(this.inner.status());
+    return compatErrors(() => compatStatus(this.inner.status()));
   }
 
-  /** ct_ctl_abandon. */
+  /**
+   * ct_ctl_abandon. A device contract's abandon can wait up to 60 s for a negotiation under way:
+   * it runs off the JS thread, and a failure is emitted as `'error'` (or warned of).
+   */
   abandon(): void {
-    this.inner.abandon();
+    if (this.inner.type === 'device') {
+      this.inner.abandonAsync().catch((failure: unknown) => {
+        const error = toCompatError(failure instanceof Error ? failure : new Error(String(failure)));
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+        else process.emitWarning(error);
+      });
+      return;
+    }
+    compatErrors(() => {
+      this.inner.abandon();
+    });
   }
 
   /** Closes every descriptor; no event is emitted afterwards. Idempotent. */
   dispose(): void {
-    this.inner.close();
+    compatErrors(() => {
+      this.inner.close();
+    });
   }
 
   /** ct_ctl_ack with an event id string. */
   ack(evid: string): void {
-    this.inner.ack(parseEvid(evid));
+    compatErrors(() => {
+      this.inner.ack(parseEvid(evid));
+    });
   }
 
   /** ct_ctl_nack with an event id string. */
   nack(evid: string): void {
-    this.inner.nack(parseEvid(evid));
+    compatErrors(() => {
+      this.inner.nack(parseEvid(evid));
+    });
   }
 
   /** ct_ctl_qack with an event id string. */
   qack(evid: string): void {
-    this.inner.qack(parseEvid(evid));
+    compatErrors(() => {
+      this.inner.qack(parseEvid(evid));
+    });
   }
 
   /** sigsend(P_CTID, ctid, sig). */
   sigsend(sig: number): void {
-    this.inner.signal(validateSignal(sig, 'sig'));
+    compatErrors(() => {
+      this.inner.signal(validateSignal(sig, 'sig'));
+    });
   }
 
   /**
@@ -86,10 +111,12 @@ export class CompatContract extends EventEmitter {
    * template currently set for this contract's type.
    */
   newct(evid: string, template?: Record<string, unknown>): void {
-    const terms =
-      template === undefined
-        ? (this.currentTemplate(this.inner.type) ?? { type: this.inner.type })
-        : convertTemplate(template);
-    this.inner.newct(parseEvid(evid), terms);
+    compatErrors(() => {
+      const terms =
+        template === undefined
+          ? (this.currentTemplate(this.inner.type) ?? { type: this.inner.type })
+          : convertTemplate(template);
+      this.inner.newct(parseEvid(evid), terms);
+    });
   }
 }

@@ -1,6 +1,6 @@
 // The object shapes of illumos_contract 1.0.3 (status, events), built from the facade's types.
 import { DEVICE_EVENTS, DEVICE_STATES, PROCESS_EVENTS, PROCESS_PARAMS, NEGEND_EVENT } from '../names.ts';
-import type { ContractEvent } from '../event.ts';
+import type { ContractEvent, DecodedExitStatus, EventFields } from '../event.ts';
 import type { ContractStatus } from '../status.ts';
 
 /** One boolean per name. */
@@ -98,7 +98,7 @@ export interface CompatEvent {
   /** New: raw wait(2) status (pr_exit). */
   exitstatus?: number;
   /** New: decoded exit status (pr_exit). */
-  exit?: ContractEvent['exit'];
+  exit?: DecodedExitStatus;
   /** New: fatal signal (pr_signal). */
   signal?: number;
   /** New: sender pid (pr_signal). */
@@ -114,11 +114,12 @@ export interface CompatEvent {
 }
 
 /** The original event shape plus the payload fields. */
-export function compatEvent(event: ContractEvent): CompatEvent {
+export function compatEvent(typed: ContractEvent): CompatEvent {
+  const event: EventFields = typed;
   const shaped: CompatEvent = {
     ctid: event.ctid,
     evid: event.evid.toString(),
-    type: event.name,
+    type: event.type,
     flags: { info: !event.critical, ack: event.acknowledged, neg: event.negotiation },
   };
   if (event.nevid !== undefined) shaped.nevid = event.nevid.toString();

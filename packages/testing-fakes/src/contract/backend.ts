@@ -43,6 +43,46 @@ function value<T>(result: Out<T>, syscall: string, extra: { ctid?: number } = {}
   return result.value;
 }
 
+/**
+ * Runs `call` later, as the native backend runs a blocking call on a thread-pool thread: the
+ * promise settles in a later turn of the event loop. The simulator never blocks, so the call
+ * itself runs on the JS thread, from an immediate.
+ */
+function later<T>(call: () => T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        resolve(call());
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
+}
+
+/**
+ * The fd of a handle while blocking calls use it: `close()` meanwhile marks the handle closed and
+ * leaves the fd open until the last call ends, as the native binding does.
+ */
+class InFlight {
+  private count = 0;
+  private pendingClose: (() => void) | undefined;
+  begin(): void {
+    this.count++;
+  }
+  end(): void {
+    if (--this.count > 0) return;
+    const close = this.pendingClose;
+    this.pendingClose = undefined;
+    close?.();
+  }
+  /** Closes now, or when the last call ends. */
+  close(close: () => void): void {
+    if (this.count > 0) this.pendingClose = close;
+    else close();
+  }
+}
+
 /** Keeps the event loop alive while some watching endpoint is ref'd (a uv_poll handle would). */
 class KeepAlive {
   private count = 0;
@@ -173,6 +213,42 @@ export function createSimulatorBackend(
       };
       return track(handle);
     },
+    openDeviceNodeAsync(path, openOptions = {}) {
+      const template = openOptions.template;
+      if (template !== undefined && !(template instanceof SimTemplate)) {
+        throw Object.assign(
+          new TypeError('The "options.template" argument must be a template handle of this backend'),
+          { code: 'ERR_INVALID_ARG_TYPE' },
+        );
+      }
+      // The simulator backend acts as one LWP: the template is activated on it around the open,
+      // and its latest names the contract made. O_NDELAY and O_NOCTTY change nothing here.
+      template?.beginBlocking('ct_tmpl_activate');
+      return later(() => {
+        try {
+          // By fd: a close() meanwhile takes effect when this call ends.
+          if (template !== undefined) check(api.ct_tmpl_activate(template.fd), 'ct_tmpl_activate');
+          let node: DeviceNodeHandle;
+          let ctid: number | undefined;
+          try {
+            node = backend.openDeviceNode(path);
+            if (template !== undefined) {
+              const latest = api.open(`${CTFS_ROOT}/device/latest`, OpenFlags.O_RDONLY | CLOEXEC);
+              if (latest >= 0) {
+                const status = api.ct_status_read(latest, CTD_COMMON);
+                if (typeof status !== 'number') ctid = status.ctid;
+                api.close(latest);
+              }
+            }
+          } finally {
+            if (template !== undefined) api.ct_tmpl_clear(template.fd);
+          }
+          return { node, ctid };
+        } finally {
+          template?.endBlocking();
+        }
+      });
+    },
     sigsend(ctid, signal) {
       check(api.sigsend(ctid, signal), 'sigsend', { ctid });
     },
@@ -292,11 +368,37 @@ class SimTemplate implements ContractTemplateHandle {
     return value(this.api.ct_tmpl_create(this.live('ct_tmpl_create')), 'ct_tmpl_create');
   }
 
+  createAsync(): Promise<number> {
+    const fd = this.live('ct_tmpl_create');
+    this.inFlight.begin();
+    return later(() => {
+      try {
+        return value(this.api.ct_tmpl_create(fd), 'ct_tmpl_create');
+      } finally {
+        this.inFlight.end();
+      }
+    });
+  }
+
+  /** @internal The fd for a call that runs later (openDeviceNodeAsync); end it with endBlocking. */
+  beginBlocking(syscall: string): number {
+    const fd = this.live(syscall);
+    this.inFlight.begin();
+    return fd;
+  }
+
+  /** @internal */
+  endBlocking(): void {
+    this.inFlight.end();
+  }
+
+  private readonly inFlight = new InFlight();
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.registry.delete(this);
-    this.api.close(this.fd);
+    this.inFlight.close(() => this.api.close(this.fd));
   }
 }
 
@@ -332,6 +434,19 @@ class SimControl implements ContractControlHandle {
   abandon(): void {
     this.run('ct_ctl_abandon', (fd) => this.api.ct_ctl_abandon(fd));
   }
+  abandonAsync(): Promise<void> {
+    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, 'ct_ctl_abandon', { ctid: this.ctid });
+    const fd = this.fd;
+    this.inFlight.begin();
+    return later(() => {
+      try {
+        check(this.api.ct_ctl_abandon(fd), 'ct_ctl_abandon', { ctid: this.ctid });
+      } finally {
+        this.inFlight.end();
+      }
+    });
+  }
+  private readonly inFlight = new InFlight();
   ack(evid: bigint): void {
     this.run('ct_ctl_ack', (fd) => this.api.ct_ctl_ack(fd, evid));
   }
@@ -349,7 +464,7 @@ class SimControl implements ContractControlHandle {
     if (this.closed) return;
     this.closed = true;
     this.registry.delete(this);
-    this.api.close(this.fd);
+    this.inFlight.close(() => this.api.close(this.fd));
   }
 }
 

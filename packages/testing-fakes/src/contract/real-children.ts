@@ -2,8 +2,11 @@ import { ChildProcess } from 'node:child_process';
 
 /** Something that wants to hear about every real fork made while it is registered. */
 export interface ForkCapturer {
-  /** Called right after ChildProcess#spawn returned (the child's pid is undefined if it failed). */
-  captureFork(child: ChildProcess): void;
+  /**
+   * Called right after ChildProcess#spawn returned, with what it returned: 0, or libuv's negative
+   * error (the child's pid is then undefined).
+   */
+  captureFork(child: ChildProcess, spawnResult: number): void;
 }
 
 // ChildProcess.prototype is shared by the whole Node process, so the list of capturers has to be
@@ -21,7 +24,7 @@ function install(): void {
   originalSpawn = original;
   prototype.spawn = function spawnUnderContractTemplate(this: ChildProcess, options: unknown) {
     const result = original.call(this, options);
-    capturers.at(-1)?.captureFork(this);
+    capturers.at(-1)?.captureFork(this, typeof result === 'number' ? result : 0);
     return result;
   };
 }

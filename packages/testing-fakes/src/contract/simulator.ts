@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { basename } from 'node:path';
 import {
   CT_DEV_ACKTIME,
@@ -199,6 +200,9 @@ export interface ContractSimulator extends Disposable {
   close(): void;
 }
 
+// libuv's errors (negated errnos) for which ChildProcess#spawn made no child at all.
+const NO_FORK_ERRORS = new Set([osConstants.errno.EAGAIN, osConstants.errno.EMFILE, osConstants.errno.ENFILE]);
+
 function signalOrThrow(signal: number | string): number {
   const value = signalNumber(signal);
   if (value === undefined) throw new RangeError(`unknown signal ${String(signal)}`);
@@ -246,12 +250,16 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
   let closed = false;
 
   const capturer: ForkCapturer = {
-    captureFork(child: ChildProcess): void {
+    captureFork(child: ChildProcess, spawnResult: number): void {
       const self = engine.livingProcess(selfPid);
       const lwp = self?.lwps.get(1);
       if (self === undefined || lwp?.active.process === undefined) return;
       const pid = child.pid;
       if (pid === undefined) {
+        // No fork happened: fork(2) itself failed (EAGAIN; on illumos also contract_process_fork
+        // at project.max-contracts), or uv_spawn ran out of descriptors for its pipes before
+        // forking (EMFILE, ENFILE). No child, so no contract, and the LWP's latest is unchanged.
+        if (NO_FORK_ERRORS.has(-spawnResult)) return;
         // uv_spawn forks before exec fails: the contract exists and its only member exits 127.
         const failed = engine.livingProcess(engine.fork(self, lwp, {}));
         if (failed !== undefined) engine.exitWithCode(failed, 127);
