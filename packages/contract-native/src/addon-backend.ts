@@ -10,7 +10,12 @@ import type {
   TemplateTermValues,
 } from '@sysbind/contract-interface';
 import type { ContractType } from '@sysbind/contract-interface';
-import { ContractError } from '@sysbind/contract-interface';
+import {
+  ContractError,
+  TEMPLATE_TERM_FUNCTIONS,
+  type TemplateFunctionName,
+  type TemplateTermFunctions,
+} from '@sysbind/contract-interface';
 import { invalidArgType } from '@sysbind/core';
 import type { NativeContractAddon, NativeControl, NativeTemplate } from './native-addon.ts';
 
@@ -158,75 +163,30 @@ export function createAddonBackend(addon: NativeContractAddon, options: AddonBac
   };
 }
 
+// Both directions follow TEMPLATE_TERM_FUNCTIONS: the binding's methods carry libcontract's names.
 function setTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term, value: TemplateTermValues[Term]): void {
-  const given: unknown = value;
-  switch (term) {
-    case 'cookie':
-      native.setCookie(given as bigint);
-      return;
-    case 'critical':
-      native.setCritical(given as number);
-      return;
-    case 'informative':
-      native.setInformative(given as number);
-      return;
-    case 'transfer':
-      native.setTransfer(given as number);
-      return;
-    case 'fatal':
-      native.setFatal(given as number);
-      return;
-    case 'param':
-      native.setParam(given as number);
-      return;
-    case 'svc_fmri':
-      native.setSvcFmri(given as string);
-      return;
-    case 'svc_aux':
-      native.setSvcAux(given as string);
-      return;
-    case 'aset':
-      native.setAset(given as number);
-      return;
-    case 'minor':
-      native.setMinor(given as string);
-      return;
-    case 'noneg':
-      if (typeof given !== 'boolean') throw invalidArgType('value', 'of type boolean', given);
-      if (given) native.setNoneg();
-      else native.clearNoneg();
-      return;
+  const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
+    ? TEMPLATE_TERM_FUNCTIONS[term]
+    : undefined;
+  if (functions === undefined) throw ContractError.fromErrno(EINVAL, 'ct_tmpl_set');
+  const call = (name: TemplateFunctionName, ...args: unknown[]): unknown =>
+    (native as unknown as Record<string, (...values: unknown[]) => unknown>)[name]?.(...args);
+  if (functions.clear !== undefined) {
+    // noneg: set or clear, each a function of its own.
+    if (typeof value !== 'boolean') throw invalidArgType('value', 'of type boolean', value);
+    call(value ? functions.set : functions.clear);
+    return;
   }
-  throw ContractError.fromErrno(EINVAL, 'ct_tmpl_set');
+  call(functions.set, value);
 }
 
 function getTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term): TemplateTermValues[Term] {
-  const read = (): TemplateTermValues[TemplateTerm] => {
-    switch (term) {
-      case 'cookie':
-        return native.getCookie();
-      case 'critical':
-        return native.getCritical();
-      case 'informative':
-        return native.getInformative();
-      case 'transfer':
-        return native.getTransfer();
-      case 'fatal':
-        return native.getFatal();
-      case 'param':
-        return native.getParam();
-      case 'svc_fmri':
-        return native.getSvcFmri();
-      case 'svc_aux':
-        return native.getSvcAux();
-      case 'aset':
-        return native.getAset();
-      case 'minor':
-        return native.getMinor();
-      case 'noneg':
-        return native.getNoneg() === 1;
-    }
-    throw ContractError.fromErrno(EINVAL, 'ct_tmpl_get');
-  };
-  return read() as TemplateTermValues[Term];
+  const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
+    ? TEMPLATE_TERM_FUNCTIONS[term]
+    : undefined;
+  if (functions === undefined) throw ContractError.fromErrno(EINVAL, 'ct_tmpl_get');
+  const read = (native as unknown as Record<string, () => unknown>)[functions.get];
+  const value = read?.call(native);
+  // ct_dev_tmpl_get_noneg answers 1 or 0; the backend interface speaks booleans.
+  return (functions.clear !== undefined ? value === 1 : value) as TemplateTermValues[Term];
 }

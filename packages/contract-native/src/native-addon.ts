@@ -2,59 +2,38 @@
 // libcontract one function per method; handles that already have the shape of the backend
 // interface (status files, event endpoints, device nodes) are handed out as they are.
 import type { ContractAddonBase } from './addon.ts';
-import type { ContractType } from '@sysbind/contract-interface';
+import type {
+  ContractType,
+  SimulatedLibcontract,
+  TemplateFunctionName,
+  TemplateTermFunctions,
+} from '@sysbind/contract-interface';
 import type { ContractEventEndpoint, ContractStatusHandle, DeviceNodeHandle } from '@sysbind/contract-interface';
 
-/** An open `<type>/template` fd: one method per libcontract template function. */
-export interface NativeTemplate {
+// What a binding method returns for a libcontract function with this C-shaped result: nothing for
+// a plain errno return, the out-parameter's value otherwise (failures are thrown).
+type Unwrapped<Result> = [Extract<Result, { readonly value: unknown }>] extends [never]
+  ? undefined
+  : Extract<Result, { readonly value: unknown }>['value'];
+
+/** The term functions of libcontract as the binding exposes them: the same names, without the fd. */
+export type NativeTemplateTermFunctions = {
+  [Name in TemplateTermFunctions['set' | 'get' | 'clear'] & TemplateFunctionName]: SimulatedLibcontract[Name] extends (
+    fd: number,
+    ...args: infer Args
+  ) => infer Result
+    ? (...args: Args) => Unwrapped<Result>
+    : never;
+};
+
+/**
+ * An open `<type>/template` fd: one method per libcontract template function, named as in C
+ * (`ct_tmpl_set_cookie(cookie)`), so that TEMPLATE_TERM_FUNCTIONS drives it as it drives the
+ * simulator's C-level API.
+ */
+export interface NativeTemplate extends NativeTemplateTermFunctions {
   /** The template's contract type. */
   readonly type: ContractType;
-  /** `ct_tmpl_set_cookie`. */
-  setCookie(cookie: bigint): void;
-  /** `ct_tmpl_get_cookie`. */
-  getCookie(): bigint;
-  /** `ct_tmpl_set_critical`. */
-  setCritical(events: number): void;
-  /** `ct_tmpl_get_critical`. */
-  getCritical(): number;
-  /** `ct_tmpl_set_informative`. */
-  setInformative(events: number): void;
-  /** `ct_tmpl_get_informative`. */
-  getInformative(): number;
-  /** `ct_pr_tmpl_set_transfer`. */
-  setTransfer(ctid: number): void;
-  /** `ct_pr_tmpl_get_transfer`. */
-  getTransfer(): number;
-  /** `ct_pr_tmpl_set_fatal`. */
-  setFatal(events: number): void;
-  /** `ct_pr_tmpl_get_fatal`. */
-  getFatal(): number;
-  /** `ct_pr_tmpl_set_param`. */
-  setParam(params: number): void;
-  /** `ct_pr_tmpl_get_param`. */
-  getParam(): number;
-  /** `ct_pr_tmpl_set_svc_fmri`. */
-  setSvcFmri(fmri: string): void;
-  /** `ct_pr_tmpl_get_svc_fmri`. */
-  getSvcFmri(): string;
-  /** `ct_pr_tmpl_set_svc_aux`. */
-  setSvcAux(aux: string): void;
-  /** `ct_pr_tmpl_get_svc_aux`. */
-  getSvcAux(): string;
-  /** `ct_dev_tmpl_set_aset`. */
-  setAset(aset: number): void;
-  /** `ct_dev_tmpl_get_aset`. */
-  getAset(): number;
-  /** `ct_dev_tmpl_set_minor`. */
-  setMinor(minor: string): void;
-  /** `ct_dev_tmpl_get_minor`. */
-  getMinor(): string;
-  /** `ct_dev_tmpl_set_noneg`. */
-  setNoneg(): void;
-  /** `ct_dev_tmpl_clear_noneg`. */
-  clearNoneg(): void;
-  /** `ct_dev_tmpl_get_noneg`: 1 or 0. */
-  getNoneg(): number;
   /** `ct_tmpl_activate`. */
   activate(): void;
   /** `ct_tmpl_clear`. */

@@ -102,8 +102,8 @@ export function createContractTargets(fuzz) {
       bind();
       const template = addon.openTemplate('process');
       try {
-        template.setCritical(random.int(64));
-        template.setInformative(random.int(64));
+        template.ct_tmpl_set_critical(random.int(64));
+        template.ct_tmpl_set_informative(random.int(64));
         template.activate();
         sim.world.fork(sim.self.pid);
         template.clear();
@@ -185,21 +185,23 @@ export function createContractTargets(fuzz) {
     sigsend: () => [fuzz.arg(ctid, 0.8), fuzz.arg(() => random.pick([0, 9, 15, 1000, -3]), 0.7)],
   };
   const methodArgs = {
-    setCookie: () => [fuzz.arg(() => random.pick([0n, 1n, 2n ** 64n - 1n, BigInt(random.int(1e6))]))],
-    setCritical: () => [fuzz.arg(() => random.int(256))],
-    setInformative: () => [fuzz.arg(() => random.int(256))],
-    setTransfer: () => [fuzz.arg(() => (random.chance(0.5) ? 0 : ctid()))],
-    setFatal: () => [fuzz.arg(() => random.int(64))],
-    setParam: () => [fuzz.arg(() => random.int(32))],
-    setSvcFmri: () => [fuzz.arg(() => random.pick(['svc:/fuzz:default', 'inherit:', '', 'x'.repeat(2000)]))],
-    setSvcAux: () => [fuzz.arg(() => random.pick(['aux', '', 'y'.repeat(3000)]))],
-    setAset: () => [fuzz.arg(() => random.int(8))],
-    setMinor: () => [fuzz.arg(() => random.pick([MINOR, OTHER_MINOR, 'nope']))],
+    ct_tmpl_set_cookie: () => [fuzz.arg(() => random.pick([0n, 1n, 2n ** 64n - 1n, BigInt(random.int(1e6))]))],
+    ct_tmpl_set_critical: () => [fuzz.arg(() => random.int(256))],
+    ct_tmpl_set_informative: () => [fuzz.arg(() => random.int(256))],
+    ct_pr_tmpl_set_transfer: () => [fuzz.arg(() => (random.chance(0.5) ? 0 : ctid()))],
+    ct_pr_tmpl_set_fatal: () => [fuzz.arg(() => random.int(64))],
+    ct_pr_tmpl_set_param: () => [fuzz.arg(() => random.int(32))],
+    ct_pr_tmpl_set_svc_fmri: () => [
+      fuzz.arg(() => random.pick(['svc:/fuzz:default', 'inherit:', '', 'x'.repeat(2000)])),
+    ],
+    ct_pr_tmpl_set_svc_aux: () => [fuzz.arg(() => random.pick(['aux', '', 'y'.repeat(3000)]))],
+    ct_dev_tmpl_set_aset: () => [fuzz.arg(() => random.int(8))],
+    ct_dev_tmpl_set_minor: () => [fuzz.arg(() => random.pick([MINOR, OTHER_MINOR, 'nope']))],
     read: () => [fuzz.arg(() => random.int(4))],
     ack: () => [fuzz.arg(evid)],
     nack: () => [fuzz.arg(evid)],
     qack: () => [fuzz.arg(evid)],
-    newct: () => [fuzz.arg(evid), fuzz.arg(() => any(raw.filter((handle) => 'setCookie' in handle)) ?? 0)],
+    newct: () => [fuzz.arg(evid), fuzz.arg(() => any(raw.filter((handle) => 'ct_tmpl_set_cookie' in handle)) ?? 0)],
     listen: (handle) => [{ value: random.chance(0.15) ? undefined : listener(handle), label: 'listener' }],
   };
   const argsFor = (method, handle) => {

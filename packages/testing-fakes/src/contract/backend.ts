@@ -16,7 +16,10 @@ import {
   type StatusDetail,
   type TemplateTerm,
   type TemplateTermValues,
+  TEMPLATE_TERM_FUNCTIONS,
   type SimulatedLibcontract,
+  type TemplateFunctionName,
+  type TemplateTermFunctions,
   type SimulatedOut as Out,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
@@ -283,42 +286,21 @@ class SimTemplate implements ContractTemplateHandle {
     const api = this.api;
     const fd = this.live(`ct_tmpl_set_${term}`);
     const given: unknown = termValue;
-    const number = typeof given === 'number' ? given : Number.NaN;
-    switch (term) {
-      case 'cookie':
-        check(api.ct_tmpl_set_cookie(fd, given as bigint), 'ct_tmpl_set_cookie');
-        return;
-      case 'critical':
-        check(api.ct_tmpl_set_critical(fd, number), 'ct_tmpl_set_critical');
-        return;
-      case 'informative':
-        check(api.ct_tmpl_set_informative(fd, number), 'ct_tmpl_set_informative');
-        return;
-      case 'transfer':
-        check(api.ct_pr_tmpl_set_transfer(fd, number), 'ct_pr_tmpl_set_transfer');
-        return;
-      case 'fatal':
-        check(api.ct_pr_tmpl_set_fatal(fd, number), 'ct_pr_tmpl_set_fatal');
-        return;
-      case 'param':
-        check(api.ct_pr_tmpl_set_param(fd, number), 'ct_pr_tmpl_set_param');
-        return;
-      case 'svc_fmri':
-        check(api.ct_pr_tmpl_set_svc_fmri(fd, given as string), 'ct_pr_tmpl_set_svc_fmri');
-        return;
-      case 'svc_aux':
-        check(api.ct_pr_tmpl_set_svc_aux(fd, given as string), 'ct_pr_tmpl_set_svc_aux');
-        return;
-      case 'aset':
-        check(api.ct_dev_tmpl_set_aset(fd, number), 'ct_dev_tmpl_set_aset');
-        return;
-      case 'minor':
-        check(api.ct_dev_tmpl_set_minor(fd, given as string), 'ct_dev_tmpl_set_minor');
-        return;
-      case 'noneg':
-        if (given === true) check(api.ct_dev_tmpl_set_noneg(fd), 'ct_dev_tmpl_set_noneg');
-        else check(api.ct_dev_tmpl_clear_noneg(fd), 'ct_dev_tmpl_clear_noneg');
-        return;
+    const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
+      ? TEMPLATE_TERM_FUNCTIONS[term]
+      : undefined;
+    if (functions !== undefined) {
+      const call = api as unknown as Record<TemplateFunctionName, (fd: number, ...args: unknown[]) => number>;
+      if (functions.clear !== undefined) {
+        // noneg: set or clear, each a function of its own.
+        const name = given === true ? functions.set : functions.clear;
+        check(call[name](fd), name);
+      } else {
+        // A value of the wrong type reaches libcontract as an invalid number, as C would see it.
+        const argument = functions.kind === 'number' && typeof given !== 'number' ? Number.NaN : given;
+        check(call[functions.set](fd, argument), functions.set);
+      }
+      return;
     }
     throw ContractError.fromErrno(Errno.EINVAL, 'ct_tmpl_set');
   }
@@ -327,31 +309,14 @@ class SimTemplate implements ContractTemplateHandle {
     const api = this.api;
     const fd = this.live(`ct_tmpl_get_${term}`);
     const read = (): unknown => {
-      switch (term) {
-        case 'cookie':
-          return value(api.ct_tmpl_get_cookie(fd), 'ct_tmpl_get_cookie');
-        case 'critical':
-          return value(api.ct_tmpl_get_critical(fd), 'ct_tmpl_get_critical');
-        case 'informative':
-          return value(api.ct_tmpl_get_informative(fd), 'ct_tmpl_get_informative');
-        case 'transfer':
-          return value(api.ct_pr_tmpl_get_transfer(fd), 'ct_pr_tmpl_get_transfer');
-        case 'fatal':
-          return value(api.ct_pr_tmpl_get_fatal(fd), 'ct_pr_tmpl_get_fatal');
-        case 'param':
-          return value(api.ct_pr_tmpl_get_param(fd), 'ct_pr_tmpl_get_param');
-        case 'svc_fmri':
-          return value(api.ct_pr_tmpl_get_svc_fmri(fd), 'ct_pr_tmpl_get_svc_fmri');
-        case 'svc_aux':
-          return value(api.ct_pr_tmpl_get_svc_aux(fd), 'ct_pr_tmpl_get_svc_aux');
-        case 'aset':
-          return value(api.ct_dev_tmpl_get_aset(fd), 'ct_dev_tmpl_get_aset');
-        case 'minor':
-          return value(api.ct_dev_tmpl_get_minor(fd), 'ct_dev_tmpl_get_minor');
-        case 'noneg':
-          return value(api.ct_dev_tmpl_get_noneg(fd), 'ct_dev_tmpl_get_noneg') === 1;
-      }
-      throw ContractError.fromErrno(Errno.EINVAL, 'ct_tmpl_get');
+      const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
+        ? TEMPLATE_TERM_FUNCTIONS[term]
+        : undefined;
+      if (functions === undefined) throw ContractError.fromErrno(Errno.EINVAL, 'ct_tmpl_get');
+      const call = api as unknown as Record<TemplateFunctionName, (fd: number) => Out<unknown>>;
+      const result = value(call[functions.get](fd), functions.get);
+      // ct_dev_tmpl_get_noneg answers 1 or 0; the backend interface speaks booleans.
+      return functions.clear !== undefined ? result === 1 : result;
     };
     return read() as TemplateTermValues[Term];
   }
