@@ -1,0 +1,42 @@
+// The Linux flavor of the addon and its sentinel (SYSBIND_FLAVOR=linux), into build/linux, then
+// copied to prebuilds/linux-<arch>, the folder the package ships so that installing on that
+// target compiles nothing. Run by the workspace build on Linux, and by the install hook on Linux
+// targets without a prebuilt binary. Does nothing elsewhere.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+if (process.platform !== 'linux') process.exit(0);
+const here = path.dirname(fileURLToPath(import.meta.url));
+// cmake-js is a devDependency: a workspace has it; an install from the registry (a Linux target
+// without a prebuilt binary) runs the pinned version through npm exec, as the system flavor does.
+let local;
+try {
+  local = createRequire(path.join(here, 'package.json')).resolve('cmake-js/bin/cmake-js');
+} catch {
+  local = undefined;
+}
+const out = path.join(here, 'build', 'linux');
+const options = ['--directory', here, '--out', out, '--CDSYSBIND_FLAVOR=linux', '--log-level', 'warn'];
+for (const command of ['configure', 'build']) {
+  const { status } =
+    local === undefined
+      ? spawnSync('npm', ['exec', '--yes', '--package=cmake-js@8.0.0', '--', 'cmake-js', command, ...options], {
+          stdio: 'inherit',
+        })
+      : spawnSync(process.execPath, [local, command, ...options], { stdio: 'inherit' });
+  if (status !== 0) {
+    console.error(
+      '@sysbind/contract-native: the Linux build failed (output above); it needs cmake and a C++17 compiler.',
+    );
+    process.exit(status ?? 1);
+  }
+}
+if (process.argv.includes('--prebuild')) {
+  const target = path.join(here, 'prebuilds', `linux-${process.arch}`);
+  mkdirSync(target, { recursive: true });
+  for (const file of ['contract.node', 'sysbind-contract-sentinel'])
+    copyFileSync(path.join(out, 'Release', file), path.join(target, file));
+}

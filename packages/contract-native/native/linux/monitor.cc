@@ -1,0 +1,469 @@
+#include "monitor.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace sysbind::linux_backend {
+
+namespace {
+
+// Handles and fds outlive the Monitor object when it is collected before libuv has closed them,
+// and outlive the environment's teardown start, so their bookkeeping lives apart from it.
+struct Shared {
+  int openHandles = 0;
+  bool tearingDown = false;
+  bool released = false; // the Monitor let go (closed or collected)
+  napi_async_cleanup_hook_handle hook = nullptr;
+  napi_env env = nullptr;
+  Monitor *monitor = nullptr; // while open
+};
+
+struct PollHandle {
+  uv_poll_t handle;
+  int fd;
+  Shared *shared;
+  void *owner; // the Monitor while it listens, else nullptr
+};
+
+void FinishIfIdle(Shared *shared) {
+  if (shared->openHandles != 0 || !shared->released)
+    return;
+  if (shared->hook != nullptr)
+    napi_remove_async_cleanup_hook(shared->hook);
+  delete shared;
+}
+
+void HandleClosed(uv_handle_t *handle) {
+  PollHandle *poll = static_cast<PollHandle *>(handle->data);
+  ::close(poll->fd);
+  Shared *shared = poll->shared;
+  delete poll;
+  shared->openHandles--;
+  FinishIfIdle(shared);
+}
+
+constexpr size_t kConnectorBuffer = 1 << 16;
+
+} // namespace
+
+Napi::Function Monitor::Define(Napi::Env env) {
+  return DefineClass(env, "Monitor",
+                     {
+                         InstanceMethod<&Monitor::Track>("track"),
+                         InstanceMethod<&Monitor::Untrack>("untrack"),
+                         InstanceMethod<&Monitor::WatchFile>("watchFile"),
+                         InstanceMethod<&Monitor::WatchFolder>("watchFolder"),
+                         InstanceMethod<&Monitor::Unwatch>("unwatch"),
+                         InstanceMethod<&Monitor::Drain>("drain"),
+                         InstanceMethod<&Monitor::Ref>("ref"),
+                         InstanceMethod<&Monitor::Unref>("unref"),
+                         InstanceMethod<&Monitor::Close>("close"),
+                         InstanceMethod<&Monitor::ConnectorError>("connectorError"),
+                     });
+}
+
+// new Monitor(callback, useConnector): callback(Float64Array of records) from the event loop.
+Monitor::Monitor(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Monitor>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsFunction())
+    throw Napi::TypeError::New(env, "The \"callback\" argument must be of type function");
+  callback_ = Napi::Persistent(info[0].As<Napi::Function>());
+  bool useConnector = info.Length() < 2 || info[1].ToBoolean().Value();
+
+  Shared *shared = new Shared();
+  shared->env = env;
+  shared_ = shared;
+  shared->monitor = this;
+  if (napi_add_async_cleanup_hook(env, OnTeardown, shared, &shared->hook) != napi_ok)
+    shared->hook = nullptr;
+
+  uv_loop_t *loop = nullptr;
+  napi_get_uv_event_loop(env, &loop);
+
+  if (useConnector)
+    OpenConnector();
+  else
+    connectorError_ = ENOTSUP;
+  inotify_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_ < 0) {
+    int error = errno;
+    if (connector_ >= 0)
+      ::close(connector_);
+    connector_ = -1;
+    shared->monitor = nullptr;
+    shared->released = true;
+    FinishIfIdle(shared);
+    shared_ = nullptr;
+    closed_ = true;
+    Napi::Error failure = Napi::Error::New(env, std::string("inotify_init1: ") + strerror(error));
+    failure.Set("code", Napi::String::New(env, error == EMFILE ? "EMFILE" : "ENOSYS"));
+    failure.Set("errno", Napi::Number::New(env, -error));
+    failure.Set("syscall", Napi::String::New(env, "inotify_init1"));
+    throw failure;
+  }
+
+  auto start = [&](int fd) -> void * {
+    PollHandle *poll = new PollHandle();
+    poll->fd = fd;
+    poll->shared = shared;
+    poll->owner = this;
+    if (uv_poll_init(loop, &poll->handle, fd) != 0) {
+      ::close(fd);
+      delete poll;
+      return nullptr;
+    }
+    poll->handle.data = poll;
+    shared->openHandles++;
+    uv_poll_start(&poll->handle, UV_READABLE, OnPoll);
+    uv_unref(reinterpret_cast<uv_handle_t *>(&poll->handle));
+    return poll;
+  };
+  if (connector_ >= 0) {
+    connectorPoll_ = start(connector_);
+    if (connectorPoll_ == nullptr) {
+      connector_ = -1;
+      connectorError_ = EIO;
+    }
+  }
+  inotifyPoll_ = start(inotify_);
+}
+
+Monitor::~Monitor() {
+  CloseAll();
+}
+
+void Monitor::OpenConnector() {
+  int fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+  if (fd < 0) {
+    connectorError_ = errno;
+    return;
+  }
+  // A busy host produces thousands of unrelated events; a deep buffer makes ENOBUFS rare (it is
+  // still handled: JS resynchronises from cgroup.procs).
+  int size = 8 << 20;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  sockaddr_nl address{};
+  address.nl_family = AF_NETLINK;
+  address.nl_groups = CN_IDX_PROC;
+  address.nl_pid = 0;
+  if (bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+    connectorError_ = errno;
+    ::close(fd);
+    return;
+  }
+  // nlmsghdr, then cn_msg, then the operation, laid out by hand (cn_msg ends in a flexible array).
+  alignas(nlmsghdr) char request[NLMSG_SPACE(sizeof(cn_msg) + sizeof(proc_cn_mcast_op))] = {};
+  nlmsghdr *header = reinterpret_cast<nlmsghdr *>(request);
+  header->nlmsg_len = NLMSG_LENGTH(sizeof(cn_msg) + sizeof(proc_cn_mcast_op));
+  header->nlmsg_type = NLMSG_DONE;
+  cn_msg *message = static_cast<cn_msg *>(NLMSG_DATA(header));
+  message->id.idx = CN_IDX_PROC;
+  message->id.val = CN_VAL_PROC;
+  message->len = sizeof(proc_cn_mcast_op);
+  proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
+  std::memcpy(message->data, &op, sizeof op);
+  if (send(fd, request, header->nlmsg_len, 0) < 0) {
+    connectorError_ = errno;
+    ::close(fd);
+    return;
+  }
+  connector_ = fd;
+}
+
+void Monitor::ReadConnector(std::vector<double> &out) {
+  if (connector_ < 0)
+    return;
+  alignas(nlmsghdr) static char buffer[kConnectorBuffer];
+  for (;;) {
+    ssize_t length = recv(connector_, buffer, sizeof buffer, 0);
+    if (length < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno == ENOBUFS) {
+        out.insert(out.end(), {double(kOverflow), 0, 0, 0});
+        continue;
+      }
+      return; // EAGAIN: drained
+    }
+    if (length == 0)
+      return;
+    for (nlmsghdr *header = reinterpret_cast<nlmsghdr *>(buffer);
+         NLMSG_OK(header, static_cast<size_t>(length)); header = NLMSG_NEXT(header, length)) {
+      if (header->nlmsg_type == NLMSG_NOOP || header->nlmsg_type == NLMSG_ERROR)
+        continue;
+      cn_msg *message = static_cast<cn_msg *>(NLMSG_DATA(header));
+      if (message->id.idx != CN_IDX_PROC || message->id.val != CN_VAL_PROC)
+        continue;
+      proc_event *event = reinterpret_cast<proc_event *>(message->data);
+      switch (event->what) {
+      case proc_event::PROC_EVENT_FORK: {
+        auto &fork = event->event_data.fork;
+        if (fork.child_pid != fork.child_tgid)
+          break; // a new thread, not a new process
+        auto parent = members_.find(fork.parent_tgid);
+        if (parent == members_.end())
+          break;
+        double ctid = parent->second;
+        members_[fork.child_tgid] = ctid;
+        out.insert(out.end(), {double(kFork), ctid, double(fork.child_tgid), double(fork.parent_tgid)});
+        break;
+      }
+      case proc_event::PROC_EVENT_EXIT: {
+        auto &exit = event->event_data.exit;
+        if (exit.process_pid != exit.process_tgid)
+          break;
+        auto member = members_.find(exit.process_tgid);
+        if (member == members_.end())
+          break;
+        double ctid = member->second;
+        members_.erase(member);
+        out.insert(out.end(), {double(kExit), ctid, double(exit.process_tgid), double(exit.exit_code)});
+        break;
+      }
+      case proc_event::PROC_EVENT_COREDUMP: {
+        auto &core = event->event_data.coredump;
+        auto member = members_.find(core.process_tgid);
+        if (member == members_.end())
+          break;
+        out.insert(out.end(), {double(kCore), member->second, double(core.process_tgid), 0});
+        break;
+      }
+      default:
+        break;
+      }
+    }
+  }
+}
+
+void Monitor::ReadInotify(std::vector<double> &out) {
+  if (inotify_ < 0)
+    return;
+  alignas(inotify_event) char buffer[8192];
+  for (;;) {
+    ssize_t length = read(inotify_, buffer, sizeof buffer);
+    if (length < 0 && errno == EINTR)
+      continue;
+    if (length <= 0)
+      return;
+    for (char *at = buffer; at < buffer + length;) {
+      inotify_event *event = reinterpret_cast<inotify_event *>(at);
+      at += sizeof(inotify_event) + event->len;
+      if (event->mask & IN_Q_OVERFLOW) {
+        out.insert(out.end(), {double(kOverflow), 0, 0, 0});
+        continue;
+      }
+      auto watch = watches_.find(event->wd);
+      if (watch == watches_.end())
+        continue;
+      auto [kind, id] = watch->second;
+      if (event->mask & IN_IGNORED) {
+        watchOf_.erase(id);
+        watches_.erase(watch);
+        if (kind == kCgroup)
+          out.insert(out.end(), {double(kRemoved), id, 0, 0});
+        continue;
+      }
+      out.insert(out.end(), {double(kind), id, 0, 0});
+    }
+  }
+}
+
+void Monitor::Deliver(std::vector<double> &facts) {
+  if (facts.empty() || closed_)
+    return;
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  Napi::Float64Array batch = Napi::Float64Array::New(env, facts.size());
+  std::memcpy(batch.Data(), facts.data(), facts.size() * sizeof(double));
+  try {
+    callback_.MakeCallback(Value(), {batch});
+  } catch (const Napi::Error &error) {
+    napi_fatal_exception(env, error.Value());
+  }
+}
+
+void Monitor::OnPoll(uv_poll_t *handle, int status, int) {
+  PollHandle *poll = static_cast<PollHandle *>(handle->data);
+  Monitor *monitor = static_cast<Monitor *>(poll->owner);
+  if (monitor == nullptr || status < 0)
+    return;
+  std::vector<double> facts;
+  if (poll->fd == monitor->connector_)
+    monitor->ReadConnector(facts);
+  else
+    monitor->ReadInotify(facts);
+  monitor->Deliver(facts);
+}
+
+void Monitor::CloseAll() {
+  if (closed_)
+    return;
+  closed_ = true;
+  Shared *shared = static_cast<Shared *>(shared_);
+  shared_ = nullptr;
+  for (void *handle : {connectorPoll_, inotifyPoll_}) {
+    if (handle == nullptr)
+      continue;
+    PollHandle *poll = static_cast<PollHandle *>(handle);
+    poll->owner = nullptr;
+    uv_poll_stop(&poll->handle);
+    uv_close(reinterpret_cast<uv_handle_t *>(&poll->handle), HandleClosed);
+  }
+  connectorPoll_ = inotifyPoll_ = nullptr;
+  connector_ = inotify_ = -1;
+  members_.clear();
+  watches_.clear();
+  watchOf_.clear();
+  if (shared != nullptr) {
+    shared->monitor = nullptr;
+    shared->released = true;
+    FinishIfIdle(shared);
+  }
+}
+
+void Monitor::OnTeardown(napi_async_cleanup_hook_handle hook, void *arg) {
+  // The environment ends with the monitor still open: close the handles; the last close callback
+  // tells Node we are done. The Monitor object itself is finalized later by Node.
+  Shared *shared = static_cast<Shared *>(arg);
+  shared->tearingDown = true;
+  shared->hook = hook;
+  if (shared->monitor != nullptr)
+    shared->monitor->CloseAll();
+  else
+    FinishIfIdle(shared);
+}
+
+static bool ReadNumber(const Napi::CallbackInfo &info, size_t index, double *out) {
+  if (info.Length() <= index || !info[index].IsNumber())
+    return false;
+  *out = info[index].As<Napi::Number>().DoubleValue();
+  return true;
+}
+
+static Napi::Value ArgumentError(const Napi::CallbackInfo &info, const char *name) {
+  Napi::TypeError error =
+      Napi::TypeError::New(info.Env(), std::string("The \"") + name + "\" argument must be of type number");
+  error.Set("code", Napi::String::New(info.Env(), "ERR_INVALID_ARG_TYPE"));
+  throw error;
+}
+
+// track(pid, ctid): pid is a member of ctid from now on (its forks are followed).
+Napi::Value Monitor::Track(const Napi::CallbackInfo &info) {
+  double pid, ctid;
+  if (!ReadNumber(info, 0, &pid))
+    return ArgumentError(info, "pid");
+  if (!ReadNumber(info, 1, &ctid))
+    return ArgumentError(info, "ctid");
+  if (!closed_)
+    members_[static_cast<pid_t>(pid)] = ctid;
+  return info.Env().Undefined();
+}
+
+// untrack(pid): stop following pid (it left the contract, or its exit is known otherwise).
+Napi::Value Monitor::Untrack(const Napi::CallbackInfo &info) {
+  double pid;
+  if (!ReadNumber(info, 0, &pid))
+    return ArgumentError(info, "pid");
+  members_.erase(static_cast<pid_t>(pid));
+  return info.Env().Undefined();
+}
+
+static Napi::Value AddWatch(const Napi::CallbackInfo &info, int inotify, uint32_t mask, int kind,
+                            std::unordered_map<int, std::pair<int, double>> &watches,
+                            std::unordered_map<double, int> &watchOf) {
+  Napi::Env env = info.Env();
+  double id;
+  if (!ReadNumber(info, 0, &id))
+    return ArgumentError(info, "id");
+  if (info.Length() < 2 || !info[1].IsString()) {
+    Napi::TypeError error = Napi::TypeError::New(env, "The \"path\" argument must be of type string");
+    error.Set("code", Napi::String::New(env, "ERR_INVALID_ARG_TYPE"));
+    throw error;
+  }
+  if (inotify < 0)
+    return Napi::Number::New(env, -EBADF);
+  std::string path = info[1].As<Napi::String>().Utf8Value();
+  int wd = inotify_add_watch(inotify, path.c_str(), mask);
+  if (wd < 0)
+    return Napi::Number::New(env, -errno);
+  watches[wd] = {kind, id};
+  watchOf[id] = wd;
+  return Napi::Number::New(env, 0);
+}
+
+// watchFile(ctid, path of cgroup.events): 0, or -errno.
+Napi::Value Monitor::WatchFile(const Napi::CallbackInfo &info) {
+  return AddWatch(info, inotify_, IN_MODIFY, kCgroup, watches_, watchOf_);
+}
+
+// watchFolder(id, path): entries created or removed in it are reported as kFolder records.
+Napi::Value Monitor::WatchFolder(const Napi::CallbackInfo &info) {
+  return AddWatch(info, inotify_, IN_CREATE | IN_DELETE | IN_ONLYDIR, kFolder, watches_, watchOf_);
+}
+
+// unwatch(id): drops the watch of a file or folder and every member tracked under that ctid.
+Napi::Value Monitor::Unwatch(const Napi::CallbackInfo &info) {
+  double id;
+  if (!ReadNumber(info, 0, &id))
+    return ArgumentError(info, "id");
+  auto found = watchOf_.find(id);
+  if (found != watchOf_.end()) {
+    inotify_rm_watch(inotify_, found->second);
+    watches_.erase(found->second);
+    watchOf_.erase(found);
+  }
+  for (auto it = members_.begin(); it != members_.end();) {
+    if (it->second == id)
+      it = members_.erase(it);
+    else
+      ++it;
+  }
+  return info.Env().Undefined();
+}
+
+// drain(): reads whatever both fds hold now and returns it (the same records the callback gets).
+Napi::Value Monitor::Drain(const Napi::CallbackInfo &info) {
+  std::vector<double> facts;
+  if (!closed_) {
+    ReadConnector(facts);
+    ReadInotify(facts);
+  }
+  Napi::Float64Array batch = Napi::Float64Array::New(info.Env(), facts.size());
+  if (!facts.empty())
+    std::memcpy(batch.Data(), facts.data(), facts.size() * sizeof(double));
+  return batch;
+}
+
+Napi::Value Monitor::Ref(const Napi::CallbackInfo &info) {
+  for (void *handle : {connectorPoll_, inotifyPoll_})
+    if (handle != nullptr)
+      uv_ref(reinterpret_cast<uv_handle_t *>(&static_cast<PollHandle *>(handle)->handle));
+  return info.Env().Undefined();
+}
+
+Napi::Value Monitor::Unref(const Napi::CallbackInfo &info) {
+  for (void *handle : {connectorPoll_, inotifyPoll_})
+    if (handle != nullptr)
+      uv_unref(reinterpret_cast<uv_handle_t *>(&static_cast<PollHandle *>(handle)->handle));
+  return info.Env().Undefined();
+}
+
+Napi::Value Monitor::Close(const Napi::CallbackInfo &info) {
+  CloseAll();
+  return info.Env().Undefined();
+}
+
+// connectorError(): 0 when fork/exit/core facts flow, else the errno that stopped the set-up.
+Napi::Value Monitor::ConnectorError(const Napi::CallbackInfo &info) {
+  return Napi::Number::New(info.Env(), connectorError_);
+}
+
+} // namespace sysbind::linux_backend

@@ -1,0 +1,196 @@
+// The ContractBackend over Linux: templates, status and control handles, endpoints and sigsend,
+// each a thin adapter over the per-thread LinuxContractHost. Only process contracts exist here;
+// device contracts are illumos only (ENOTSUP).
+import { constants } from 'node:os';
+import type {
+  ContractBackend,
+  ContractControlHandle,
+  ContractStatusHandle,
+  ContractTemplateHandle,
+  StatusDetail,
+  TemplateTerm,
+  TemplateTermValues,
+} from '@sysbind/contract-interface';
+import type { ContractType } from '@sysbind/contract-interface';
+import { ContractError } from '@sysbind/contract-interface';
+import { LinuxContractHost, type LinuxContract } from './contract-host.ts';
+import { probeLinuxContractHost, unsupportedHostError } from './host.ts';
+import { installSpawnHook } from './spawn-hook.ts';
+import { DEFAULT_TERMS, getTerm, setTerm, type ProcessTerms } from './terms.ts';
+
+const { errno } = constants;
+let host: LinuxContractHost | undefined;
+
+function currentHost(): LinuxContractHost {
+  if (host !== undefined) return host;
+  const capabilities = probeLinuxContractHost();
+  if (!capabilities.supported) throw unsupportedHostError(capabilities);
+  host = new LinuxContractHost(capabilities);
+  installSpawnHook(host);
+  return host;
+}
+
+function deviceUnsupported(syscall: string): ContractError {
+  return new ContractError(`ENOTSUP: device contracts exist only on illumos, ${syscall}`, {
+    code: 'ENOTSUP',
+    errno: -errno.ENOTSUP,
+    syscall,
+  });
+}
+
+function badf(syscall: string, ctid?: number): ContractError {
+  return ContractError.fromErrno(errno.EBADF, syscall, ctid === undefined ? {} : { ctid });
+}
+
+class LinuxTemplate implements ContractTemplateHandle {
+  readonly type = 'process' as const;
+  private readonly host: LinuxContractHost;
+  private readonly terms: ProcessTerms = { ...DEFAULT_TERMS };
+  private closed = false;
+  constructor(owner: LinuxContractHost) {
+    this.host = owner;
+  }
+  set<Term extends TemplateTerm>(term: Term, value: TemplateTermValues[Term]): void {
+    if (this.closed) throw badf(`ct_tmpl_set_${term}`);
+    setTerm(this.terms, term, value, this.host.privileged);
+  }
+  get<Term extends TemplateTerm>(term: Term): TemplateTermValues[Term] {
+    if (this.closed) throw badf(`ct_tmpl_get_${term}`);
+    return getTerm(this.terms, term);
+  }
+  activate(): void {
+    if (this.closed) throw badf('ct_tmpl_activate');
+    this.host.active = { ...this.terms };
+  }
+  clear(): void {
+    if (this.closed) throw badf('ct_tmpl_clear');
+    this.host.active = undefined;
+  }
+  create(): number {
+    if (this.closed) throw badf('ct_tmpl_create');
+    // Process contracts are made by fork only.
+    throw ContractError.fromErrno(errno.EINVAL, 'ct_tmpl_create');
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function statusHandle(owner: LinuxContractHost, contract: LinuxContract): ContractStatusHandle {
+  let closed = false;
+  owner.reference(contract);
+  return {
+    ctid: contract.ctid,
+    type: 'process',
+    read(detail: StatusDetail) {
+      if (closed) throw badf('ct_status_read', contract.ctid);
+      if (![0, 1, 2].includes(detail))
+        throw ContractError.fromErrno(errno.EINVAL, 'ct_status_read', { ctid: contract.ctid });
+      return owner.status(contract, detail);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      owner.unreference(contract);
+    },
+  };
+}
+
+function controlHandle(owner: LinuxContractHost, contract: LinuxContract): ContractControlHandle {
+  let closed = false;
+  const live = (syscall: string): void => {
+    if (closed) throw badf(syscall, contract.ctid);
+  };
+  return {
+    ctid: contract.ctid,
+    type: 'process',
+    adopt() {
+      live('ct_ctl_adopt');
+      owner.adopt(contract);
+    },
+    abandon() {
+      live('ct_ctl_abandon');
+      owner.abandon(contract);
+    },
+    ack(evid) {
+      live('ct_ctl_ack');
+      owner.ack(contract, evid);
+    },
+    nack() {
+      live('ct_ctl_nack');
+      // Process contracts never negotiate.
+      throw ContractError.fromErrno(errno.ESRCH, 'ct_ctl_nack', { ctid: contract.ctid });
+    },
+    qack() {
+      live('ct_ctl_qack');
+      throw ContractError.fromErrno(errno.ESRCH, 'ct_ctl_qack', { ctid: contract.ctid });
+    },
+    newct() {
+      live('ct_ctl_newct');
+      // A no-op for process contracts, as on illumos.
+    },
+    close() {
+      closed = true;
+    },
+  };
+}
+
+function requireProcess(type: ContractType, syscall: string): void {
+  if (type !== 'process') throw deviceUnsupported(syscall);
+}
+
+/**
+ * Process contracts over Linux: cgroup v2 leaves, the process-events connector and a per-owner
+ * sentinel (see docs/guides/linux.md). Throws ContractError `ERR_CONTRACT_HOST_UNSUPPORTED`,
+ * naming what is missing and how to get it, when this host cannot run it; see
+ * probeLinuxContractHost() for the details without an error.
+ */
+export function createLinuxContractBackend(): ContractBackend {
+  const owner = currentHost();
+  const lookup = (ctid: number, syscall: string): LinuxContract => {
+    const contract = owner.find(ctid);
+    if (contract === undefined) throw ContractError.fromErrno(errno.ENOENT, syscall, { ctid });
+    return contract;
+  };
+  return {
+    name: 'linux',
+    pid: process.pid,
+    openTemplate(type) {
+      requireProcess(type, 'open');
+      return new LinuxTemplate(owner);
+    },
+    openLatest(type) {
+      requireProcess(type, 'open');
+      const latest = owner.latest === undefined ? undefined : owner.find(owner.latest);
+      if (latest === undefined) throw ContractError.fromErrno(errno.ESRCH, 'open');
+      return statusHandle(owner, latest);
+    },
+    openStatus(ctid) {
+      return statusHandle(owner, lookup(ctid, 'open'));
+    },
+    openControl(ctid) {
+      const contract = lookup(ctid, 'open');
+      owner.checkControl(contract);
+      return controlHandle(owner, contract);
+    },
+    openEvents(ctid) {
+      const contract = lookup(ctid, 'open');
+      if (!owner.mayObserve(contract.path)) throw ContractError.fromErrno(errno.EACCES, 'open', { ctid });
+      return owner.openEndpoint('events', contract);
+    },
+    openBundle(type) {
+      requireProcess(type, 'open');
+      return owner.openEndpoint('bundle');
+    },
+    openProcessBundle(type) {
+      requireProcess(type, 'open');
+      return owner.openEndpoint('pbundle');
+    },
+    openDeviceNode() {
+      throw deviceUnsupported('open');
+    },
+    sigsend(ctid, signal) {
+      owner.sigsend(lookup(ctid, 'sigsend'), signal);
+    },
+  };
+}
