@@ -93,7 +93,13 @@ describe('contract binding', () => {
     expect(caught).toMatchObject({ syscall: 'sigsend', ctid: 1 });
   });
 
-  it.skipIf(process.platform === 'sunos')('refuses the native backend off illumos (skipped on illumos)', () => {
-    expect(() => createNativeContractBackend()).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }));
-  });
+  // On Linux the default is the real Linux backend (covered by native-tests' linux-*.test.ts).
+  it.skipIf(process.platform === 'sunos' || process.platform === 'linux')(
+    'refuses the native backend off illumos and Linux (skipped on illumos and Linux, where it exists)',
+    () => {
+      expect(() => createNativeContractBackend()).toThrow(
+        expect.objectContaining({ code: 'ERR_UNSUPPORTED_PLATFORM' }),
+      );
+    },
+  );
 });

@@ -161,7 +161,7 @@ export function createLinuxContractBackend(): ContractBackend {
     },
     openLatest(type) {
       requireProcess(type, 'open');
-      const latest = owner.latest === undefined ? undefined : owner.find(owner.latest);
+      const latest = owner.latest;
       if (latest === undefined) throw ContractError.fromErrno(errno.ESRCH, 'open');
       return statusHandle(owner, latest);
     },

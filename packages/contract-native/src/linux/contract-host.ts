@@ -102,8 +102,7 @@ export class LinuxContractHost implements EndpointHost {
   private bundleFolders = new Map<number, string>();
   /** The process template active on this thread, if any. */
   active: ProcessTerms | undefined;
-  /** The contract this thread created last. */
-  latest: number | undefined;
+  private latestContract: LinuxContract | undefined;
 
   constructor(capabilities: LinuxContractCapabilities) {
     const registry = capabilities.registry;
@@ -124,6 +123,18 @@ export class LinuxContractHost implements EndpointHost {
     }, this.connector);
     mkdirSync(registry, { recursive: true, mode: 0o755 });
     this.sweep();
+  }
+
+  /** The contract this thread created last (kept readable, even dead, as illumos keeps it). */
+  get latest(): LinuxContract | undefined {
+    return this.latestContract;
+  }
+
+  set latest(contract: LinuxContract | undefined) {
+    if (contract !== undefined) this.reference(contract);
+    const previous = this.latestContract;
+    this.latestContract = contract;
+    if (previous !== undefined) this.unreference(previous);
   }
 
   // ---- start-up sweep ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ export function installSpawnHook(host: LinuxContractHost): void {
       host.discard(contract);
       throw error;
     }
-    host.latest = contract.ctid;
+    host.latest = contract;
     const pid = this.pid;
     if (pid !== undefined) {
       host.addMember(contract, pid);
