@@ -53,10 +53,14 @@ export function systemError(error: unknown, syscall: string, ctid?: number): Con
   return ContractError.fromErrno(value, syscall, ctid === undefined ? {} : { ctid });
 }
 
-/** Start time of `pid` (field 22 of /proc/<pid>/stat, in clock ticks), or undefined if gone. */
+/**
+ * Start time of `pid` (field 22 of /proc/<pid>/stat, in clock ticks), or undefined if it is gone
+ * or a zombie (a zombie owner has exited: its contracts are orphans already).
+ */
 export function processStartTime(pid: number): string | undefined {
   const stat = procStat(pid);
-  return stat?.[19];
+  if (stat === undefined || stat[0] === 'Z' || stat[0] === 'X') return undefined;
+  return stat[19];
 }
 
 /** Process group of `pid`, or undefined if gone. */

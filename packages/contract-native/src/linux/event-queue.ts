@@ -4,7 +4,12 @@
 // open when they were published. Delivery to a listener is always asynchronous.
 import { CTE_ACK, CTE_INFO } from '@sysbind/contract-interface';
 import { ContractError } from '@sysbind/contract-interface';
-import type { ContractEventEndpoint, ContractEventListener, EventEndpointKind, RawContractEvent } from '@sysbind/contract-interface';
+import type {
+  ContractEventEndpoint,
+  ContractEventListener,
+  EventEndpointKind,
+  RawContractEvent,
+} from '@sysbind/contract-interface';
 import { constants } from 'node:os';
 
 /** One published event; `acked` changes when the owner acknowledges it. */
