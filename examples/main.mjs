@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runScriptedLoad } from './chat-load.mjs';
 import { supervise } from './supervisor.mjs';
-import { openContractSystem } from './systems.mjs';
+import { describeContractSystem, openContractSystem } from './systems.mjs';
+import { followGrandchild } from './grandchild.mjs';
 
 console.log('== 1. a supervised worker under a process contract');
-const { system, simulated, close } = openContractSystem();
-console.log(
-  `contract(5): ${simulated ? 'simulated by @sysbind/testing-fakes, following real child processes' : 'native'}`,
-);
+const opened = openContractSystem();
+const { system, close } = opened;
+console.log(describeContractSystem(opened));
 // A worker that crashes twice (SIGSEGV) before it finishes its job; the count survives restarts.
 const scratch = mkdtempSync(path.join(tmpdir(), 'sysbind-demo-'));
 const counter = path.join(scratch, 'runs');
@@ -19,6 +19,8 @@ const worker =
   `n=$(cat "${counter}" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "${counter}"; ` +
   `echo "  worker: run $n starting"; sleep 0.1; if [ $n -lt 3 ]; then kill -SEGV $$; fi; echo "  worker: job done"; exit 0`;
 const runs = await supervise(system, 'sh', ['-c', worker], { restarts: 3 });
+console.log('\n== 1b. a double-forked, setsid grandchild stays in the contract');
+await followGrandchild(system, opened.kind);
 close();
 rmSync(scratch, { recursive: true, force: true });
 console.log(`supervisor: ${runs.length} runs, fatal events: ${runs.map((run) => run.fatal ?? 'none').join(', ')}`);

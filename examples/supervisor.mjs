@@ -4,7 +4,7 @@
 //
 //   node examples/supervisor.mjs [--restarts N] -- command [args...]
 import { fileURLToPath } from 'node:url';
-import { openContractSystem } from './systems.mjs';
+import { describeContractSystem, openContractSystem } from './systems.mjs';
 
 // Fatal events are critical (so they are queued until acknowledged) and kill the rest of the tree.
 const template = {
@@ -89,8 +89,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   const restartsAt = own.indexOf('--restarts');
   const restarts = restartsAt === -1 ? 3 : Number(own[restartsAt + 1]);
-  const { system, simulated, close } = openContractSystem();
-  console.log(`[supervisor] contract(5) ${simulated ? 'simulated (@sysbind/testing-fakes)' : 'native'}`);
+  const opened = openContractSystem();
+  const { system, close } = opened;
+  console.log(`[supervisor] ${describeContractSystem(opened)}`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   await supervise(system, command, args, { restarts, signal: controller.signal });

@@ -1,12 +1,14 @@
 // Runs each benchmark (P1–P4) several times and prints the median of each figure, as the notes
 // report them. The rounds are interleaved (P1, P2, P3, P4, then again), so that a change in the
 // machine's load over the run affects every benchmark alike. Runs the built packages: build first
-// (pnpm run build). Usage: node scripts/bench-medians.mjs [runs] (default 5).
+// (pnpm run build). Usage: node scripts/bench-medians.mjs [runs] [ids] (default 5, all: P1,P2,…).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const runs = Number(process.argv[2] ?? 5);
+// Optional: a comma-separated list of benchmark ids to run (default: all).
+const only = process.argv[3];
 if (!Number.isInteger(runs) || runs < 1)
   throw new RangeError(`runs must be a positive integer, not ${process.argv[2]}`);
 
@@ -43,7 +45,28 @@ const benchmarks = [
     target: '<= 2',
     figures: (line) => ({ 'cold import ratio': /ratio: ([\d.]+)/.exec(line)?.[1] }),
   },
-];
+  // Process contracts on the real kernel: Linux only.
+  ...(process.platform === 'linux'
+    ? [
+        {
+          id: 'P5',
+          folder: 'packages/integration-tests',
+          file: 'bench/linux-contracts.mjs',
+          target: 'ratio <= 1.5, p99 <= 20 ms, 0 lost, fds O(1)',
+          figures: (line) => ({
+            'spawn-until-pr_empty / plain spawn-until-exit': /spawn ratio ([\d.]+)/.exec(line)?.[1],
+            'pr_empty latency median (ms)': /latency median ([\d.]+)/.exec(line)?.[1],
+            'pr_empty latency p99 (ms)': /p99 ([\d.]+) ms/.exec(line)?.[1],
+            'lost exits, 1,000 contracts': /lost exits (\d+)/.exec(line)?.[1],
+            'fds with 1,000 contracts minus with 10': /fds (\d+) -> (\d+)/
+              .exec(line)
+              ?.slice(1)
+              .reduce((few, many) => String(Number(many) - Number(few))),
+          }),
+        },
+      ]
+    : []),
+].filter(({ id }) => only === undefined || only.split(',').includes(id));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

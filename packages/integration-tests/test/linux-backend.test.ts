@@ -3,7 +3,7 @@
 // kernel itself says about the processes (/proc, cgroup.procs, wait statuses from libuv), never
 // against the backend's own bookkeeping alone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -280,3 +280,36 @@ describe.skipIf(skip !== undefined)(
     });
   },
 );
+
+describe.skipIf(skip !== undefined)(`Linux backend faults${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
+  it('a member that moves itself out of the cgroup stops being a member; pr_empty still comes', async () => {
+    const root = path.join(probeLinuxContractHost().cgroupMount ?? '', 'cgroup.procs');
+    const { contract, daemons, empty } = run(
+      `sh -c 'echo $$ > ${root}; exec sleep 60' </dev/null >/dev/null 2>&1 & echo $!`,
+      { template: { informative: ['pr_exit'] } },
+    );
+    const [escaped] = await daemons;
+    await empty;
+    // The kernel agrees: it lives on, outside the contract.
+    expect(alive(escaped ?? 0)).toBe(true);
+    expect(membersOf(contract)).toEqual([]);
+    killAll([escaped ?? 0]);
+    contract.abandon();
+  });
+
+  it('a cgroup removed from outside ends the contract (state dead)', async () => {
+    const { contract, empty } = run('exit 0');
+    await empty;
+    const registry = probeLinuxContractHost().registry ?? '';
+    const folder = readdirSync(registry).find(
+      (name) => name.startsWith('ct.') && statSync(path.join(registry, name)).ino === contract.id,
+    );
+    expect(folder).toBeDefined();
+    rmdirSync(path.join(registry, folder ?? ''));
+    expect(contract.status().state).toBe('dead');
+    expect(() => {
+      contract.signal('SIGTERM');
+    }).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    contract.abandon();
+  });
+});

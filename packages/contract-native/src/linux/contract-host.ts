@@ -271,7 +271,24 @@ export class LinuxContractHost implements EndpointHost {
 
   // ---- facts from the monitor --------------------------------------------------------------------
 
+  // Facts are handled strictly in the order the kernel reported them, even when handling one
+  // reads more from the monitor (checkPopulated drains it): those wait in the queue.
+  private readonly queued: Float64Array[] = [];
+  private handling = false;
+
   private onFacts(facts: Float64Array): void {
+    if (facts.length === 0) return;
+    this.queued.push(facts);
+    if (this.handling) return;
+    this.handling = true;
+    try {
+      for (let batch = this.queued.shift(); batch !== undefined; batch = this.queued.shift()) this.handle(batch);
+    } finally {
+      this.handling = false;
+    }
+  }
+
+  private handle(facts: Float64Array): void {
     for (let index = 0; index + 3 < facts.length; index += 4) {
       const kind = facts[index] as number;
       const id = facts[index + 1] as number;
@@ -344,7 +361,11 @@ export class LinuxContractHost implements EndpointHost {
         this.killForFatal(contract, group);
       }
     }
-    this.maybeEmpty(contract);
+    // The kernel updates the cgroup before it announces the exit, so when the last member's exit
+    // is in hand cgroup.events already says whether the contract emptied: no need to wait for
+    // its notification, which the kernel rate-limits to one per 10 ms.
+    if (contract.members.size === 0 && !contract.unpopulated) this.checkPopulated(contract);
+    else this.maybeEmpty(contract);
   }
 
   private sentByUs(contract: LinuxContract, signal: number): boolean {
@@ -415,6 +436,8 @@ export class LinuxContractHost implements EndpointHost {
     contract.emptied = true;
     this.publish(contract, CT_PR_EV_EMPTY, contract.lastExited === undefined ? {} : { pid: contract.lastExited });
     if (contract.state === CTS_ORPHAN && contract.ownedHere) this.destroy(contract);
+    // Nothing more can happen to an empty contract: its watch is freed (held ones stay cheap).
+    else this.stopMonitoring(contract);
   }
 
   private onRemoved(ctid: number): void {
@@ -558,7 +581,11 @@ export class LinuxContractHost implements EndpointHost {
   /** Current state and holder of a contract, re-read from its cgroup when held elsewhere. */
   private liveState(contract: LinuxContract): { state: number; holder: number } {
     if (contract.state === CTS_DEAD) return { state: CTS_DEAD, holder: 0 };
-    if (contract.ownedHere) return { state: contract.state, holder: contract.state === CTS_OWNED ? process.pid : 0 };
+    if (contract.ownedHere) {
+      // A cgroup removed from outside (possible once it is empty) ends the contract.
+      if (readCgroupEvents(contract.path) === undefined) return { state: CTS_DEAD, holder: 0 };
+      return { state: contract.state, holder: contract.state === CTS_OWNED ? process.pid : 0 };
+    }
     const owner = this.xattr(contract.path, 'owner');
     if (owner === undefined) return { state: CTS_DEAD, holder: 0 };
     if (this.xattr(contract.path, 'state') !== 'orphan' && ownerAlive(owner)) {
