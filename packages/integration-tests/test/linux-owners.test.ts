@@ -92,6 +92,42 @@ describe.skipIf(skip !== undefined)(
       expect(await until(() => folderOf(ctid) === undefined, 3000)).toBe(true);
     });
 
+    it("watch('process') and observe(ctid) follow another process's contract; only its owner holds it", async () => {
+      const { owner, report } = await startOwner('noorphan');
+      const daemon = report['daemon'] ?? 0;
+      const ctid = report['ctid'] ?? 0;
+      const watcher = system?.watch('process');
+      const seen: { name: string; ctid: number; pid: number | undefined }[] = [];
+      watcher?.on('event', (event: { name: string; ctid: number; pid?: number }) => {
+        seen.push({ name: event.name, ctid: event.ctid, pid: event.pid });
+      });
+      const observer = system?.observe(ctid);
+      try {
+        expect(observer?.status()).toMatchObject({ state: 'owned', holder: owner.pid });
+        expect(observer === undefined ? [] : membersOf(observer)).toEqual([daemon]);
+        // Another process of the same user may look, not take: ctl is the owner's (EACCES).
+        expect(() => system?.adopt(ctid)).toThrow(expect.objectContaining({ code: 'EACCES' }));
+        process.kill(daemon, 'SIGKILL');
+        expect(await until(() => seen.some((event) => event.ctid === ctid && event.name === 'pr_empty'))).toBe(true);
+        // The default template makes pr_signal informative; this process, not the owner, sent it.
+        expect(seen.filter((event) => event.ctid === ctid).map((event) => event.name)).toEqual([
+          'pr_signal',
+          'pr_empty',
+        ]);
+      } finally {
+        observer?.close();
+        watcher?.close();
+        owner.kill('SIGKILL');
+      }
+    });
+
+    it('worker threads run the backend too, and terminating one with an open monitor leaves the process sound', async () => {
+      const workers = await bundleDriver('linux-workers');
+      const outcome = await runNode(workers, [], [], 30_000);
+      expect(outcome.code, outcome.stderr).toBe(0);
+      expect(reportOf(outcome)).toEqual({ terminated: 6, members: 6 });
+    });
+
     it('without NOORPHAN the orphan lives on; another process of the same user adopts it and holds it', async () => {
       const { report } = await startOwner('orphan');
       const daemon = report['daemon'] ?? 0;

@@ -5,6 +5,7 @@
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import {
   CTS_DEAD,
   CTS_ORPHAN,
@@ -184,11 +185,17 @@ export class LinuxContractHost implements EndpointHost {
   /** Makes the cgroup of a new contract with `terms`, watched before any member can exist. */
   createContract(terms: ProcessTerms): LinuxContract {
     this.ensureSentinel();
-    const folder = path.join(this.registry, `ct.${process.pid}.${++this.sequence}`);
-    try {
-      mkdirSync(folder, { mode: 0o755 });
-    } catch (error) {
-      throw systemError(error, 'mkdir');
+    // Named by pid, thread and a sequence number; a name left by an earlier process with the same
+    // pid (an orphan still running) is skipped.
+    let folder: string;
+    for (;;) {
+      folder = path.join(this.registry, `ct.${process.pid}.${threadId}.${++this.sequence}`);
+      try {
+        mkdirSync(folder, { mode: 0o755 });
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'EEXIST') throw systemError(error, 'mkdir');
+      }
     }
     let ctid: number;
     try {
