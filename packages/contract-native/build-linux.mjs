@@ -18,8 +18,19 @@ try {
 } catch {
   local = undefined;
 }
-const out = path.join(here, 'build', 'linux');
-const options = ['--directory', here, '--out', out, '--CDSYSBIND_FLAVOR=linux', '--log-level', 'warn'];
+// SYSBIND_SANITIZE=1: an ASan + UBSan build into build/linux-asan, for the sanitizer job only.
+const sanitize = process.env.SYSBIND_SANITIZE === '1';
+const out = path.join(here, 'build', sanitize ? 'linux-asan' : 'linux');
+const options = [
+  '--directory',
+  here,
+  '--out',
+  out,
+  '--CDSYSBIND_FLAVOR=linux',
+  `--CDSYSBIND_SANITIZE=${sanitize ? 'ON' : 'OFF'}`,
+  '--log-level',
+  'warn',
+];
 for (const command of ['configure', 'build']) {
   const { status } =
     local === undefined
@@ -34,7 +45,7 @@ for (const command of ['configure', 'build']) {
     process.exit(status ?? 1);
   }
 }
-if (process.argv.includes('--prebuild')) {
+if (process.argv.includes('--prebuild') && !sanitize) {
   const target = path.join(here, 'prebuilds', `linux-${process.arch}`);
   mkdirSync(target, { recursive: true });
   for (const file of ['contract.node', 'sysbind-contract-sentinel'])

@@ -1,6 +1,7 @@
 // The sanitizer job (CI runs it): builds the ASan + UBSan sim flavor of both addons
-// (build/sim-asan, apart from the normal build/sim), then runs under libasan with leak detection:
-// the contract harness, the Gridcentric harness, and a fuzz smoke. Fails on any AddressSanitizer,
+// (build/sim-asan, apart from the normal build/sim) and, on Linux, the Linux flavor of the
+// contract addon (build/linux-asan), then runs under libasan with leak detection: the contract
+// harness, the Linux backend harness, the Gridcentric harness, and a fuzz smoke. Fails on any AddressSanitizer,
 // UndefinedBehaviorSanitizer or LeakSanitizer report, and on any failing step.
 //
 //   pnpm run sanitize                 (in packages/integration-tests)
@@ -42,6 +43,16 @@ if (process.env.SYSBIND_SANITIZE_SKIP_BUILD !== '1') {
     });
   }
 }
+// The Linux flavor of the contract addon and its sentinel (into build/linux-asan), on Linux.
+if (process.env.SYSBIND_SANITIZE_SKIP_BUILD !== '1' && process.platform === 'linux') {
+  steps.push({
+    name: 'build contract-native (linux-asan)',
+    command: [process.execPath, ['build-linux.mjs']],
+    cwd: nativePackages[0],
+    env: { ...process.env, SYSBIND_SANITIZE: '1' },
+    scan: false,
+  });
+}
 // Each harness re-runs itself under LD_PRELOAD; its outer process (which bundles with esbuild and
 // never loads an addon) stays uninstrumented, since LeakSanitizer would report Node's own
 // allocations of that process at its exit.
@@ -50,6 +61,13 @@ steps.push(
   {
     name: 'contract harness',
     command: [process.execPath, ['scripts/sanitize-contract.mjs']],
+    env: harnessEnv,
+    scan: true,
+  },
+  {
+    // Real contracts on this kernel (says so and passes where the host cannot run them).
+    name: 'contract harness, Linux backend',
+    command: [process.execPath, ['scripts/sanitize-linux.mjs']],
     env: harnessEnv,
     scan: true,
   },

@@ -19,6 +19,8 @@ static Napi::Object InitLinuxContractAddon(Napi::Env env, Napi::Object exports) 
   exports.Set("setXattr", Napi::Function::New(env, SetXattr));
   exports.Set("startSentinel", Napi::Function::New(env, StartSentinel));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  exports.Set("acquireSpawnLock", Napi::Function::New(env, AcquireSpawnLock));
+  exports.Set("releaseSpawnLock", Napi::Function::New(env, ReleaseSpawnLock));
   return exports;
 }
 

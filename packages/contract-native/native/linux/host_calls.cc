@@ -1,11 +1,14 @@
 #include "host_calls.h"
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <fcntl.h>
 #include <signal.h>
 #include <string>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -109,6 +112,57 @@ Napi::Value StartSentinel(const Napi::CallbackInfo &info) {
     return Napi::Number::New(env, -EAGAIN);
   }
   return Napi::Number::New(env, pipeFds[1]);
+}
+
+namespace {
+// A spin lock rather than a mutex: a worker thread can be terminated between acquire and release,
+// and a mutex may not be unlocked by another thread; a stale holder is taken over instead.
+std::atomic<int> spawnLockHolder{0};
+std::atomic<int64_t> spawnLockSince{0};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int TagArgument(const Napi::CallbackInfo &info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError error = Napi::TypeError::New(info.Env(), "The \"tag\" argument must be of type number");
+    error.Set("code", Napi::String::New(info.Env(), "ERR_INVALID_ARG_TYPE"));
+    throw error;
+  }
+  return info[0].As<Napi::Number>().Int32Value();
+}
+} // namespace
+
+Napi::Value AcquireSpawnLock(const Napi::CallbackInfo &info) {
+  int tag = TagArgument(info);
+  int64_t timeout = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : 2000;
+  int64_t deadline = NowMs() + timeout;
+  for (;;) {
+    int expected = 0;
+    if (spawnLockHolder.compare_exchange_strong(expected, tag)) {
+      spawnLockSince = NowMs();
+      return Napi::Boolean::New(info.Env(), true);
+    }
+    if (expected == tag) // re-entered by the same thread: already held
+      return Napi::Boolean::New(info.Env(), true);
+    if (NowMs() - spawnLockSince.load() > 1000 && spawnLockHolder.compare_exchange_strong(expected, tag)) {
+      spawnLockSince = NowMs();
+      return Napi::Boolean::New(info.Env(), true);
+    }
+    if (NowMs() > deadline)
+      return Napi::Boolean::New(info.Env(), false);
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+}
+
+Napi::Value ReleaseSpawnLock(const Napi::CallbackInfo &info) {
+  int tag = TagArgument(info);
+  int expected = tag;
+  spawnLockHolder.compare_exchange_strong(expected, 0);
+  return info.Env().Undefined();
 }
 
 Napi::Value CloseFd(const Napi::CallbackInfo &info) {

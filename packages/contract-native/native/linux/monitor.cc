@@ -1,5 +1,6 @@
 #include "monitor.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -202,7 +203,11 @@ void Monitor::ReadConnector(std::vector<double> &out) {
       cn_msg *message = static_cast<cn_msg *>(NLMSG_DATA(header));
       if (message->id.idx != CN_IDX_PROC || message->id.val != CN_VAL_PROC)
         continue;
-      proc_event *event = reinterpret_cast<proc_event *>(message->data);
+      // The event sits 4-byte aligned after the headers, but holds a 64-bit field: copy it out
+      // rather than read it in place (a misaligned access, which the UBSan job reports).
+      proc_event copy{};
+      std::memcpy(&copy, message->data, std::min<size_t>(sizeof copy, message->len));
+      proc_event *event = &copy;
       switch (event->what) {
       case proc_event::PROC_EVENT_FORK: {
         auto &fork = event->event_data.fork;
@@ -280,14 +285,25 @@ void Monitor::Deliver(std::vector<double> &facts) {
   if (facts.empty() || closed_)
     return;
   Napi::Env env = Env();
-  Napi::HandleScope scope(env);
-  Napi::Float64Array batch = Napi::Float64Array::New(env, facts.size());
-  std::memcpy(batch.Data(), facts.data(), facts.size() * sizeof(double));
+  // Every Node-API call here may fail once a worker is being terminated: nothing may escape into
+  // libuv (it would abort the process), and there is nobody to report to any more then. The
+  // handle scope is opened first, so that even the error's handle has one.
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok)
+    return;
   try {
+    Napi::Float64Array batch = Napi::Float64Array::New(env, facts.size());
+    std::memcpy(batch.Data(), facts.data(), facts.size() * sizeof(double));
     callback_.MakeCallback(Value(), {batch});
   } catch (const Napi::Error &error) {
-    napi_fatal_exception(env, error.Value());
+    // The JS callback threw: report it as an uncaught exception, as Node does for its own.
+    Napi::Value value = error.Value();
+    if (!value.IsEmpty())
+      napi_fatal_exception(env, value);
+  } catch (...) {
+    // std::bad_alloc and the like: drop this batch rather than abort.
   }
+  napi_close_handle_scope(env, scope);
 }
 
 void Monitor::OnPoll(uv_poll_t *handle, int status, int) {

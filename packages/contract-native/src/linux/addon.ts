@@ -32,6 +32,8 @@ export interface LinuxContractAddon {
   setXattr(path: string, name: string, value: string): number;
   startSentinel(executable: string, args: readonly string[]): number;
   closeFd(fd: number): void;
+  acquireSpawnLock(tag: number, timeoutMs: number): boolean;
+  releaseSpawnLock(tag: number): void;
 }
 
 /** Kinds of the monitor's fact records (native/linux/monitor.h). */
@@ -57,6 +59,8 @@ function packageRoot(): string {
 /** The folders the Linux build may be in, best first. */
 export function linuxBuildFolders(): string[] {
   const base = packageRoot();
+  // The sanitizer job's instrumented build (SYSBIND_SANITIZE=1), never a shipped one.
+  if (process.env['SYSBIND_SANITIZE'] === '1') return [path.join(base, 'build', 'linux-asan', 'Release')];
   return [path.join(base, 'prebuilds', `linux-${process.arch}`), path.join(base, 'build', 'linux', 'Release')];
 }
 

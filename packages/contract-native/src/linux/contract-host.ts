@@ -772,6 +772,15 @@ export class LinuxContractHost implements EndpointHost {
     writeControl(path.join(target, 'cgroup.procs'), String(process.pid), 'cgroup.procs', contract?.ctid ?? 0);
   }
 
+  /** Takes the process-wide lock around a fork into a contract (EBUSY if another thread keeps it). */
+  lockSpawns(): void {
+    if (!this.addon.acquireSpawnLock(threadId + 1, 2000)) throw ContractError.fromErrno(errno.EBUSY, 'fork');
+  }
+
+  unlockSpawns(): void {
+    this.addon.releaseSpawnLock(threadId + 1);
+  }
+
   /** Removes a contract whose fork never happened. */
   discard(contract: LinuxContract): void {
     if (readCgroupEvents(contract.path)?.populated === true) return;

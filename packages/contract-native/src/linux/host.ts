@@ -5,6 +5,7 @@
 import { accessSync, constants as fsConstants, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { release } from 'node:os';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { ContractError } from '@sysbind/contract-interface';
 import { loadLinuxAddon } from './addon.ts';
 
@@ -139,7 +140,7 @@ export function probeLinuxContractHost(): LinuxContractCapabilities {
     });
   } else {
     registry = path.join(own, REGISTRY_NAME);
-    const probe = path.join(registry, `probe.${process.pid}`);
+    const probe = path.join(registry, `probe.${process.pid}.${threadId}`);
     try {
       mkdirSync(registry, { recursive: true, mode: 0o755 });
       mkdirSync(probe, { mode: 0o755 });

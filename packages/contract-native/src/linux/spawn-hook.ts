@@ -20,11 +20,17 @@ export function installSpawnHook(host: LinuxContractHost): void {
     const contract = host.createContract(terms);
     let result: unknown;
     try {
-      host.enter(contract);
+      // The move concerns the whole process: other threads' forks must wait their turn.
+      host.lockSpawns();
       try {
-        result = original.call(this, options);
+        host.enter(contract);
+        try {
+          result = original.call(this, options);
+        } finally {
+          host.enter(undefined);
+        }
       } finally {
-        host.enter(undefined);
+        host.unlockSpawns();
       }
     } catch (error) {
       host.discard(contract);

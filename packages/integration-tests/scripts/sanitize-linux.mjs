@@ -1,0 +1,151 @@
+// Runs the Linux flavor of the contract addon and its sentinel, built with AddressSanitizer +
+// UndefinedBehaviorSanitizer (`SYSBIND_SANITIZE=1 node build-linux.mjs` in
+// packages/contract-native, into build/linux-asan), through real contracts on this kernel: spawns
+// under templates, double-forked members, fork and exit facts, sigsend through freeze and through
+// cgroup.kill, fatal events, abandon with NOORPHAN, observers and the bundle, worker threads
+// terminated with an open monitor, and a sentinel that cleans up after its owner. Prints
+// `sanitize-linux: N ASan errors, N UBSan errors, N leaks` and exits non-zero if any. Off Linux,
+// or on a host that cannot run the backend, it says so and exits 0.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread } from 'node:worker_threads';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const addonFile = path.resolve(here, '../../contract-native/build/linux-asan/Release/contract.node');
+
+async function supervise() {
+  if (process.platform !== 'linux') {
+    console.log('sanitize-linux: not Linux, nothing to run');
+    return;
+  }
+  const { probeLinuxContractHost } = await import('@sysbind/contract-native');
+  const capabilities = probeLinuxContractHost();
+  if (!capabilities.supported) {
+    console.log(
+      `sanitize-linux: this host cannot run the Linux backend (${capabilities.missing.map((m) => m.feature)})`,
+    );
+    return;
+  }
+  if (!existsSync(addonFile)) {
+    console.error(
+      `sanitize-linux: ${addonFile} is missing; run SYSBIND_SANITIZE=1 node build-linux.mjs in packages/contract-native`,
+    );
+    process.exit(2);
+  }
+  const preload = process.env.LD_PRELOAD?.includes('libasan')
+    ? process.env.LD_PRELOAD
+    : execFileSync(process.env.CXX ?? 'g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+    env: {
+      ...process.env,
+      LD_PRELOAD: preload,
+      ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1',
+      UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1',
+      SYSBIND_SANITIZE: '1',
+      SYSBIND_SANITIZE_RUN: '1',
+    },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  const asan = (result.stderr.match(/ERROR: AddressSanitizer/g) ?? []).length;
+  const ubsan = (result.stderr.match(/runtime error:/g) ?? []).length;
+  const leaks = (result.stderr.match(/(Direct|Indirect) leak of/g) ?? []).length;
+  const finished = result.stdout.includes('sanitize-linux: workload done');
+  console.log(
+    `sanitize-linux: ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks (exit ${result.status ?? result.signal})`,
+  );
+  process.exit(asan + ubsan + leaks === 0 && finished && result.status === 0 ? 0 : 1);
+}
+
+const DAEMON = 'sh -c "setsid sleep 30 </dev/null >/dev/null 2>&1 & echo \\$!"';
+
+function emptied(contract) {
+  return new Promise((resolve) => {
+    contract.on('pr_empty', resolve);
+  });
+}
+
+// The members run uninstrumented: libasan is preloaded into node only, not into sh and sleep.
+const { LD_PRELOAD: _preload, ...childEnv } = process.env;
+
+async function workload(rounds) {
+  const { createContractSystem } = await import('@sysbind/contract');
+  const system = createContractSystem();
+  if (system.backend.name !== 'linux') throw new Error(`not the Linux backend: ${system.backend.name}`);
+  const watcher = system.watch('process');
+  watcher.on('event', () => undefined);
+  for (let round = 0; round < rounds; round++) {
+    const template = {
+      informative: ['pr_fork', 'pr_exit', 'pr_core', 'pr_signal'],
+      fatal: ['pr_core'],
+      params: round % 2 === 0 ? ['noorphan'] : [],
+    };
+    const { child, contract } = system.spawn('sh', ['-c', DAEMON], {
+      template,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: childEnv,
+    });
+    const empty = emptied(contract);
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+    await new Promise((resolve) => child.stdout.on('end', resolve));
+    const observer = system.observe(contract.id);
+    observer.on('event', () => undefined);
+    observer.status();
+    const members = contract.status().members;
+    if (process.env.SYSBIND_SANITIZE_TRACE === '1')
+      console.log(`round ${round}: daemon ${text.trim()}, members ${members}`);
+    if (round % 3 === 0) contract.signal('SIGTERM');
+    else if (round % 3 === 1) contract.signal('SIGKILL');
+    else {
+      // The fatal set: a member dying of a core-default signal kills the rest (cgroup.kill).
+      process.kill(Number(text.trim()), 'SIGABRT');
+    }
+    const event = await empty;
+    if (process.env.SYSBIND_SANITIZE_TRACE === '1') console.log(`round ${round}: pr_empty`);
+    contract.ack(event.evid);
+    observer.close();
+    contract.abandon();
+    contract.close();
+  }
+  // An abandoned NOORPHAN contract with a live member: killed on abandon.
+  const { contract } = system.spawn('sh', ['-c', DAEMON], {
+    template: { params: ['noorphan'] },
+    stdio: 'ignore',
+    env: childEnv,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  contract.abandon();
+  watcher.close();
+  system.close();
+}
+
+async function drive() {
+  if (!isMainThread) {
+    await workload(3);
+    return;
+  }
+  await workload(12);
+  // Worker threads with their own monitor, one of them terminated while it is open.
+  await Promise.all(
+    [1, 2].map(
+      () =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(fileURLToPath(import.meta.url));
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exit ${code}`))));
+        }),
+    ),
+  );
+  const terminated = new Worker(fileURLToPath(import.meta.url));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await terminated.terminate();
+  console.log('sanitize-linux: workload done');
+}
+
+if (process.env.SYSBIND_SANITIZE_RUN === '1') await drive();
+else await supervise();
