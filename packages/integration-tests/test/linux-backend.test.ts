@@ -250,6 +250,77 @@ describe.skipIf(skip !== undefined)(
       expect(isContractError(thrown, 'ENOTSUP')).toBe(true);
     });
 
+    it('bad input to the backend itself: TypeError/RangeError with a code, as the native addon gives', () => {
+      const backend = createLinuxContractBackend();
+      const template = backend.openTemplate('process');
+      const cases: [() => unknown, string][] = [
+        [() => backend.openStatus('1' as unknown as number), 'ERR_INVALID_ARG_TYPE'],
+        [() => backend.openStatus(0), 'ERR_OUT_OF_RANGE'],
+        [() => backend.openControl(2 ** 31), 'ERR_OUT_OF_RANGE'],
+        [() => backend.openEvents(1.5), 'ERR_OUT_OF_RANGE'],
+        [
+          () => {
+            backend.sigsend(1, 'SIGTERM' as unknown as number);
+          },
+          'ERR_INVALID_ARG_TYPE',
+        ],
+        [
+          () => {
+            backend.sigsend(1, 65);
+          },
+          'ERR_OUT_OF_RANGE',
+        ],
+        [() => backend.openTemplate('other' as 'process'), 'ERR_INVALID_ARG_VALUE'],
+        [
+          () => {
+            template.set('critical', 'all' as unknown as number);
+          },
+          'ERR_INVALID_ARG_TYPE',
+        ],
+        [
+          () => {
+            template.set('critical', -1);
+          },
+          'ERR_OUT_OF_RANGE',
+        ],
+        [
+          () => {
+            template.set('cookie', 1 as unknown as bigint);
+          },
+          'ERR_INVALID_ARG_TYPE',
+        ],
+        [
+          () => {
+            template.set('cookie', 2n ** 64n);
+          },
+          'ERR_OUT_OF_RANGE',
+        ],
+        [
+          () => {
+            template.set('nonsense' as 'cookie', 1n);
+          },
+          'ERR_INVALID_ARG_VALUE',
+        ],
+        [
+          () => {
+            template.set('critical', 0x40);
+          },
+          'EINVAL',
+        ],
+        [
+          () => {
+            template.set('aset', 1);
+          },
+          'EINVAL',
+        ],
+      ];
+      for (const [action, code] of cases) expect(action, code).toThrow(expect.objectContaining({ code }));
+      template.close();
+      expect(() => {
+        template.activate();
+      }).toThrow(expect.objectContaining({ code: 'EBADF' }));
+    });
+
     it("libuv's own children all get their 'exit' beside busy contracts", async () => {
       const busy = Array.from({ length: 5 }, () =>
         run('for i in 1 2 3 4 5 6 7 8; do (sleep 0.0$i; exit $i) & done; wait', {

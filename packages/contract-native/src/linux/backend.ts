@@ -2,21 +2,25 @@
 // each a thin adapter over the per-thread LinuxContractHost. Only process contracts exist here;
 // device contracts are illumos only (ENOTSUP).
 import { constants } from 'node:os';
-import type {
-  ContractBackend,
-  ContractControlHandle,
-  ContractStatusHandle,
-  ContractTemplateHandle,
-  StatusDetail,
-  TemplateTerm,
-  TemplateTermValues,
+import {
+  type ContractBackend,
+  type ContractControlHandle,
+  type ContractStatusHandle,
+  type ContractTemplateHandle,
+  type StatusDetail,
+  type TemplateTerm,
+  type TemplateTermValues,
+  ContractError,
+  COMMON_TEMPLATE_TERMS,
+  PROCESS_TEMPLATE_TERMS,
+  DEVICE_TEMPLATE_TERMS,
 } from '@sysbind/contract-interface';
-import type { ContractType } from '@sysbind/contract-interface';
-import { ContractError } from '@sysbind/contract-interface';
 import { LinuxContractHost, type LinuxContract } from './contract-host.ts';
 import { probeLinuxContractHost, unsupportedHostError } from './host.ts';
 import { installSpawnHook } from './spawn-hook.ts';
 import { DEFAULT_TERMS, getTerm, setTerm, type ProcessTerms } from './terms.ts';
+import { checkCtid, checkEvid, checkSignal, checkTermValue } from './arguments.ts';
+import { invalidArgType, invalidArgValue } from '@sysbind/core';
 
 const { errno } = constants;
 let host: LinuxContractHost | undefined;
@@ -51,10 +55,13 @@ class LinuxTemplate implements ContractTemplateHandle {
     this.host = owner;
   }
   set<Term extends TemplateTerm>(term: Term, value: TemplateTermValues[Term]): void {
+    checkTerm(term);
+    checkTermValue(term, value);
     if (this.closed) throw badf(`ct_tmpl_set_${term}`);
     setTerm(this.terms, term, value, this.host.privileged);
   }
   get<Term extends TemplateTerm>(term: Term): TemplateTermValues[Term] {
+    checkTerm(term);
     if (this.closed) throw badf(`ct_tmpl_get_${term}`);
     return getTerm(this.terms, term);
   }
@@ -113,8 +120,9 @@ function controlHandle(owner: LinuxContractHost, contract: LinuxContract): Contr
       owner.abandon(contract);
     },
     ack(evid) {
+      const id = checkEvid(evid);
       live('ct_ctl_ack');
-      owner.ack(contract, evid);
+      owner.ack(contract, id);
     },
     nack() {
       live('ct_ctl_nack');
@@ -135,8 +143,21 @@ function controlHandle(owner: LinuxContractHost, contract: LinuxContract): Contr
   };
 }
 
-function requireProcess(type: ContractType, syscall: string): void {
-  if (type !== 'process') throw deviceUnsupported(syscall);
+function requireProcess(type: unknown, syscall: string): void {
+  if (type === 'process') return;
+  if (type === 'device') throw deviceUnsupported(syscall);
+  throw invalidArgValue('type', type, "must be 'process' or 'device'");
+}
+
+const TERMS: ReadonlySet<string> = new Set([
+  ...COMMON_TEMPLATE_TERMS,
+  ...PROCESS_TEMPLATE_TERMS,
+  ...DEVICE_TEMPLATE_TERMS,
+]);
+
+function checkTerm(term: unknown): void {
+  if (typeof term !== 'string') throw invalidArgType('term', 'of type string', term);
+  if (!TERMS.has(term)) throw invalidArgValue('term', term, `is not one of ${[...TERMS].join(', ')}`);
 }
 
 /**
@@ -147,7 +168,8 @@ function requireProcess(type: ContractType, syscall: string): void {
  */
 export function createLinuxContractBackend(): ContractBackend {
   const owner = currentHost();
-  const lookup = (ctid: number, syscall: string): LinuxContract => {
+  const lookup = (value: unknown, syscall: string): LinuxContract => {
+    const ctid = checkCtid(value);
     const contract = owner.find(ctid);
     if (contract === undefined) throw ContractError.fromErrno(errno.ENOENT, syscall, { ctid });
     return contract;
@@ -190,7 +212,8 @@ export function createLinuxContractBackend(): ContractBackend {
       throw deviceUnsupported('open');
     },
     sigsend(ctid, signal) {
-      owner.sigsend(lookup(ctid, 'sigsend'), signal);
+      const number = checkSignal(signal);
+      owner.sigsend(lookup(ctid, 'sigsend'), number);
     },
   };
 }

@@ -17,9 +17,10 @@ import {
   CT_PR_EV_SIGNAL,
   CT_PR_NOORPHAN,
   CT_PR_PGRPONLY,
+  ContractError,
+  type RawContractStatus,
+  type StatusDetail,
 } from '@sysbind/contract-interface';
-import { ContractError } from '@sysbind/contract-interface';
-import type { RawContractStatus, StatusDetail } from '@sysbind/contract-interface';
 import { Fact, loadLinuxAddon, sentinelPath, type LinuxContractAddon, type LinuxMonitor } from './addon.ts';
 import {
   listContractFolders,

@@ -2,13 +2,14 @@
 // endpoint that listens to its contract (the contract's own `events`, the owner's `pbundle`, the
 // `bundle`), critical events kept until acknowledged, informative ones only reaching endpoints
 // open when they were published. Delivery to a listener is always asynchronous.
-import { CTE_ACK, CTE_INFO } from '@sysbind/contract-interface';
-import { ContractError } from '@sysbind/contract-interface';
-import type {
-  ContractEventEndpoint,
-  ContractEventListener,
-  EventEndpointKind,
-  RawContractEvent,
+import {
+  CTE_ACK,
+  CTE_INFO,
+  ContractError,
+  type ContractEventEndpoint,
+  type ContractEventListener,
+  type EventEndpointKind,
+  type RawContractEvent,
 } from '@sysbind/contract-interface';
 import { constants } from 'node:os';
 

@@ -11,9 +11,10 @@ import {
   CT_PR_EV_SIGNAL,
   CT_PR_PGRPONLY,
   CT_PR_SVC_DEFAULT,
+  ContractError,
+  type TemplateTerm,
+  type TemplateTermValues,
 } from '@sysbind/contract-interface';
-import { ContractError } from '@sysbind/contract-interface';
-import type { TemplateTerm, TemplateTermValues } from '@sysbind/contract-interface';
 
 const { errno } = constants;
 

@@ -1,0 +1,53 @@
+// Argument checks of the Linux backend's own entry points, as the native addon makes them: a
+// wrong type is a TypeError (ERR_INVALID_ARG_TYPE), a number out of its range a RangeError
+// (ERR_OUT_OF_RANGE), before anything touches the system.
+import { invalidArgType, outOfRange } from '@sysbind/core';
+import type { TemplateTerm } from '@sysbind/contract-interface';
+
+const MAX_CTID = 2 ** 31 - 1;
+const MAX_U64 = 2n ** 64n - 1n;
+
+/** A ctid: an integer in 1..2^31-1. */
+export function checkCtid(value: unknown, name = 'ctid'): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_CTID)
+    throw outOfRange(name, `an integer >= 1 and <= ${MAX_CTID}`, value);
+  return value;
+}
+
+/** A signal number for sigsend: an integer in 0..64. */
+export function checkSignal(value: unknown): number {
+  if (typeof value !== 'number') throw invalidArgType('signal', 'of type number', value);
+  if (!Number.isInteger(value) || value < 0 || value > 64)
+    throw outOfRange('signal', 'an integer >= 0 and <= 64', value);
+  return value;
+}
+
+/** An event id: a bigint in 1..2^64-1. */
+export function checkEvid(value: unknown): bigint {
+  if (typeof value !== 'bigint') throw invalidArgType('evid', 'of type bigint', value);
+  if (value < 1n || value > MAX_U64) throw outOfRange('evid', '>= 1n and <= 2n ** 64n - 1n', value);
+  return value;
+}
+
+/** The value of a template term, by the type the term takes. */
+export function checkTermValue(term: TemplateTerm, value: unknown): void {
+  switch (term) {
+    case 'cookie':
+      if (typeof value !== 'bigint') throw invalidArgType('value', 'of type bigint', value);
+      if (value < 0n || value > MAX_U64) throw outOfRange('value', '>= 0n and <= 2n ** 64n - 1n', value);
+      return;
+    case 'svc_fmri':
+    case 'svc_aux':
+    case 'minor':
+      if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value);
+      return;
+    case 'noneg':
+      if (typeof value !== 'boolean') throw invalidArgType('value', 'of type boolean', value);
+      return;
+    default:
+      if (typeof value !== 'number') throw invalidArgType('value', 'of type number', value);
+      if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+        throw outOfRange('value', 'an integer >= 0 and <= 4294967295', value);
+  }
+}
