@@ -11,6 +11,7 @@ const run = spawnSync('pnpm', ['exec', 'vitest', 'run', 'test/soak-critical.test
     SYSBIND_SOAK_CONTRACTS: process.env.SYSBIND_SOAK_CONTRACTS ?? '10000',
     SYSBIND_SOAK_LIFECYCLES: process.env.SYSBIND_SOAK_LIFECYCLES ?? '100000',
     SYSBIND_SOAK_NATIVE_LIFECYCLES: process.env.SYSBIND_SOAK_NATIVE_LIFECYCLES ?? '100000',
+    SYSBIND_SOAK_LINUX_LIFECYCLES: process.env.SYSBIND_SOAK_LINUX_LIFECYCLES ?? '5000',
   },
 });
 process.exitCode = run.status ?? 1;

@@ -4,11 +4,12 @@
 // packages), which measures the heap after full collections at a checkpoint and at the end.
 // Both run 100,000 lifecycles (about 15 s together on a 2-core machine, the native one most of
 // it); SYSBIND_SOAK_LIFECYCLES and SYSBIND_SOAK_NATIVE_LIFECYCLES change the counts, e.g. to
-// soak longer by hand (pnpm run soak).
+// soak longer by hand (pnpm run soak). The Linux backend runs real processes (2,000 lifecycles).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runNode } from './support/contract-child.ts';
+import { linuxSkipReason } from './support/linux-host.ts';
 
 const driver = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../scripts/soak-lifecycles.mjs');
 // A leak of even one small object per lifecycle would add megabytes over these counts.
@@ -34,7 +35,7 @@ function count(name: string, fallback: number): number {
   return value;
 }
 
-async function soak(kind: 'fake' | 'native', lifecycles: number): Promise<SoakReport> {
+async function soak(kind: 'fake' | 'native' | 'linux', lifecycles: number): Promise<SoakReport> {
   const checkpoint = Math.floor(lifecycles / 10);
   const outcome = await runNode(driver, [kind, String(lifecycles), String(checkpoint)], ['--expose-gc']);
   expect({ code: outcome.code, signal: outcome.signal, stderr: outcome.stderr }).toEqual({
@@ -67,4 +68,13 @@ describe.runIf(process.platform === 'linux')('soak: contract lifecycles leave he
   it('on the native addon over the simulator', async () => {
     expectFlat(await soak('native', count('SYSBIND_SOAK_NATIVE_LIFECYCLES', 100_000)));
   }, 600_000);
+
+  // Real forks cost milliseconds each: 2,000 by default (SYSBIND_SOAK_LINUX_LIFECYCLES).
+  it.skipIf(linuxSkipReason() !== undefined)(
+    `on the Linux backend with real processes${linuxSkipReason() === undefined ? '' : ` (skipped: ${String(linuxSkipReason())})`}`,
+    async () => {
+      expectFlat(await soak('linux', count('SYSBIND_SOAK_LINUX_LIFECYCLES', 2_000)));
+    },
+    600_000,
+  );
 });
