@@ -167,6 +167,24 @@ describe.skipIf(skip !== undefined)(
       holder.contract.abandon();
     });
 
+    it('pr_hwerr is never generated (unavailable on Linux): a SIGBUS death gives pr_core, even with pr_hwerr subscribed', async () => {
+      const cwd = mkdtempSync(path.join(tmpdir(), 'sysbind-bus-'));
+      try {
+        const { empty, events, contract } = run('ulimit -c 0; kill -BUS $$', {
+          template: { critical: ['pr_empty', 'pr_hwerr'], informative: ['pr_core', 'pr_exit'] },
+          cwd,
+        });
+        await empty;
+        const names = events.map(nameOf);
+        expect(names).toContain('pr_core');
+        expect(names).not.toContain('pr_hwerr');
+        expect(events.find((event) => nameOf(event) === 'pr_exit')?.exitStatus).toBe(7);
+        contract.abandon();
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+
     it('cte_publish / contract_ack: pr_empty is critical and counted in nevents until acknowledged', async () => {
       const { contract, empty } = run('exit 0');
       const event = await empty;
