@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs';
 
 const DAEMON = 'sh -c "setsid sleep 30 </dev/null >/dev/null 2>&1 & echo \\$!"';
 
+// The event's name: `type` where the facade gives the name there, else `name`.
+const nameOf = (event) => (typeof event.type === 'string' ? event.type : event.name);
+
 function parentOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -24,7 +27,7 @@ export async function followGrandchild(system, kind, log = console.log) {
   const empty = new Promise((resolve) => {
     contract.on('event', (event) => {
       events.push(event);
-      if (event.name === 'pr_empty') resolve();
+      if (nameOf(event) === 'pr_empty') resolve();
     });
   });
   let text = '';
@@ -39,7 +42,7 @@ export async function followGrandchild(system, kind, log = console.log) {
   if (held) {
     contract.signal('SIGTERM');
     await empty;
-    const exit = events.find((event) => event.name === 'pr_exit' && event.pid === daemon);
+    const exit = events.find((event) => nameOf(event) === 'pr_exit' && event.pid === daemon);
     log(
       `  signalled the contract: grandchild ${daemon} ${exit?.exit?.signaled ? `killed by ${exit.exit.signalName}` : 'exited'}; contract emptied`,
     );

@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createContractSystem, isContractError, type Contract, type ContractEvent } from '@sysbind/contract';
+import { createContractSystem, isContractError, type Contract } from '@sysbind/contract';
 import { createLinuxContractBackend, probeLinuxContractHost } from '@sysbind/contract-native';
-import { alive, collect, killAll, linuxSkipReason, membersOf, until } from './support/linux-host.ts';
+import { alive, collect, killAll, linuxSkipReason, membersOf, nameOf, until } from './support/linux-host.ts';
 
 const skip = linuxSkipReason();
 const system = skip === undefined ? createContractSystem() : undefined;
@@ -27,11 +27,6 @@ afterAll(() => {
   killAll(spawned);
   system?.close();
 });
-
-function nameOf(event: ContractEvent): string {
-  const type: unknown = event.type;
-  return typeof type === 'string' ? type : event.name;
-}
 
 /** Spawns `script` under `template`; the daemons the script reports on stdout (one pid a line). */
 function run(script: string, template: Parameters<NonNullable<typeof system>['spawn']>[2] = {}) {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContractSystem, type ContractSystem } from '@sysbind/contract';
 import { probeLinuxContractHost } from '@sysbind/contract-native';
 import { bundleDriver, reportOf, runNode } from './support/contract-child.ts';
-import { alive, collect, killAll, linuxSkipReason, membersOf, until } from './support/linux-host.ts';
+import { alive, collect, killAll, linuxSkipReason, membersOf, nameOf, until } from './support/linux-host.ts';
 
 const skip = linuxSkipReason();
 const pids = new Set<number>();
@@ -98,8 +98,8 @@ describe.skipIf(skip !== undefined)(
       const ctid = report['ctid'] ?? 0;
       const watcher = system?.watch('process');
       const seen: { name: string; ctid: number; pid: number | undefined }[] = [];
-      watcher?.on('event', (event: { name: string; ctid: number; pid?: number }) => {
-        seen.push({ name: event.name, ctid: event.ctid, pid: event.pid });
+      watcher?.on('event', (event: { type: unknown; name: string; ctid: number; pid?: number }) => {
+        seen.push({ name: nameOf(event), ctid: event.ctid, pid: event.pid });
       });
       const observer = system?.observe(ctid);
       try {

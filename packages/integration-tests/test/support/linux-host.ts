@@ -46,13 +46,21 @@ export function killAll(pids: Iterable<number>): void {
   }
 }
 
+/**
+ * An event's contract(5) name: `type` when the facade gives the name there (as it will once the
+ * event `type` becomes the name string), else `name`.
+ */
+export function nameOf(event: { readonly type: unknown; readonly name?: string }): string {
+  return typeof event.type === 'string' ? event.type : (event.name ?? 'unknown');
+}
+
 /** Collects a contract's events (names in order, and the events) until pr_empty. */
 export function collect(contract: Contract): { events: ContractEvent[]; empty: Promise<ContractEvent> } {
   const events: ContractEvent[] = [];
   const empty = new Promise<ContractEvent>((resolve) => {
     contract.on('event', (event: ContractEvent) => {
       events.push(event);
-      if (event.name === 'pr_empty') resolve(event);
+      if (nameOf(event) === 'pr_empty') resolve(event);
     });
   });
   return { events, empty };
