@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContractSystem, isContractError, type Contract } from '@sysbind/contract';
 import { createLinuxContractBackend, probeLinuxContractHost } from '@sysbind/contract-native';
+import { runSelfTest } from '@sysbind/contract-native/selftest';
 import { alive, collect, killAll, linuxSkipReason, membersOf, nameOf, until } from './support/linux-host.ts';
 
 const skip = linuxSkipReason();
@@ -67,6 +68,15 @@ describe.skipIf(skip !== undefined)(
       expect(capabilities.missing.filter((entry) => entry.required)).toEqual([]);
       expect(createLinuxContractBackend().name).toBe('linux');
     });
+
+    it('the real-process conformance cases (the self-test of @sysbind/contract-native) pass on the Linux backend', async () => {
+      const report = await runSelfTest(createLinuxContractBackend);
+      expect(report.failed, report.text).toBe(0);
+      expect(report.passed).toBeGreaterThanOrEqual(5);
+      // Skipped ones say why (the adoption case needs a contract left by another process).
+      for (const result of report.results.filter((entry) => entry.status === 'skip'))
+        expect(result.detail).not.toBe('');
+    }, 60_000);
 
     it("contract_process_fork: spawn under a template makes a new contract; child.pid is the command's, 'exit' unchanged", async () => {
       const { child, contract, exited, empty, events } = run('exit 7', {

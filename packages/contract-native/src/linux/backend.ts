@@ -78,6 +78,12 @@ class LinuxTemplate implements ContractTemplateHandle {
     // Process contracts are made by fork only.
     throw ContractError.fromErrno(errno.EINVAL, 'ct_tmpl_create');
   }
+  createAsync(): Promise<number> {
+    // A throw in the executor rejects the promise.
+    return new Promise((resolve) => {
+      resolve(this.create());
+    });
+  }
   close(): void {
     this.closed = true;
   }
@@ -118,6 +124,14 @@ function controlHandle(owner: LinuxContractHost, contract: LinuxContract): Contr
     abandon() {
       live('ct_ctl_abandon');
       owner.abandon(contract);
+    },
+    abandonAsync() {
+      // Only device contracts wait for a negotiation; a process contract abandons at once.
+      return new Promise<void>((resolve) => {
+        live('ct_ctl_abandon');
+        owner.abandon(contract);
+        resolve();
+      });
     },
     ack(evid) {
       const id = checkEvid(evid);
@@ -210,6 +224,9 @@ export function createLinuxContractBackend(): ContractBackend {
     },
     openDeviceNode() {
       throw deviceUnsupported('open');
+    },
+    openDeviceNodeAsync() {
+      return Promise.reject(deviceUnsupported('open'));
     },
     sigsend(ctid, signal) {
       const number = checkSignal(signal);

@@ -54,11 +54,23 @@ export function nameOf(event: { readonly type: unknown; readonly name?: string }
   return typeof event.type === 'string' ? event.type : (event.name ?? 'unknown');
 }
 
+/**
+ * A contract event with the process payload fields readable whatever its kind (absent where the
+ * kind has none), so that tests can compare them with what the kernel says.
+ */
+export type LinuxEvent = ContractEvent & {
+  readonly pid?: number;
+  readonly ppid?: number;
+  readonly exitStatus?: number;
+  readonly signal?: number;
+  readonly sender?: number;
+};
+
 /** Collects a contract's events (names in order, and the events) until pr_empty. */
-export function collect(contract: Contract): { events: ContractEvent[]; empty: Promise<ContractEvent> } {
-  const events: ContractEvent[] = [];
-  const empty = new Promise<ContractEvent>((resolve) => {
-    contract.on('event', (event: ContractEvent) => {
+export function collect(contract: Contract): { events: LinuxEvent[]; empty: Promise<LinuxEvent> } {
+  const events: LinuxEvent[] = [];
+  const empty = new Promise<LinuxEvent>((resolve) => {
+    contract.on('event', (event: LinuxEvent) => {
       events.push(event);
       if (nameOf(event) === 'pr_empty') resolve(event);
     });
