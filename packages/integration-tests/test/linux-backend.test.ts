@@ -332,7 +332,7 @@ describe.skipIf(skip !== undefined)(
         ],
         [
           () => {
-            template.set('aset', 1);
+            template.set('minor', '/pseudo/x@0:a');
           },
           'EINVAL',
         ],

@@ -112,8 +112,13 @@ export function setTerm<Term extends TemplateTerm>(
     case 'svc_aux':
       terms.svcAux = given as string;
       return;
+    case 'aset':
+      // Template parameter ids overlap across types (CTDP_ACCEPT = CTPP_PARAMS = 1): on a process
+      // template ctmpl_process_set takes an A-set as the parameter set.
+      setTerm(terms, 'param', given as number, privileged);
+      return;
     default:
-      // aset, minor, noneg: device terms on a process template.
+      // minor, noneg: device terms on a process template.
       throw invalid(syscall);
   }
 }
