@@ -2,22 +2,12 @@
 // copied to prebuilds/linux-<arch>, the folder the package ships so that installing on that
 // target compiles nothing. Run by the workspace build on Linux, and by the install hook on Linux
 // targets without a prebuilt binary. Does nothing elsewhere.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 if (process.platform !== 'linux') process.exit(0);
 const here = path.dirname(fileURLToPath(import.meta.url));
-// cmake-js is a devDependency: a workspace has it; an install from the registry (a Linux target
-// without a prebuilt binary) runs the pinned version through npm exec, as the system flavor does.
-let local;
-try {
-  local = createRequire(path.join(here, 'package.json')).resolve('cmake-js/bin/cmake-js');
-} catch {
-  local = undefined;
-}
 // SYSBIND_SANITIZE=1: an ASan + UBSan build into build/linux-asan, for the sanitizer job only.
 const sanitize = process.env.SYSBIND_SANITIZE === '1';
 const out = path.join(here, 'build', sanitize ? 'linux-asan' : 'linux');
@@ -31,18 +21,15 @@ const options = [
   '--log-level',
   'warn',
 ];
+// cmake-js as every install-time build runs it (@sysbind/core/cmake-js: installed, else npm exec).
+const { runCmakeJs } = await import('@sysbind/core/cmake-js');
 for (const command of ['configure', 'build']) {
-  const { status } =
-    local === undefined
-      ? spawnSync('npm', ['exec', '--yes', '--package=cmake-js@8.0.0', '--', 'cmake-js', command, ...options], {
-          stdio: 'inherit',
-        })
-      : spawnSync(process.execPath, [local, command, ...options], { stdio: 'inherit' });
+  const status = runCmakeJs(here, [command, ...options]);
   if (status !== 0) {
     console.error(
       '@sysbind/contract-native: the Linux build failed (output above); it needs cmake and a C++17 compiler.',
     );
-    process.exit(status ?? 1);
+    process.exit(status);
   }
 }
 if (process.argv.includes('--prebuild') && !sanitize) {

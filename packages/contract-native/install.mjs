@@ -8,13 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSystemFlavor } from './build-system-flavor.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 if (process.platform === 'sunos') {
+  const { buildSystemFlavor } = await import('@sysbind/core/cmake-js');
   buildSystemFlavor({
     packageName: '@sysbind/contract-native',
+    packageDir: here,
     cmakeArgs: [],
     needs: 'cmake, a C++17 compiler and the illumos system headers',
   });
