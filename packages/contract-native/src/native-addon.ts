@@ -2,12 +2,7 @@
 // libcontract one function per method; handles that already have the shape of the backend
 // interface (status files, event endpoints, device nodes) are handed out as they are.
 import type { ContractAddonBase } from './addon.ts';
-import type {
-  ContractType,
-  SimulatedLibcontract,
-  TemplateFunctionName,
-  TemplateTermFunctions,
-} from '@sysbind/contract-interface';
+import type { ContractType, SimulatedLibcontract, TEMPLATE_TERM_FUNCTIONS } from '@sysbind/contract-interface';
 import type { ContractEventEndpoint, ContractStatusHandle, DeviceNodeHandle } from '@sysbind/contract-interface';
 
 // What a binding method returns for a libcontract function with this C-shaped result: nothing for
@@ -16,21 +11,75 @@ type Unwrapped<Result> = [Extract<Result, { readonly value: unknown }>] extends 
   ? undefined
   : Extract<Result, { readonly value: unknown }>['value'];
 
+// The names TEMPLATE_TERM_FUNCTIONS lists: the setters, getters and the one clear function.
+type TermTable = (typeof TEMPLATE_TERM_FUNCTIONS)[keyof typeof TEMPLATE_TERM_FUNCTIONS];
+type TermFunctionName = TermTable['set'] | TermTable['get'] | Extract<TermTable, { clear: unknown }>['clear'];
+
 /** The term functions of libcontract as the binding exposes them: the same names, without the fd. */
-export type NativeTemplateTermFunctions = {
-  [Name in TemplateTermFunctions['set' | 'get' | 'clear'] & TemplateFunctionName]: SimulatedLibcontract[Name] extends (
-    fd: number,
-    ...args: infer Args
-  ) => infer Result
+type TermFunctionsOfLibcontract = {
+  [Name in TermFunctionName]: SimulatedLibcontract[Name] extends (fd: number, ...args: infer Args) => infer Result
     ? (...args: Args) => Unwrapped<Result>
     : never;
 };
 
 /**
- * An open `<type>/template` fd: one method per libcontract template function, named as in C
- * (`ct_tmpl_set_cookie(cookie)`), so that TEMPLATE_TERM_FUNCTIONS drives it as it drives the
- * simulator's C-level API.
+ * The binding's template-term methods, written out for the reference documentation; the checks
+ * below keep them identical to the ones derived from the one declaration of libcontract.
  */
+export interface NativeTemplateTermFunctions {
+  /** `ct_tmpl_set_cookie`. */
+  ct_tmpl_set_cookie(value: bigint): undefined;
+  /** `ct_tmpl_get_cookie`. */
+  ct_tmpl_get_cookie(): bigint;
+  /** `ct_tmpl_set_critical`. */
+  ct_tmpl_set_critical(value: number): undefined;
+  /** `ct_tmpl_get_critical`. */
+  ct_tmpl_get_critical(): number;
+  /** `ct_tmpl_set_informative`. */
+  ct_tmpl_set_informative(value: number): undefined;
+  /** `ct_tmpl_get_informative`. */
+  ct_tmpl_get_informative(): number;
+  /** `ct_pr_tmpl_set_transfer`. */
+  ct_pr_tmpl_set_transfer(value: number): undefined;
+  /** `ct_pr_tmpl_get_transfer`. */
+  ct_pr_tmpl_get_transfer(): number;
+  /** `ct_pr_tmpl_set_fatal`. */
+  ct_pr_tmpl_set_fatal(value: number): undefined;
+  /** `ct_pr_tmpl_get_fatal`. */
+  ct_pr_tmpl_get_fatal(): number;
+  /** `ct_pr_tmpl_set_param`. */
+  ct_pr_tmpl_set_param(value: number): undefined;
+  /** `ct_pr_tmpl_get_param`. */
+  ct_pr_tmpl_get_param(): number;
+  /** `ct_pr_tmpl_set_svc_fmri`. */
+  ct_pr_tmpl_set_svc_fmri(value: string): undefined;
+  /** `ct_pr_tmpl_get_svc_fmri`. */
+  ct_pr_tmpl_get_svc_fmri(): string;
+  /** `ct_pr_tmpl_set_svc_aux`. */
+  ct_pr_tmpl_set_svc_aux(value: string): undefined;
+  /** `ct_pr_tmpl_get_svc_aux`. */
+  ct_pr_tmpl_get_svc_aux(): string;
+  /** `ct_dev_tmpl_set_aset`. */
+  ct_dev_tmpl_set_aset(value: number): undefined;
+  /** `ct_dev_tmpl_get_aset`. */
+  ct_dev_tmpl_get_aset(): number;
+  /** `ct_dev_tmpl_set_minor`. */
+  ct_dev_tmpl_set_minor(value: string): undefined;
+  /** `ct_dev_tmpl_get_minor`. */
+  ct_dev_tmpl_get_minor(): string;
+  /** `ct_dev_tmpl_set_noneg`. */
+  ct_dev_tmpl_set_noneg(): undefined;
+  /** `ct_dev_tmpl_clear_noneg`. */
+  ct_dev_tmpl_clear_noneg(): undefined;
+  /** `ct_dev_tmpl_get_noneg`: 1 or 0. */
+  ct_dev_tmpl_get_noneg(): number;
+}
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Compile-time: a term function added to or changed in SimulatedLibcontract must be mirrored here.
+type Assert<Condition extends true> = Condition;
+type _TermFunctionsMatchLibcontract = Assert<Same<NativeTemplateTermFunctions, TermFunctionsOfLibcontract>>;
+
 export interface NativeTemplate extends NativeTemplateTermFunctions {
   /** The template's contract type. */
   readonly type: ContractType;
