@@ -18,14 +18,14 @@ const api = {
   gc_wait_domain: () => () => {}, gc_wait_any: () => () => {}, gc_sync_ticket: () => () => {},
 };
 const binding = addon.bindSimulator(api);
-// Its waits never end: unref'd, they let the worker exit once its other work is done.
-binding.unref();
 const call = (name, ...args) => new Promise((resolve, reject) => binding[name](...args, (error, value) => error ? reject(error) : resolve(value)));
 (async () => {
   for (let round = 0; round < 20; round++) await Promise.all([call('clone', 1), call('getDomainStatus', 2), call('listTickets')]);
   for (let index = 0; index < 50; index++) { binding.waitAny(() => {}); binding.waitDomain(2, () => {}); binding.syncTicket(1, () => {}); }
   if (workerData.hang) binding.requestTickets(1, () => {});
   await new Promise((resolve) => setTimeout(resolve, 30));
+  // Its waits (and a hung call) never end: unref'd, they let the worker exit once its work is done.
+  binding.unref();
   parentPort.postMessage({ version: binding.version(), stats: binding.stats() });
   if (workerData.exit) process.exit(0);
 })();`;

@@ -30,6 +30,7 @@ struct AddonData {
   Napi::FunctionReference bindingClass;
   // Set while the factory constructs an instance: the library the new binding is for.
   std::shared_ptr<Library> *constructing = nullptr;
+  std::size_t constructingLimit = SIZE_MAX;
   std::shared_ptr<EnvironmentState> state = std::make_shared<EnvironmentState>();
   std::shared_ptr<CompletionChannel> channel;
   std::shared_ptr<Dispatcher> dispatcher;

@@ -3,7 +3,9 @@
 #ifndef SYSBIND_GRIDCENTRIC_BINDING_STATE_H
 #define SYSBIND_GRIDCENTRIC_BINDING_STATE_H
 
+#include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -27,9 +29,21 @@ struct BindingState {
   std::deque<gc_domain_exit_t> unclaimedExits;
   // Tickets this binding made independent (a cancelled ticket no longer lists its flag).
   std::set<int> independentTickets;
+  // Tickets this binding joined, with the last call id issued when the join returned: a join of
+  // the same ticket made before that was made while the ticket was held, and succeeds as the
+  // library answers a join whose ticket another join took (not ENOENT, whatever order the
+  // binding's threads reach the library in).
+  std::map<int, std::uint64_t> joinedTickets;
   // gc_clone calls queued or running: a ticket can gain a clone until they end.
   int clonesInFlight = 0;
-  // Consecutive failed polls (see Dispatcher::Poll).
+  // The router is deciding from a snapshot of this backend's clones: a gc_clone must not start
+  // before it is done, or a call the router expects to return at once could block.
+  bool routing = false;
+  // How many of its waits may hold a waiter thread at once (the rest are served by the router),
+  // and how many do.
+  std::size_t maxWaitsInLibrary = SIZE_MAX;
+  std::size_t waitsInLibrary = 0;
+  // Consecutive failed snapshots (see Dispatcher::Route).
   int pollFailures = 0;
 };
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <set>
 
 #include "library_calls.h"
 
@@ -31,12 +30,19 @@ Outcome ExitOutcome(WaitKind kind, const gc_domain_exit_t &exit) {
   return outcome;
 }
 
+Outcome JoinOutcome() {
+  Outcome outcome;
+  outcome.shape = OutcomeShape::Nothing;
+  outcome.syscall = "gc_sync_ticket";
+  return outcome;
+}
+
 bool IsTerminal(int status) {
   return status == GC_DOMAIN_EXITED || status == GC_DOMAIN_CRASHED || status == GC_DOMAIN_KILLED;
 }
 
-// Consecutive failed polls after which the queued waits of a backend fail with the poll's errno:
-// a detached guest fails every call, and its waits must not hang.
+// Consecutive failed snapshots after which the queued waits of a backend fail with the snapshot's
+// errno: a detached guest fails every call, and its waits must not hang.
 constexpr int kPollFailuresBeforeGivingUp = 3;
 
 } // namespace
@@ -61,6 +67,14 @@ Dispatcher::Worker &Dispatcher::StartWorker(void (Dispatcher::*loop)(Worker &)) 
   return worker;
 }
 
+void Dispatcher::Wake() {
+  routeRequested_ = true;
+  pollPeriod_ = kPollMin;
+  routerWake_.notify_one();
+}
+
+// ---- controller calls ----
+
 void Dispatcher::Call(const std::shared_ptr<BindingState> &owner, std::uint64_t op, const char *syscall,
                       bool isClone, CallFunction call, AfterCall after) {
   Lock lock(mutex_);
@@ -68,6 +82,7 @@ void Dispatcher::Call(const std::shared_ptr<BindingState> &owner, std::uint64_t 
     return;
   if (controller_ == nullptr)
     controller_ = &StartWorker(&Dispatcher::ControllerLoop);
+  lastOp_ = std::max(lastOp_, op);
   calls_.push_back(QueuedCall{owner, op, syscall, isClone, std::move(call), std::move(after)});
   if (isClone)
     ++owner->clonesInFlight;
@@ -77,14 +92,20 @@ void Dispatcher::Call(const std::shared_ptr<BindingState> &owner, std::uint64_t 
 void Dispatcher::ControllerLoop(Worker &self) {
   Lock lock(mutex_);
   for (;;) {
-    callReady_.wait(lock, [this] { return stopping_ || !calls_.empty(); });
+    // A clone waits while the router decides from a snapshot of its backend's clones.
+    callReady_.wait(lock, [this] {
+      return stopping_ || (!calls_.empty() && !(calls_.front().isClone && calls_.front().owner->routing));
+    });
     if (stopping_)
       return;
     QueuedCall job = std::move(calls_.front());
     calls_.pop_front();
     self.inLibrary = true;
     self.library = job.owner->library;
-    job.owner->library->Enter(0);
+    self.op = job.op;
+    runningCall_ = job.op;
+    runningCallCancelled_ = false;
+    job.owner->library->Enter(job.op);
     lock.unlock();
     Outcome outcome;
     try {
@@ -100,14 +121,52 @@ void Dispatcher::ControllerLoop(Worker &self) {
     job.owner->library->Leave();
     self.inLibrary = false;
     self.library.reset();
+    self.op = 0;
+    bool cancelled = runningCallCancelled_;
+    runningCall_ = 0;
     if (job.isClone)
       --job.owner->clonesInFlight;
     if (stopping_)
       return;
     if (job.after)
       job.after(outcome, *job.owner);
-    Deliver(job.owner, job.op, std::move(outcome));
+    if (cancelled) {
+      Skip(job.owner, outcome.stamp);
+    } else {
+      Deliver(job.owner, job.op, std::move(outcome));
+    }
+    // A call may have changed what the waits can get (a kill, a clone, an independent ticket).
+    if (!waits_.empty())
+      Wake();
   }
+}
+
+bool Dispatcher::Cancel(const std::shared_ptr<BindingState> &owner, std::uint64_t op) {
+  Lock lock(mutex_);
+  auto queued = std::find_if(calls_.begin(), calls_.end(), [op](const QueuedCall &call) { return call.op == op; });
+  if (queued != calls_.end()) {
+    if (queued->isClone)
+      --owner->clonesInFlight;
+    calls_.erase(queued);
+    return true;
+  }
+  if (runningCall_ == op) {
+    runningCallCancelled_ = true;
+    owner->library->Interrupt(op);
+  }
+  return false;
+}
+
+// ---- waits ----
+
+void Dispatcher::Enqueue(std::uint64_t op, PendingWait &wait) {
+  wait.phase = Phase::Queued;
+  wait.evicting = false;
+  queue_.insert(KeyOf(wait, op));
+}
+
+void Dispatcher::Unqueue(std::uint64_t op, const PendingWait &wait) {
+  queue_.erase(KeyOf(wait, op));
 }
 
 void Dispatcher::Wait(const std::shared_ptr<BindingState> &owner, std::uint64_t op, WaitKind kind,
@@ -115,18 +174,42 @@ void Dispatcher::Wait(const std::shared_ptr<BindingState> &owner, std::uint64_t 
   Lock lock(mutex_);
   if (stopping_)
     return;
+  lastOp_ = std::max(lastOp_, op);
   if (ClaimUnclaimed(owner, op, kind, target))
     return;
   // The whole pool starts with the first wait, so the thread count never follows the wait count.
   while (waiters_.size() < kWaiterThreads)
     waiters_.push_back(&StartWorker(&Dispatcher::WaiterLoop));
-  if (poller_ == nullptr)
-    poller_ = &StartWorker(&Dispatcher::PollerLoop);
-  waits_.emplace(op, PendingWait{owner, kind, target});
-  queue_.push_back(op);
-  pollPeriod_ = kPollMin;
+  if (router_ == nullptr)
+    router_ = &StartWorker(&Dispatcher::RouterLoop);
+  auto entry = waits_.emplace(op, PendingWait{owner, kind, target}).first;
+  Enqueue(op, entry->second);
+  if (BusyWaiters() >= waiters_.size() || owner->waitsInLibrary >= owner->maxWaitsInLibrary)
+    EvictFor(owner, KeyOf(entry->second, op));
   waitReady_.notify_one();
-  pollWake_.notify_one();
+  Wake();
+}
+
+void Dispatcher::EvictFor(const std::shared_ptr<BindingState> &owner, QueueKey key) {
+  if (!owner->library->CanInterrupt())
+    return;
+  // The in-library wait of this backend that the library would answer last, if after `key`.
+  std::uint64_t victim = 0;
+  QueueKey worst = key;
+  for (const auto &entry : waits_) {
+    const PendingWait &wait = entry.second;
+    if (wait.owner != owner || wait.phase != Phase::InLibrary || wait.abandoned || wait.evicting)
+      continue;
+    QueueKey candidate = KeyOf(wait, entry.first);
+    if (worst < candidate) {
+      worst = candidate;
+      victim = entry.first;
+    }
+  }
+  if (victim == 0)
+    return;
+  waits_[victim].evicting = true;
+  owner->library->Interrupt(victim);
 }
 
 bool Dispatcher::ClaimUnclaimed(const std::shared_ptr<BindingState> &owner, std::uint64_t op, WaitKind kind,
@@ -147,38 +230,45 @@ bool Dispatcher::ClaimUnclaimed(const std::shared_ptr<BindingState> &owner, std:
   return true;
 }
 
-bool Dispatcher::HasQueuedWait() {
-  while (!queue_.empty()) {
-    auto found = waits_.find(queue_.front());
-    if (found != waits_.end() && found->second.phase == Phase::Queued)
-      return true;
-    queue_.pop_front();
-  }
-  return false;
-}
-
-std::uint64_t Dispatcher::PopQueuedWait() {
-  std::uint64_t op = queue_.front();
-  queue_.pop_front();
-  return op;
-}
-
 std::size_t Dispatcher::BusyWaiters() const {
   return static_cast<std::size_t>(std::count_if(waiters_.begin(), waiters_.end(),
                                                 [](const Worker *worker) { return worker->inLibrary; }));
 }
 
+std::set<Dispatcher::QueueKey>::iterator Dispatcher::NextAdmissible() {
+  for (auto key = queue_.begin(); key != queue_.end(); ++key) {
+    auto found = waits_.find(key->second);
+    if (found == waits_.end())
+      continue;
+    const BindingState &owner = *found->second.owner;
+    if (owner.waitsInLibrary < owner.maxWaitsInLibrary)
+      return key;
+  }
+  return queue_.end();
+}
+
+bool Dispatcher::Stranded() {
+  if (queue_.empty())
+    return false;
+  return BusyWaiters() >= waiters_.size() || NextAdmissible() != queue_.begin() ||
+         std::any_of(queue_.begin(), queue_.end(), [this](const QueueKey &key) {
+           auto found = waits_.find(key.second);
+           return found != waits_.end() &&
+                  found->second.owner->waitsInLibrary >= found->second.owner->maxWaitsInLibrary;
+         });
+}
+
 void Dispatcher::WaiterLoop(Worker &self) {
   Lock lock(mutex_);
   for (;;) {
-    waitReady_.wait(lock, [this] { return stopping_ || HasQueuedWait(); });
+    waitReady_.wait(lock, [this] { return stopping_ || NextAdmissible() != queue_.end(); });
     if (stopping_)
       return;
-    RunWait(lock, self, PopQueuedWait());
+    // The queued wait the library would answer first (of a backend below its limit).
+    std::uint64_t op = NextAdmissible()->second;
+    RunWait(lock, self, op);
     if (stopping_)
       return;
-    // A waiter is free again: the poller may stand down, or another queued wait gets this thread.
-    pollWake_.notify_one();
   }
 }
 
@@ -187,15 +277,17 @@ void Dispatcher::RunWait(Lock &lock, Worker &self, std::uint64_t op) {
   if (found == waits_.end())
     return;
   PendingWait &wait = found->second;
+  Unqueue(op, wait);
   wait.phase = Phase::InLibrary;
   std::shared_ptr<BindingState> owner = wait.owner;
+  ++owner->waitsInLibrary;
   WaitKind kind = wait.kind;
   int target = wait.target;
   self.inLibrary = true;
   self.library = owner->library;
+  self.op = op;
   // Entered under the lock: an Abandon that sees InLibrary always finds the call to interrupt.
   owner->library->Enter(op);
-  pollWake_.notify_one();
   lock.unlock();
   Outcome outcome;
   try {
@@ -213,34 +305,95 @@ void Dispatcher::RunWait(Lock &lock, Worker &self, std::uint64_t op) {
   } catch (...) {
     outcome = Outcome::Failure(WaitSyscall(kind), ENOMEM);
   }
+  bool interrupted = owner->library->TakeInterrupted();
   std::vector<std::uint64_t> skipped;
   Stamp(*owner->library, outcome, skipped);
   lock.lock();
   for (std::uint64_t stamp : skipped)
     Skip(owner, stamp);
   owner->library->Leave();
+  --owner->waitsInLibrary;
   self.inLibrary = false;
   self.library.reset();
+  self.op = 0;
   if (stopping_)
     return;
-  Finish(owner, op, std::move(outcome));
+  Finish(owner, op, std::move(outcome), interrupted);
+  // A waiter is free again, or an answer changed what the queued waits can get.
+  waitReady_.notify_one();
+  Wake();
 }
 
-void Dispatcher::Finish(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome) {
+void Dispatcher::Finish(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome,
+                        bool interrupted) {
   auto found = waits_.find(op);
   if (found == waits_.end()) {
     Skip(owner, outcome.stamp);
     return;
   }
-  PendingWait wait = std::move(found->second);
+  PendingWait &pending = found->second;
+  if (pending.evicting && !pending.abandoned && interrupted) {
+    // Withdrawn to make room: back to the queue, as if it had never been made.
+    Enqueue(op, pending);
+    Skip(owner, outcome.stamp);
+    waitReady_.notify_one();
+    return;
+  }
+  bool reaped = !outcome.failed() && outcome.shape == OutcomeShape::Exit;
+  if (!pending.abandoned && pending.kind == WaitKind::Any && reaped) {
+    // A queued wait for that very clone comes first, as the library would have served it had it
+    // been in the library too: it gets the exit and this wait for any clone stays pending.
+    auto specific = std::find_if(waits_.begin(), waits_.end(), [&](const auto &entry) {
+      const PendingWait &wait = entry.second;
+      return wait.owner == owner && !wait.abandoned && wait.kind == WaitKind::Domain &&
+             wait.phase == Phase::Queued && wait.target == outcome.exit.vmid;
+    });
+    if (specific != waits_.end()) {
+      std::uint64_t specificOp = specific->first;
+      Unqueue(specificOp, specific->second);
+      waits_.erase(specific);
+      Outcome rerouted = ExitOutcome(WaitKind::Domain, outcome.exit);
+      rerouted.stamp = outcome.stamp;
+      Deliver(owner, specificOp, std::move(rerouted));
+      Enqueue(op, pending);
+      waitReady_.notify_one();
+      return;
+    }
+  }
+  if (pending.kind == WaitKind::Sync && outcome.failed() && outcome.error == ENOENT) {
+    auto joined = owner->joinedTickets.find(pending.target);
+    if (joined != owner->joinedTickets.end() && op <= joined->second) {
+      std::uint64_t stamp = outcome.stamp;
+      outcome = JoinOutcome();
+      outcome.stamp = stamp;
+    }
+  }
+  PendingWait wait = std::move(pending);
   waits_.erase(found);
+  if (wait.kind == WaitKind::Sync && !outcome.failed())
+    owner->joinedTickets[wait.target] = lastOp_;
   if (!wait.abandoned) {
+    if (wait.kind == WaitKind::Sync && !outcome.failed()) {
+      // The ticket was joined and discarded: a queued join of the same ticket, made while the
+      // ticket was held, succeeds as the library answers a join whose ticket another one took.
+      for (auto entry = waits_.begin(); entry != waits_.end();) {
+        PendingWait &other = entry->second;
+        if (other.owner == owner && other.kind == WaitKind::Sync && other.target == wait.target &&
+            other.phase == Phase::Queued && !other.abandoned) {
+          Unqueue(entry->first, other);
+          Deliver(owner, entry->first, JoinOutcome());
+          entry = waits_.erase(entry);
+        } else {
+          ++entry;
+        }
+      }
+    }
     Deliver(wait.owner, op, std::move(outcome));
     return;
   }
   // Nobody wants this outcome any more. A failure (EINTR from an interrupt) reaped nothing; a
   // join has no output; but an exit must not be lost.
-  if (outcome.failed() || outcome.shape != OutcomeShape::Exit) {
+  if (!reaped) {
     Skip(wait.owner, outcome.stamp);
     return;
   }
@@ -281,6 +434,7 @@ void Dispatcher::RerouteLocked(const std::shared_ptr<BindingState> &owner, const
     picked->second.abandoned = true;
     owner->library->Interrupt(op);
   } else {
+    Unqueue(op, picked->second);
     waits_.erase(picked);
   }
   Outcome outcome = ExitOutcome(kind, exit);
@@ -294,11 +448,36 @@ void Dispatcher::Abandon(std::uint64_t op) {
   if (found == waits_.end() || found->second.abandoned)
     return;
   if (found->second.phase == Phase::Queued) {
+    Unqueue(op, found->second);
     waits_.erase(found);
     return;
   }
   found->second.abandoned = true;
   found->second.owner->library->Interrupt(op);
+}
+
+void Dispatcher::Settle(const std::shared_ptr<BindingState> &owner, std::uint64_t op) {
+  Lock lock(mutex_);
+  if (stopping_)
+    return;
+  if (router_ == nullptr)
+    router_ = &StartWorker(&Dispatcher::RouterLoop);
+  settles_.push_back(SettleRequest{owner, op});
+  Wake();
+}
+
+void Dispatcher::AnswerSettles(const std::shared_ptr<BindingState> &owner) {
+  std::uint64_t fence = owner->library->LastStamp();
+  for (auto entry = settles_.begin(); entry != settles_.end();) {
+    if (entry->owner != owner) {
+      ++entry;
+      continue;
+    }
+    Outcome outcome;
+    outcome.fence = fence;
+    Deliver(owner, entry->op, std::move(outcome));
+    entry = settles_.erase(entry);
+  }
 }
 
 void Dispatcher::Close(const std::shared_ptr<BindingState> &owner) {
@@ -310,6 +489,7 @@ void Dispatcher::Close(const std::shared_ptr<BindingState> &owner) {
     if (wait.owner != owner) {
       ++entry;
     } else if (wait.phase == Phase::Queued) {
+      Unqueue(entry->first, wait);
       entry = waits_.erase(entry);
     } else {
       wait.abandoned = true;
@@ -324,6 +504,10 @@ void Dispatcher::Close(const std::shared_ptr<BindingState> &owner) {
                                 return call.owner == owner;
                               }),
                calls_.end());
+  settles_.erase(std::remove_if(settles_.begin(), settles_.end(),
+                                [&](const SettleRequest &request) { return request.owner == owner; }),
+                 settles_.end());
+  callReady_.notify_all();
 }
 
 void Dispatcher::Stop(const std::vector<std::shared_ptr<Library>> &libraries) {
@@ -335,10 +519,11 @@ void Dispatcher::Stop(const std::vector<std::shared_ptr<Library>> &libraries) {
     calls_.clear();
     waits_.clear();
     queue_.clear();
+    settles_.clear();
   }
   callReady_.notify_all();
   waitReady_.notify_all();
-  pollWake_.notify_all();
+  routerWake_.notify_all();
   for (const auto &library : libraries)
     library->Shutdown();
   for (Worker &worker : workers_) {
@@ -359,46 +544,64 @@ void Dispatcher::Stop(const std::vector<std::shared_ptr<Library>> &libraries) {
   }
 }
 
-bool Dispatcher::PollDue() {
-  return HasQueuedWait() && BusyWaiters() >= waiters_.size();
+// ---- the router ----
+
+bool Dispatcher::RouteDue() {
+  return !settles_.empty() || Stranded();
 }
 
-void Dispatcher::PollerLoop(Worker &self) {
+void Dispatcher::RouterLoop(Worker &self) {
   Lock lock(mutex_);
   for (;;) {
     if (stopping_)
       return;
-    if (!PollDue()) {
-      pollWake_.wait(lock);
+    if (!RouteDue()) {
+      routerWake_.wait(lock);
       continue;
     }
-    pollWake_.wait_for(lock, pollPeriod_);
-    if (stopping_)
-      return;
-    if (!PollDue())
-      continue;
+    if (!routeRequested_ && settles_.empty()) {
+      routerWake_.wait_for(lock, pollPeriod_);
+      if (stopping_)
+        return;
+      if (!RouteDue())
+        continue;
+    }
+    routeRequested_ = false;
     std::vector<std::shared_ptr<BindingState>> owners;
-    for (const auto &entry : waits_) {
-      const PendingWait &wait = entry.second;
-      if (wait.phase == Phase::Queued &&
-          std::find(owners.begin(), owners.end(), wait.owner) == owners.end()) {
-        owners.push_back(wait.owner);
+    auto add = [&owners](const std::shared_ptr<BindingState> &owner) {
+      if (std::find(owners.begin(), owners.end(), owner) == owners.end())
+        owners.push_back(owner);
+    };
+    for (const auto &request : settles_)
+      add(request.owner);
+    if (Stranded()) {
+      for (const auto &entry : waits_) {
+        if (entry.second.phase == Phase::Queued)
+          add(entry.second.owner);
       }
     }
     bool acted = false;
     for (const auto &owner : owners) {
-      acted = Poll(lock, self, owner) || acted;
+      acted = Route(lock, self, owner) || acted;
       if (stopping_)
         return;
+      AnswerSettles(owner);
     }
     pollPeriod_ = acted ? kPollMin : std::min(pollPeriod_ * 2, kPollMax);
   }
 }
 
-bool Dispatcher::Poll(Lock &lock, Worker &self, const std::shared_ptr<BindingState> &owner) {
+// One round for one backend: a snapshot of its clones and tickets, then the library's own rules
+// applied to its queued waits, each answered by its own call once that call returns at once.
+bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingState> &owner) {
   if (owner->closed)
     return false;
-  // A snapshot of the clones and tickets: round trips that never block.
+  bool anyQueued = std::any_of(waits_.begin(), waits_.end(), [&](const auto &entry) {
+    return entry.second.owner == owner && entry.second.phase == Phase::Queued;
+  });
+  if (!anyQueued)
+    return false;
+  owner->routing = true;
   self.inLibrary = true;
   self.library = owner->library;
   owner->library->Enter(0);
@@ -408,21 +611,26 @@ bool Dispatcher::Poll(Lock &lock, Worker &self, const std::shared_ptr<BindingSta
   std::vector<std::uint64_t> stamps;
   try {
     domains = CallListCloneDomains();
-    if (domains.failed()) {
-      tickets = domains;
-    } else {
-      tickets = CallListTickets();
-    }
-    stamps = owner->library->TakeCallStamps();
+    tickets = domains.failed() ? domains : CallListTickets();
   } catch (...) {
     domains = Outcome::Failure("gc_list_clone_domains", ENOMEM);
+    tickets = domains;
   }
+  stamps = owner->library->TakeCallStamps();
   lock.lock();
   for (std::uint64_t stamp : stamps)
     Skip(owner, stamp);
   owner->library->Leave();
   self.inLibrary = false;
   self.library.reset();
+  struct Done {
+    Dispatcher &dispatcher;
+    BindingState &owner;
+    ~Done() {
+      owner.routing = false;
+      dispatcher.callReady_.notify_all();
+    }
+  } done{*this, *owner};
   if (stopping_ || owner->closed)
     return false;
 
@@ -433,6 +641,7 @@ bool Dispatcher::Poll(Lock &lock, Worker &self, const std::shared_ptr<BindingSta
     owner->pollFailures = 0;
     for (auto entry = waits_.begin(); entry != waits_.end();) {
       if (entry->second.owner == owner && entry->second.phase == Phase::Queued) {
+        Unqueue(entry->first, entry->second);
         Deliver(owner, entry->first, Outcome::Failure(WaitSyscall(entry->second.kind), error));
         entry = waits_.erase(entry);
       } else {
@@ -444,88 +653,183 @@ bool Dispatcher::Poll(Lock &lock, Worker &self, const std::shared_ptr<BindingSta
   owner->pollFailures = 0;
 
   std::set<int> independent = owner->independentTickets;
+  std::set<int> held;
   for (const gc_ticket_info_t &ticket : tickets.tickets) {
+    held.insert(ticket.ticket);
     if (ticket.independent)
       independent.insert(ticket.ticket);
   }
-  // What the blocking calls already in the library will reap: a wait made now must not race them
-  // for the same clone, or it could block.
+  auto domainOf = [&](int vmid) -> const gc_domain_info_t * {
+    for (const gc_domain_info_t &domain : domains.domains) {
+      if (domain.vmid == vmid)
+        return &domain;
+    }
+    return nullptr;
+  };
+  auto waitable = [&](const gc_domain_info_t &domain) { return independent.count(domain.ticket) == 0; };
+  auto ticketLive = [&](int ticket) {
+    return std::any_of(domains.domains.begin(), domains.domains.end(), [&](const gc_domain_info_t &domain) {
+      return domain.ticket == ticket && !IsTerminal(domain.status);
+    });
+  };
+
+  // What the calls already in the library will answer: the router leaves those exits to them.
   bool anyInLibrary = false;
   std::set<int> domainsInLibrary;
-  std::set<int> ticketsInLibrary;
+  std::set<int> syncsInLibrary;
   for (const auto &entry : waits_) {
     const PendingWait &wait = entry.second;
-    if (wait.owner != owner || wait.phase != Phase::InLibrary)
+    if (wait.owner != owner || wait.phase != Phase::InLibrary || wait.abandoned)
       continue;
     if (wait.kind == WaitKind::Any)
       anyInLibrary = true;
     if (wait.kind == WaitKind::Domain)
       domainsInLibrary.insert(wait.target);
     if (wait.kind == WaitKind::Sync)
-      ticketsInLibrary.insert(wait.target);
+      syncsInLibrary.insert(wait.target);
   }
-  int waitable = 0;
-  int reapable = 0;
-  for (const gc_domain_info_t &domain : domains.domains) {
-    if (independent.count(domain.ticket) != 0)
-      continue;
-    ++waitable;
-    if (IsTerminal(domain.status) && domainsInLibrary.count(domain.vmid) == 0 &&
-        ticketsInLibrary.count(domain.ticket) == 0) {
-      ++reapable;
-    }
-  }
+  // A terminated clone that a join in the library takes now (its ticket has no live clone left).
+  auto joinedInLibrary = [&](const gc_domain_info_t &domain) {
+    return syncsInLibrary.count(domain.ticket) != 0 && !ticketLive(domain.ticket);
+  };
 
-  // The queued waits the library would now answer at once, oldest first.
   std::vector<std::uint64_t> ready;
+  std::set<int> reaped;
+  bool unservedAny = false;
+  // 1. Waits for one clone, oldest first.
   for (const auto &entry : waits_) {
     const PendingWait &wait = entry.second;
-    if (wait.owner != owner || wait.phase != Phase::Queued)
+    if (wait.owner != owner || wait.phase != Phase::Queued || wait.kind != WaitKind::Domain)
       continue;
-    switch (wait.kind) {
-    case WaitKind::Domain: {
-      auto domain = std::find_if(domains.domains.begin(), domains.domains.end(),
-                                 [&](const gc_domain_info_t &info) { return info.vmid == wait.target; });
-      // Not an unreaped clone, terminated, or independent: the call returns at once.
-      if (domain == domains.domains.end() || IsTerminal(domain->status) ||
-          independent.count(domain->ticket) != 0) {
-        ready.push_back(entry.first);
-      }
-      break;
+    const gc_domain_info_t *domain = domainOf(wait.target);
+    if (domain == nullptr || !waitable(*domain)) {
+      ready.push_back(entry.first); // ECHILD at once, whatever else happens
+      continue;
     }
-    case WaitKind::Sync: {
-      if (owner->clonesInFlight > 0)
-        break;
-      bool live =
-          std::any_of(domains.domains.begin(), domains.domains.end(), [&](const gc_domain_info_t &info) {
-            return info.ticket == wait.target && !IsTerminal(info.status);
-          });
-      if (!live || independent.count(wait.target) != 0)
-        ready.push_back(entry.first);
-      break;
+    if (!IsTerminal(domain->status) || domainsInLibrary.count(wait.target) != 0 || anyInLibrary ||
+        joinedInLibrary(*domain)) {
+      continue; // still running, or a call in the library takes this exit (and reroutes it)
     }
-    case WaitKind::Any:
-      if (anyInLibrary)
-        break;
-      if (reapable > 0) {
-        --reapable;
-        ready.push_back(entry.first);
-      } else if (waitable == 0 && owner->clonesInFlight == 0) {
-        ready.push_back(entry.first); // ECHILD at once
-      }
-      break;
+    reaped.insert(wait.target); // the first reaps it, any later one fails with ECHILD after it
+    ready.push_back(entry.first);
+  }
+  // 2. Waits for any clone, oldest first, each taking the oldest unclaimed terminated clone.
+  int zombies = 0;
+  int reserved = 0;
+  int live = 0;
+  for (const gc_domain_info_t &domain : domains.domains) {
+    if (!waitable(domain) || reaped.count(domain.vmid) != 0)
+      continue;
+    if (!IsTerminal(domain.status)) {
+      ++live;
+    } else if (domainsInLibrary.count(domain.vmid) != 0 || joinedInLibrary(domain)) {
+      ++reserved;
+    } else {
+      ++zombies;
     }
   }
+  for (const auto &entry : waits_) {
+    const PendingWait &wait = entry.second;
+    if (wait.owner != owner || wait.phase != Phase::Queued || wait.kind != WaitKind::Any)
+      continue;
+    if (anyInLibrary) {
+      unservedAny = true; // the older one in the library goes first; this one follows it there
+      continue;
+    }
+    if (zombies > 0) {
+      --zombies;
+      ready.push_back(entry.first);
+    } else if (live == 0 && reserved == 0 && owner->clonesInFlight == 0) {
+      ready.push_back(entry.first); // ECHILD at once: nothing left to wait for
+    } else {
+      unservedAny = true;
+    }
+  }
+  // 3. Joins, oldest first: once no clone of the ticket is live and none can be added, and no
+  // wait that comes before a join still has to take one of its terminated clones.
+  std::set<int> joining;
+  for (auto &entry : waits_) {
+    PendingWait &wait = entry.second;
+    if (wait.owner != owner || wait.phase != Phase::Queued || wait.kind != WaitKind::Sync)
+      continue;
+    int ticket = wait.target;
+    if (held.count(ticket) != 0)
+      wait.registered = true;
+    if (syncsInLibrary.count(ticket) != 0 || joining.count(ticket) != 0)
+      continue; // an older join answers first; its success settles this one (Finish)
+    if (!wait.registered) {
+      // Not among the held tickets: unknown, discarded or cancelled. The library says which.
+      ready.push_back(entry.first);
+      joining.insert(ticket);
+      continue;
+    }
+    if (independent.count(ticket) != 0) {
+      ready.push_back(entry.first); // ECHILD at once
+      joining.insert(ticket);
+      continue;
+    }
+    if (ticketLive(ticket) || owner->clonesInFlight != 0)
+      continue;
+    bool claimed = std::any_of(domains.domains.begin(), domains.domains.end(), [&](const gc_domain_info_t &domain) {
+      return domain.ticket == ticket && IsTerminal(domain.status) && reaped.count(domain.vmid) == 0 &&
+             (anyInLibrary || unservedAny || domainsInLibrary.count(domain.vmid) != 0);
+    });
+    if (claimed)
+      continue;
+    ready.push_back(entry.first);
+    joining.insert(ticket);
+  }
+
+  bool acted = false;
   for (std::uint64_t op : ready) {
     auto found = waits_.find(op);
     if (found == waits_.end() || found->second.phase != Phase::Queued)
       continue;
+    PendingWait &wait = found->second;
+    if (wait.kind == WaitKind::Sync && !wait.registered && !owner->closed) {
+      // A join of a ticket not held: check it exists, as the library would have when it started,
+      // with a call that never blocks. Unknown: the join's own call fails at once. Cancelled: it
+      // waits like any other.
+      std::shared_ptr<BindingState> keep = owner;
+      int ticket = wait.target;
+      self.inLibrary = true;
+      self.library = owner->library;
+      owner->library->Enter(0);
+      lock.unlock();
+      Outcome check;
+      try {
+        check = CallListTicketDomains(ticket);
+      } catch (...) {
+        check = Outcome::Failure("gc_list_ticket_domains", ENOMEM);
+      }
+      std::vector<std::uint64_t> checkStamps = owner->library->TakeCallStamps();
+      lock.lock();
+      for (std::uint64_t stamp : checkStamps)
+        Skip(owner, stamp);
+      owner->library->Leave();
+      self.inLibrary = false;
+      self.library.reset();
+      if (stopping_)
+        return acted;
+      found = waits_.find(op);
+      if (found == waits_.end() || found->second.phase != Phase::Queued)
+        continue;
+      if (!check.failed()) {
+        found->second.registered = true;
+        acted = true;
+        routeRequested_ = true; // decide on it in the next round, from a fresh snapshot
+        continue;
+      }
+    }
     RunWait(lock, self, op);
+    acted = true;
     if (stopping_)
       break;
   }
-  return !ready.empty();
+  return acted;
 }
+
+// ---- delivery ----
 
 void Dispatcher::Stamp(Library &library, Outcome &outcome, std::vector<std::uint64_t> &skipped) {
   skipped = library.TakeCallStamps();

@@ -41,7 +41,8 @@ Napi::Value BindSimulator(const Napi::CallbackInfo &info) {
                         std::string("The \"api\" argument must implement ") + sim::FunctionName(function));
     }
   }
-  return Binding::NewInstance(env, sim::SimLibrary::Create(env, api));
+  std::size_t limit = Binding::WaitLimit(env, info[1]);
+  return Binding::NewInstance(env, sim::SimLibrary::Create(env, api), limit);
 }
 
 } // namespace
