@@ -15,13 +15,18 @@ import { loadAddon, type GridcentricAddonBase } from './addon.ts';
 /** What a native call hands its callback: an error (a GridcentricError), or null and the value. */
 type NativeCallback<T> = (error: Error | null, value: T) => void;
 
-/** Counters of the addon's threads and waits in one environment (for tests and diagnostics). */
+/** Counters of the addon's threads and waits in the process (for tests and diagnostics). */
 export interface NativeBackendStats {
-  /** Threads the addon started in this environment (controller, waiters, router); never more than `waiterThreads` + 2. */
+  /**
+   * Threads the addon started in the process, shared by every backend of every worker:
+   * controllers, waiters and the router; never more than `waiterThreads` + `controllerThreads` + 1.
+   */
   readonly threads: number;
   /** The size of the waiter pool: waits beyond it are served by the router. */
   readonly waiterThreads: number;
-  /** Waits not yet settled, of every backend of the environment. */
+  /** The most controller threads: each backend's controller calls run one at a time, backends side by side. */
+  readonly controllerThreads: number;
+  /** Waits not yet settled, of every backend of the process. */
   readonly pendingWaits: number;
   /** Pending waits whose own blocking call is in the library. */
   readonly waitsInLibrary: number;
@@ -125,7 +130,7 @@ export interface NativeGridcentricBackend extends GridcentricBackend, Disposable
   ref(): void;
   /** Calls and waits in flight, pending and later ones, no longer keep the event loop alive. */
   unref(): void;
-  /** Thread and wait counters of the addon in this environment. */
+  /** Thread and wait counters of the addon in the process. */
   stats(): NativeBackendStats;
   /**
    * Resolves once the addon has looked at this backend's waits after this call and every outcome

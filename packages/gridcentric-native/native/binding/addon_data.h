@@ -19,7 +19,6 @@ namespace sysbind {
 // What a backend still needs once the AddonData may be gone (environment teardown).
 struct EnvironmentState {
   bool tearingDown = false;
-  std::uint64_t lastOp = 0;
 };
 
 struct AddonData {
@@ -33,6 +32,7 @@ struct AddonData {
   std::size_t constructingLimit = SIZE_MAX;
   std::shared_ptr<EnvironmentState> state = std::make_shared<EnvironmentState>();
   std::shared_ptr<CompletionChannel> channel;
+  // The process's dispatcher (shared by every environment).
   std::shared_ptr<Dispatcher> dispatcher;
   // Every library instance of this environment, shut down at teardown before threads are joined.
   std::vector<std::weak_ptr<Library>> libraries;

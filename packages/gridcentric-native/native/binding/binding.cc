@@ -1,5 +1,6 @@
 #include "binding.h"
 
+#include <atomic>
 #include <cerrno>
 #include <exception>
 #include <string>
@@ -130,6 +131,7 @@ Binding::Binding(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Binding>(inf
   }
   state_ = std::make_shared<BindingState>(*data.constructing);
   state_->maxWaitsInLibrary = data.constructingLimit;
+  state_->channel = data.channel;
   data.constructing = nullptr;
   state_->js = js_;
   js_->binding = this;
@@ -182,7 +184,10 @@ Napi::Value Binding::MyIp(const Napi::CallbackInfo &info) {
 }
 
 std::uint64_t Binding::Register(Napi::Env env, Napi::Function callback, Subject subject, bool isWait) {
-  std::uint64_t op = ++environment_->lastOp;
+  // Unique in the process, since one dispatcher serves every environment; growing, since the
+  // dispatcher reads arrival order from them.
+  static std::atomic<std::uint64_t> lastOp{0};
+  std::uint64_t op = ++lastOp;
   PendingOp pending;
   pending.callback = Napi::Persistent(callback);
   pending.subject = subject;
@@ -450,6 +455,7 @@ Napi::Value Binding::Stats(const Napi::CallbackInfo &info) {
   object.Set("waitsInLibrary", Napi::Number::New(env, static_cast<double>(stats.waitsInLibrary)));
   object.Set("queuedWaits", Napi::Number::New(env, static_cast<double>(stats.queuedWaits)));
   object.Set("waiterThreads", Napi::Number::New(env, static_cast<double>(Dispatcher::kWaiterThreads)));
+  object.Set("controllerThreads", Napi::Number::New(env, static_cast<double>(Dispatcher::kControllerThreads)));
   return object;
 }
 

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "gc_api.h"
+#include "completion_channel.h"
 #include "library.h"
 
 namespace sysbind {
@@ -20,6 +21,8 @@ struct BindingState {
   explicit BindingState(std::shared_ptr<Library> instance) : library(std::move(instance)) {}
 
   const std::shared_ptr<Library> library;
+  // The channel of the environment the backend lives in: its outcomes go there.
+  std::shared_ptr<CompletionChannel> channel;
   // The JS-thread half (callbacks); only ever locked on the JS thread.
   std::weak_ptr<JsSide> js;
 
@@ -34,6 +37,8 @@ struct BindingState {
   // library answers a join whose ticket another join took (not ENOENT, whatever order the
   // binding's threads reach the library in).
   std::map<int, std::uint64_t> joinedTickets;
+  // A controller call of this backend is running: its calls run one at a time, in order.
+  bool callRunning = false;
   // gc_clone calls queued or running: a ticket can gain a clone until they end.
   int clonesInFlight = 0;
   // The router is deciding from a snapshot of this backend's clones: a gc_clone must not start

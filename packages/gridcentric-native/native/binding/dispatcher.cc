@@ -47,7 +47,81 @@ constexpr int kPollFailuresBeforeGivingUp = 3;
 
 } // namespace
 
-Dispatcher::Dispatcher(std::shared_ptr<CompletionChannel> channel) : channel_(std::move(channel)) {}
+namespace {
+// The process's dispatcher and how many environments use it.
+std::mutex registryMutex;
+std::shared_ptr<Dispatcher> *registryDispatcher = nullptr;
+std::size_t registryUsers = 0;
+} // namespace
+
+std::shared_ptr<Dispatcher> Dispatcher::Acquire() {
+  std::lock_guard<std::mutex> lock(registryMutex);
+  if (registryDispatcher == nullptr)
+    registryDispatcher = new std::shared_ptr<Dispatcher>(std::make_shared<Dispatcher>());
+  ++registryUsers;
+  return *registryDispatcher;
+}
+
+void Dispatcher::Release(const std::vector<std::shared_ptr<Library>> &libraries) {
+  Detach(libraries);
+  std::shared_ptr<Dispatcher> last;
+  {
+    std::lock_guard<std::mutex> lock(registryMutex);
+    if (registryUsers > 0 && --registryUsers == 0 && registryDispatcher != nullptr) {
+      last = std::move(*registryDispatcher);
+      delete registryDispatcher;
+      registryDispatcher = nullptr;
+    }
+  }
+  if (last != nullptr)
+    last->Stop();
+}
+
+void Dispatcher::Detach(const std::vector<std::shared_ptr<Library>> &libraries) {
+  auto ours = [&libraries](const std::shared_ptr<Library> &library) {
+    return std::find(libraries.begin(), libraries.end(), library) != libraries.end();
+  };
+  Lock lock(mutex_);
+  for (auto entry = waits_.begin(); entry != waits_.end();) {
+    PendingWait &wait = entry->second;
+    if (!ours(wait.owner->library)) {
+      ++entry;
+      continue;
+    }
+    wait.owner->closed = true;
+    if (wait.phase == Phase::Queued) {
+      Unqueue(entry->first, wait);
+      entry = waits_.erase(entry);
+    } else {
+      wait.abandoned = true;
+      ++entry;
+    }
+  }
+  calls_.erase(std::remove_if(calls_.begin(), calls_.end(),
+                              [&](const QueuedCall &call) {
+                                if (!ours(call.owner->library))
+                                  return false;
+                                if (call.isClone)
+                                  --call.owner->clonesInFlight;
+                                return true;
+                              }),
+               calls_.end());
+  settles_.erase(std::remove_if(settles_.begin(), settles_.end(),
+                                [&](const SettleRequest &request) { return ours(request.owner->library); }),
+                 settles_.end());
+  lock.unlock();
+  for (const auto &library : libraries)
+    library->Shutdown();
+  lock.lock();
+  // The calls in flight there now return (ECANCELED); a thread in the real library's call is
+  // left to it, since nothing can end that call.
+  leftLibrary_.wait(lock, [&] {
+    return stopping_ || std::none_of(workers_.begin(), workers_.end(), [&](const Worker &worker) {
+             return worker.inLibrary && worker.library != nullptr && ours(worker.library) &&
+                    worker.library->CanShutDownCalls();
+           });
+  });
+}
 
 Dispatcher::Worker &Dispatcher::StartWorker(void (Dispatcher::*loop)(Worker &)) {
   workers_.emplace_back();
@@ -80,31 +154,47 @@ void Dispatcher::Call(const std::shared_ptr<BindingState> &owner, std::uint64_t 
   Lock lock(mutex_);
   if (stopping_)
     return;
-  if (controller_ == nullptr)
-    controller_ = &StartWorker(&Dispatcher::ControllerLoop);
   lastOp_ = std::max(lastOp_, op);
+  if (idleControllers_ == 0 && controllers_.size() < kControllerThreads)
+    controllers_.push_back(&StartWorker(&Dispatcher::ControllerLoop));
   calls_.push_back(QueuedCall{owner, op, syscall, isClone, std::move(call), std::move(after)});
   if (isClone)
     ++owner->clonesInFlight;
-  callReady_.notify_one();
+  callReady_.notify_all();
+}
+
+std::deque<Dispatcher::QueuedCall>::iterator Dispatcher::NextCall() {
+  std::vector<const BindingState *> blocked;
+  for (auto call = calls_.begin(); call != calls_.end(); ++call) {
+    const BindingState *owner = call->owner.get();
+    if (std::find(blocked.begin(), blocked.end(), owner) != blocked.end())
+      continue;
+    // A clone waits while the router decides from a snapshot of its backend's clones; a
+    // backend's calls run one at a time and in order.
+    if (owner->callRunning || (call->isClone && owner->routing)) {
+      blocked.push_back(owner);
+      continue;
+    }
+    return call;
+  }
+  return calls_.end();
 }
 
 void Dispatcher::ControllerLoop(Worker &self) {
   Lock lock(mutex_);
   for (;;) {
-    // A clone waits while the router decides from a snapshot of its backend's clones.
-    callReady_.wait(lock, [this] {
-      return stopping_ || (!calls_.empty() && !(calls_.front().isClone && calls_.front().owner->routing));
-    });
+    ++idleControllers_;
+    callReady_.wait(lock, [this] { return stopping_ || NextCall() != calls_.end(); });
+    --idleControllers_;
     if (stopping_)
       return;
-    QueuedCall job = std::move(calls_.front());
-    calls_.pop_front();
+    auto next = NextCall();
+    QueuedCall job = std::move(*next);
+    calls_.erase(next);
+    job.owner->callRunning = true;
     self.inLibrary = true;
     self.library = job.owner->library;
     self.op = job.op;
-    runningCall_ = job.op;
-    runningCallCancelled_ = false;
     job.owner->library->Enter(job.op);
     lock.unlock();
     Outcome outcome;
@@ -122,8 +212,10 @@ void Dispatcher::ControllerLoop(Worker &self) {
     self.inLibrary = false;
     self.library.reset();
     self.op = 0;
-    bool cancelled = runningCallCancelled_;
-    runningCall_ = 0;
+    job.owner->callRunning = false;
+    leftLibrary_.notify_all();
+    callReady_.notify_all();
+    bool cancelled = cancelledCalls_.erase(job.op) != 0;
     if (job.isClone)
       --job.owner->clonesInFlight;
     if (stopping_)
@@ -150,8 +242,11 @@ bool Dispatcher::Cancel(const std::shared_ptr<BindingState> &owner, std::uint64_
     calls_.erase(queued);
     return true;
   }
-  if (runningCall_ == op) {
-    runningCallCancelled_ = true;
+  bool running = std::any_of(workers_.begin(), workers_.end(), [op](const Worker &worker) {
+    return worker.inLibrary && worker.op == op;
+  });
+  if (running) {
+    cancelledCalls_.insert(op);
     owner->library->Interrupt(op);
   }
   return false;
@@ -313,6 +408,7 @@ void Dispatcher::RunWait(Lock &lock, Worker &self, std::uint64_t op) {
     Skip(owner, stamp);
   owner->library->Leave();
   --owner->waitsInLibrary;
+  leftLibrary_.notify_all();
   self.inLibrary = false;
   self.library.reset();
   self.op = 0;
@@ -510,7 +606,7 @@ void Dispatcher::Close(const std::shared_ptr<BindingState> &owner) {
   callReady_.notify_all();
 }
 
-void Dispatcher::Stop(const std::vector<std::shared_ptr<Library>> &libraries) {
+void Dispatcher::Stop() {
   {
     Lock lock(mutex_);
     if (stopping_)
@@ -524,8 +620,7 @@ void Dispatcher::Stop(const std::vector<std::shared_ptr<Library>> &libraries) {
   callReady_.notify_all();
   waitReady_.notify_all();
   routerWake_.notify_all();
-  for (const auto &library : libraries)
-    library->Shutdown();
+  leftLibrary_.notify_all();
   for (Worker &worker : workers_) {
     if (!worker.thread.joinable())
       continue;
@@ -535,7 +630,7 @@ void Dispatcher::Stop(const std::vector<std::shared_ptr<Library>> &libraries) {
       stuck = worker.inLibrary && worker.library != nullptr && !worker.library->CanShutDownCalls();
     }
     // libgridcentric has no way to cancel a blocking call: a thread inside one is left to finish
-    // it; it holds the dispatcher alive and delivers nothing (the channel is closed by then).
+    // it; it holds the dispatcher alive and delivers nothing (the channels are closed by then).
     if (stuck) {
       worker.thread.detach();
     } else {
@@ -623,6 +718,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
   owner->library->Leave();
   self.inLibrary = false;
   self.library.reset();
+  leftLibrary_.notify_all();
   struct Done {
     Dispatcher &dispatcher;
     BindingState &owner;
@@ -809,6 +905,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
       owner->library->Leave();
       self.inLibrary = false;
       self.library.reset();
+      leftLibrary_.notify_all();
       if (stopping_)
         return acted;
       found = waits_.find(op);
@@ -851,7 +948,7 @@ void Dispatcher::Deliver(const std::shared_ptr<BindingState> &owner, std::uint64
   if (owner->closed)
     return;
   try {
-    channel_->Post(std::unique_ptr<Completion>(new Completion{owner, op, std::move(outcome)}));
+    owner->channel->Post(std::unique_ptr<Completion>(new Completion{owner, op, std::move(outcome)}));
   } catch (...) {
     // Out of memory: the completion is lost, the process is not.
   }

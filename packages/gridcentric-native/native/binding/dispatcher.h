@@ -1,7 +1,10 @@
-// The threads of one environment and the calls they run, shared by every backend of that
-// environment. Nothing here runs on libuv's thread pool.
+// The addon's threads and the calls they run, shared by every backend of every environment
+// (main thread and workers) of the process, so that the thread count is bounded per process.
+// Nothing here runs on libuv's thread pool.
 //
-// - One controller thread runs the calls that answer after one controller round trip, in order.
+// - A few controller threads (up to kControllerThreads) run the calls that answer after one
+//   controller round trip: each backend's calls one at a time, in order, and different backends'
+//   calls side by side, so that a controller call that never returns holds up its backend only.
 // - A fixed pool of waiter threads (kWaiterThreads) each makes one real blocking call
 //   (gc_wait_domain, gc_wait_any, gc_sync_ticket) for the pending wait that comes first in the
 //   library's own order of answers: waits for one clone, then waits for any clone, then joins,
@@ -14,8 +17,9 @@
 //   makes a wait's call only when the library will answer it at once. Its period backs off from
 //   kPollMin to kPollMax while nothing changes; any change (a new wait, a call returning) wakes it.
 //
-// So an environment never runs more than kWaiterThreads + 2 threads, whatever the number of
-// pending waits. docs/guides/gridcentric-native.md explains the design and its limits.
+// So the process never runs more than kWaiterThreads + kControllerThreads + 1 addon threads,
+// whatever the number of pending waits, backends or workers; the last environment to go away
+// joins them all. docs/guides/gridcentric-native.md explains the design and its limits.
 #ifndef SYSBIND_GRIDCENTRIC_DISPATCHER_H
 #define SYSBIND_GRIDCENTRIC_DISPATCHER_H
 
@@ -51,6 +55,7 @@ struct DispatcherStats {
 class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 public:
   static constexpr std::size_t kWaiterThreads = 8;
+  static constexpr std::size_t kControllerThreads = 4;
   static constexpr std::chrono::milliseconds kPollMin{5};
   static constexpr std::chrono::milliseconds kPollMax{200};
 
@@ -58,7 +63,14 @@ public:
   // Runs under the dispatcher's lock once the call returned, before its outcome is delivered.
   using AfterCall = std::function<void(Outcome &, BindingState &)>;
 
-  explicit Dispatcher(std::shared_ptr<CompletionChannel> channel);
+  Dispatcher() = default;
+  // The process's dispatcher, for one more environment (created with the first).
+  static std::shared_ptr<Dispatcher> Acquire();
+  // Environment teardown (JS thread of that environment): drops every call and wait of its
+  // backends, shuts down its library instances and waits until no thread is inside one of them
+  // (a call of the real library that cannot be shut down is left to finish). The last
+  // environment to go away stops and joins every thread, so none is alive when the process exits.
+  void Release(const std::vector<std::shared_ptr<Library>> &libraries);
   Dispatcher(const Dispatcher &) = delete;
   Dispatcher &operator=(const Dispatcher &) = delete;
 
@@ -82,9 +94,9 @@ public:
   void Settle(const std::shared_ptr<BindingState> &owner, std::uint64_t op);
   // JS thread: forgets every call and wait of `owner` (its backend was closed).
   void Close(const std::shared_ptr<BindingState> &owner);
-  // JS thread, once (environment teardown): stops and joins the threads. A thread stuck in a
-  // library call that cannot be shut down is detached instead; it only touches shared state.
-  void Stop(const std::vector<std::shared_ptr<Library>> &libraries);
+  // Stops and joins the threads. A thread stuck in a library call that cannot be shut down is
+  // detached instead; it only touches shared state.
+  void Stop();
   DispatcherStats Stats();
 
 private:
@@ -128,6 +140,9 @@ private:
   }
 
   Worker &StartWorker(void (Dispatcher::*loop)(Worker &));
+  // The first queued call whose backend has none running (calls_.end() if none).
+  std::deque<QueuedCall>::iterator NextCall();
+  void Detach(const std::vector<std::shared_ptr<Library>> &libraries);
   void ControllerLoop(Worker &self);
   void WaiterLoop(Worker &self);
   void RouterLoop(Worker &self);
@@ -159,20 +174,21 @@ private:
   bool Stranded();
   void Wake();
 
-  const std::shared_ptr<CompletionChannel> channel_;
   std::mutex mutex_;
   std::condition_variable callReady_;
   std::condition_variable waitReady_;
   std::condition_variable routerWake_;
+  // A thread left a library call (Detach waits for the environment's calls to end).
+  std::condition_variable leftLibrary_;
   bool stopping_ = false;
   std::list<Worker> workers_;
-  Worker *controller_ = nullptr;
+  std::vector<Worker *> controllers_;
+  std::size_t idleControllers_ = 0;
   std::vector<Worker *> waiters_;
   Worker *router_ = nullptr;
   std::deque<QueuedCall> calls_;
-  // The controller call running, and whether it was cancelled (its outcome is then dropped).
-  std::uint64_t runningCall_ = 0;
-  bool runningCallCancelled_ = false;
+  // Controller calls cancelled while running: their outcome is dropped.
+  std::set<std::uint64_t> cancelledCalls_;
   // Pending waits by op id: ids grow, so iteration order is arrival order.
   std::map<std::uint64_t, PendingWait> waits_;
   // The queued waits, in the library's order of answers (kind, then arrival).

@@ -1,5 +1,7 @@
 #include "sim_library.h"
 
+#include "js_ready.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -263,6 +265,13 @@ void SimLibrary::Dispatch(napi_env env, std::unique_ptr<Message> message) {
   std::shared_ptr<SimLibrary> library = message->library.lock();
   if (library == nullptr)
     return;
+  if (!CanRunJs(env)) {
+    // A terminating worker: the simulator cannot answer; the caller fails as at shutdown.
+    std::lock_guard<std::mutex> lock(library->mutex_);
+    if (!message->call->done)
+      library->Finish(*message->call, ECANCELED);
+    return;
+  }
   Napi::HandleScope scope(env);
   if (message->cancel) {
     library->RunCancel(message->call);
