@@ -175,18 +175,19 @@ export function createBackendOverBinding(
     start: (done: NativeCallback<T>) => number,
   ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      // Filled in once the call has its id (the addon never calls back synchronously).
+      const limit: { timer?: NodeJS.Timeout } = {};
       const id = start((error, value) => {
-        if (timer !== undefined) clearTimeout(timer);
+        clearTimeout(limit.timer);
         if (error === null) resolve(value);
         else reject(error);
       });
       if (callTimeout === undefined) return;
-      timer = setTimeout(() => {
+      limit.timer = setTimeout(() => {
         if (binding.cancelCall(id)) reject(GridcentricError.fromErrno(errnoOf('ETIMEDOUT'), syscall, subject));
       }, callTimeout);
       // The call itself holds the event loop (unless unref'd); its timer must not add to that.
-      timer.unref();
+      limit.timer.unref();
     });
   const wait = <T>(signal: AbortSignal | undefined, start: (done: NativeCallback<T>) => number): Promise<T> => {
     // Checked before the wait starts: a wait started and then failed by addAbortListener stayed

@@ -1,4 +1,4 @@
-import { GC_EXIT_REASON, isAbortError, isGridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-native';
+import { GC_EXIT_REASON, isAbortError, isGridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { createSimulatedNativeBackend, type NativeGridcentricBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator, type GridcentricSimulator } from '@sysbind/testing-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -183,7 +183,9 @@ describe('issue 13 regressions, native backend only', () => {
     const gc = createSimulatedNativeBackend({
       ...guest,
       gc_clone: (ticket: number) => {
-        guest.gc_clone(ticket, () => reached());
+        guest.gc_clone(ticket, () => {
+          reached();
+        });
       },
       gc_list_tickets: () => undefined,
     });

@@ -10,12 +10,12 @@
 // - the whole simulated world (domains with status, exit and reaper, tickets, slots), the
 //   simulator's registered waits aside (the native backend keeps waits beyond its thread pool out
 //   of the library by design).
-import { isAbortError, isGridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-native';
+import { isAbortError, isGridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { createSimulatedNativeBackend, type NativeGridcentricBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator, type GridcentricSimulator } from '@sysbind/testing-fakes';
 
 /** What one call or wait ended with, as compared. */
-type Settled = { readonly ok: unknown } | { readonly error: string; readonly syscall?: string };
+type Settled = { readonly ok: unknown } | { readonly error: string; readonly syscall?: string | undefined };
 type WaitKind = 'domain' | 'any' | 'sync';
 
 interface TrackedWait {
@@ -37,12 +37,13 @@ interface Side {
 
 /** A mismatch between the two backends, with the steps that led to it. */
 export class DifferentialMismatch extends Error {
-  constructor(
-    message: string,
-    readonly seed: number,
-    readonly trace: readonly string[],
-  ) {
+  readonly seed: number;
+  readonly trace: readonly string[];
+
+  constructor(message: string, seed: number, trace: readonly string[]) {
     super(`seed ${seed}: ${message}\n  steps:\n    ${trace.slice(-25).join('\n    ')}`);
+    this.seed = seed;
+    this.trace = trace;
   }
 }
 
