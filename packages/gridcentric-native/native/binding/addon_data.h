@@ -12,6 +12,7 @@
 
 #include "completion_channel.h"
 #include "dispatcher.h"
+#include "binding_state.h"
 #include "library.h"
 
 namespace sysbind {
@@ -30,6 +31,9 @@ struct AddonData {
   // Set while the factory constructs an instance: the library the new binding is for.
   std::shared_ptr<Library> *constructing = nullptr;
   std::size_t constructingLimit = SIZE_MAX;
+  std::shared_ptr<VmState> constructingVm;
+  // Sim flavor: the VM state of each GcGuestApi object bound in this environment.
+  std::vector<std::pair<Napi::ObjectReference, std::weak_ptr<VmState>>> simVms;
   std::shared_ptr<EnvironmentState> state = std::make_shared<EnvironmentState>();
   std::shared_ptr<CompletionChannel> channel;
   // The process's dispatcher (shared by every environment).

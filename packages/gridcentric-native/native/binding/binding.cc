@@ -105,13 +105,15 @@ std::size_t Binding::WaitLimit(Napi::Env env, Napi::Value options) {
   return limit;
 }
 
-Napi::Value Binding::NewInstance(Napi::Env env, std::shared_ptr<Library> library, std::size_t limit) {
+Napi::Value Binding::NewInstance(Napi::Env env, std::shared_ptr<Library> library, std::size_t limit,
+                                 std::shared_ptr<VmState> vm) {
   AddonData &data = GetAddonData(env);
   data.libraries.push_back(library);
   // Set only while this call constructs: `new GridcentricBinding()` from JS finds it null and is
   // refused (no JS runs between here and the constructor).
   data.constructing = &library;
   data.constructingLimit = limit;
+  data.constructingVm = std::move(vm);
   try {
     Napi::Object instance = data.bindingClass.New({});
     data.constructing = nullptr;
@@ -129,7 +131,7 @@ Binding::Binding(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Binding>(inf
     throw InvalidType(env, "ERR_ILLEGAL_CONSTRUCTOR",
                       "GridcentricBinding is created by the addon's factory only");
   }
-  state_ = std::make_shared<BindingState>(*data.constructing);
+  state_ = std::make_shared<BindingState>(*data.constructing, data.constructingVm);
   state_->maxWaitsInLibrary = data.constructingLimit;
   state_->channel = data.channel;
   data.constructing = nullptr;
@@ -304,7 +306,7 @@ Napi::Value Binding::MakeTicketIndependent(const Napi::CallbackInfo &info) {
       // served by polling must know its clones are not waitable.
       [ticket](Outcome &outcome, BindingState &state) {
         if (!outcome.failed())
-          state.independentTickets.insert(ticket);
+          state.vm->independentTickets.insert(ticket);
       });
 }
 
@@ -330,7 +332,7 @@ Napi::Value Binding::ListTicketDomains(const Napi::CallbackInfo &info) {
 // A clone whose exit the binding holds for a later wait is, to the caller, terminated but not
 // reaped: status and kill answer as the library would have before the reap.
 static const gc_domain_exit_t *UnclaimedExit(const BindingState &state, int vmid) {
-  for (const gc_domain_exit_t &exit : state.unclaimedExits) {
+  for (const gc_domain_exit_t &exit : state.vm->unclaimedExits) {
     if (exit.vmid == vmid)
       return &exit;
   }

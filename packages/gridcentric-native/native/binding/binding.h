@@ -53,7 +53,9 @@ public:
   // binding's waits may hold a waiter thread at once (0 to the pool size; default the pool size).
   // Throws an argument error before anything is created.
   static std::size_t WaitLimit(Napi::Env env, Napi::Value options);
-  static Napi::Value NewInstance(Napi::Env env, std::shared_ptr<Library> library, std::size_t waitLimit);
+  // `vm`: the state of the VM the binding acts as, shared with the other bindings of that VM.
+  static Napi::Value NewInstance(Napi::Env env, std::shared_ptr<Library> library, std::size_t waitLimit,
+                                 std::shared_ptr<VmState> vm);
   // Delivers a completion on the JS thread (the completion channel's handler).
   static void Complete(Napi::Env env, std::unique_ptr<Completion> completion);
   static void Deliver(Napi::Env env, JsSide *js, std::unique_ptr<Completion> completion);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 
 #include "library_calls.h"
 
@@ -52,9 +53,26 @@ namespace {
 std::mutex registryMutex;
 std::shared_ptr<Dispatcher> *registryDispatcher = nullptr;
 std::size_t registryUsers = 0;
+
+// process.exit() and an uncaught exception end the process without running the environments'
+// cleanup hooks: the threads are then stopped and joined here, from exit(), before the handlers
+// registered earlier run (LeakSanitizer's among them, which must not find addon threads alive).
+void StopAtExit() {
+  std::shared_ptr<Dispatcher> dispatcher;
+  {
+    std::lock_guard<std::mutex> lock(registryMutex);
+    if (registryDispatcher != nullptr)
+      dispatcher = *registryDispatcher;
+  }
+  if (dispatcher != nullptr)
+    dispatcher->Stop();
+}
+
 } // namespace
 
 std::shared_ptr<Dispatcher> Dispatcher::Acquire() {
+  static const bool stopsAtExit = std::atexit(StopAtExit) == 0;
+  (void)stopsAtExit;
   std::lock_guard<std::mutex> lock(registryMutex);
   if (registryDispatcher == nullptr)
     registryDispatcher = new std::shared_ptr<Dispatcher>(std::make_shared<Dispatcher>());
@@ -102,7 +120,7 @@ void Dispatcher::Detach(const std::vector<std::shared_ptr<Library>> &libraries) 
                                 if (!ours(call.owner->library))
                                   return false;
                                 if (call.isClone)
-                                  --call.owner->clonesInFlight;
+                                  --call.owner->vm->clonesInFlight;
                                 return true;
                               }),
                calls_.end());
@@ -159,7 +177,7 @@ void Dispatcher::Call(const std::shared_ptr<BindingState> &owner, std::uint64_t 
     controllers_.push_back(&StartWorker(&Dispatcher::ControllerLoop));
   calls_.push_back(QueuedCall{owner, op, syscall, isClone, std::move(call), std::move(after)});
   if (isClone)
-    ++owner->clonesInFlight;
+    ++owner->vm->clonesInFlight;
   callReady_.notify_all();
 }
 
@@ -171,7 +189,7 @@ std::deque<Dispatcher::QueuedCall>::iterator Dispatcher::NextCall() {
       continue;
     // A clone waits while the router decides from a snapshot of its backend's clones; a
     // backend's calls run one at a time and in order.
-    if (owner->callRunning || (call->isClone && owner->routing)) {
+    if (owner->callRunning || (call->isClone && owner->vm->routing)) {
       blocked.push_back(owner);
       continue;
     }
@@ -217,7 +235,7 @@ void Dispatcher::ControllerLoop(Worker &self) {
     callReady_.notify_all();
     bool cancelled = cancelledCalls_.erase(job.op) != 0;
     if (job.isClone)
-      --job.owner->clonesInFlight;
+      --job.owner->vm->clonesInFlight;
     if (stopping_)
       return;
     if (job.after)
@@ -238,7 +256,7 @@ bool Dispatcher::Cancel(const std::shared_ptr<BindingState> &owner, std::uint64_
   auto queued = std::find_if(calls_.begin(), calls_.end(), [op](const QueuedCall &call) { return call.op == op; });
   if (queued != calls_.end()) {
     if (queued->isClone)
-      --owner->clonesInFlight;
+      --owner->vm->clonesInFlight;
     calls_.erase(queued);
     return true;
   }
@@ -293,7 +311,7 @@ void Dispatcher::EvictFor(const std::shared_ptr<BindingState> &owner, QueueKey k
   QueueKey worst = key;
   for (const auto &entry : waits_) {
     const PendingWait &wait = entry.second;
-    if (wait.owner != owner || wait.phase != Phase::InLibrary || wait.abandoned || wait.evicting)
+    if (wait.owner->vm != owner->vm || wait.phase != Phase::InLibrary || wait.abandoned || wait.evicting)
       continue;
     QueueKey candidate = KeyOf(wait, entry.first);
     if (worst < candidate) {
@@ -309,7 +327,7 @@ void Dispatcher::EvictFor(const std::shared_ptr<BindingState> &owner, QueueKey k
 
 bool Dispatcher::ClaimUnclaimed(const std::shared_ptr<BindingState> &owner, std::uint64_t op, WaitKind kind,
                                 int target) {
-  auto &exits = owner->unclaimedExits;
+  auto &exits = owner->vm->unclaimedExits;
   auto found = exits.end();
   if (kind == WaitKind::Domain) {
     found = std::find_if(exits.begin(), exits.end(),
@@ -441,24 +459,27 @@ void Dispatcher::Finish(const std::shared_ptr<BindingState> &owner, std::uint64_
     // been in the library too: it gets the exit and this wait for any clone stays pending.
     auto specific = std::find_if(waits_.begin(), waits_.end(), [&](const auto &entry) {
       const PendingWait &wait = entry.second;
-      return wait.owner == owner && !wait.abandoned && wait.kind == WaitKind::Domain &&
+      return wait.owner->vm == owner->vm && !wait.abandoned && wait.kind == WaitKind::Domain &&
              wait.phase == Phase::Queued && wait.target == outcome.exit.vmid;
     });
     if (specific != waits_.end()) {
       std::uint64_t specificOp = specific->first;
+      std::shared_ptr<BindingState> receiver = specific->second.owner;
       Unqueue(specificOp, specific->second);
       waits_.erase(specific);
       Outcome rerouted = ExitOutcome(WaitKind::Domain, outcome.exit);
-      rerouted.stamp = outcome.stamp;
-      Deliver(owner, specificOp, std::move(rerouted));
+      rerouted.stamp = receiver == owner ? outcome.stamp : 0;
+      if (receiver != owner)
+        Skip(owner, outcome.stamp);
+      Deliver(receiver, specificOp, std::move(rerouted));
       Enqueue(op, pending);
       waitReady_.notify_one();
       return;
     }
   }
   if (pending.kind == WaitKind::Sync && outcome.failed() && outcome.error == ENOENT) {
-    auto joined = owner->joinedTickets.find(pending.target);
-    if (joined != owner->joinedTickets.end() && op <= joined->second) {
+    auto joined = owner->vm->joinedTickets.find(pending.target);
+    if (joined != owner->vm->joinedTickets.end() && op <= joined->second) {
       std::uint64_t stamp = outcome.stamp;
       outcome = JoinOutcome();
       outcome.stamp = stamp;
@@ -467,17 +488,17 @@ void Dispatcher::Finish(const std::shared_ptr<BindingState> &owner, std::uint64_
   PendingWait wait = std::move(pending);
   waits_.erase(found);
   if (wait.kind == WaitKind::Sync && !outcome.failed())
-    owner->joinedTickets[wait.target] = lastOp_;
+    owner->vm->joinedTickets[wait.target] = lastOp_;
   if (!wait.abandoned) {
     if (wait.kind == WaitKind::Sync && !outcome.failed()) {
       // The ticket was joined and discarded: a queued join of the same ticket, made while the
       // ticket was held, succeeds as the library answers a join whose ticket another one took.
       for (auto entry = waits_.begin(); entry != waits_.end();) {
         PendingWait &other = entry->second;
-        if (other.owner == owner && other.kind == WaitKind::Sync && other.target == wait.target &&
+        if (other.owner->vm == owner->vm && other.kind == WaitKind::Sync && other.target == wait.target &&
             other.phase == Phase::Queued && !other.abandoned) {
           Unqueue(entry->first, other);
-          Deliver(owner, entry->first, JoinOutcome());
+          Deliver(other.owner, entry->first, JoinOutcome());
           entry = waits_.erase(entry);
         } else {
           ++entry;
@@ -511,7 +532,7 @@ void Dispatcher::RerouteLocked(const std::shared_ptr<BindingState> &owner, const
   auto candidate = [&](WaitKind kind) {
     return std::find_if(waits_.begin(), waits_.end(), [&](const auto &entry) {
       const PendingWait &wait = entry.second;
-      return wait.owner == owner && !wait.abandoned && wait.kind == kind &&
+      return wait.owner->vm == owner->vm && !wait.abandoned && wait.kind == kind &&
              (kind != WaitKind::Domain || wait.target == exit.vmid);
     });
   };
@@ -519,23 +540,26 @@ void Dispatcher::RerouteLocked(const std::shared_ptr<BindingState> &owner, const
   if (picked == waits_.end())
     picked = candidate(WaitKind::Any);
   if (picked == waits_.end()) {
-    owner->unclaimedExits.push_back(exit);
+    owner->vm->unclaimedExits.push_back(exit);
     Skip(owner, stamp);
     return;
   }
   std::uint64_t op = picked->first;
   WaitKind kind = picked->second.kind;
+  std::shared_ptr<BindingState> receiver = picked->second.owner;
   if (picked->second.phase == Phase::InLibrary) {
     // Its own call is still in the library: whatever that one reaps is rerouted in turn.
     picked->second.abandoned = true;
-    owner->library->Interrupt(op);
+    receiver->library->Interrupt(op);
   } else {
     Unqueue(op, picked->second);
     waits_.erase(picked);
   }
+  // The stamp orders the outcome among the reaping backend's; another backend receives it unordered.
+  Skip(owner, receiver == owner ? 0 : stamp);
   Outcome outcome = ExitOutcome(kind, exit);
-  outcome.stamp = stamp;
-  Deliver(owner, op, std::move(outcome));
+  outcome.stamp = receiver == owner ? stamp : 0;
+  Deliver(receiver, op, std::move(outcome));
 }
 
 void Dispatcher::Abandon(std::uint64_t op) {
@@ -563,15 +587,14 @@ void Dispatcher::Settle(const std::shared_ptr<BindingState> &owner, std::uint64_
 }
 
 void Dispatcher::AnswerSettles(const std::shared_ptr<BindingState> &owner) {
-  std::uint64_t fence = owner->library->LastStamp();
   for (auto entry = settles_.begin(); entry != settles_.end();) {
-    if (entry->owner != owner) {
+    if (entry->owner->vm != owner->vm) {
       ++entry;
       continue;
     }
     Outcome outcome;
-    outcome.fence = fence;
-    Deliver(owner, entry->op, std::move(outcome));
+    outcome.fence = entry->owner->library->LastStamp();
+    Deliver(entry->owner, entry->op, std::move(outcome));
     entry = settles_.erase(entry);
   }
 }
@@ -579,7 +602,6 @@ void Dispatcher::AnswerSettles(const std::shared_ptr<BindingState> &owner) {
 void Dispatcher::Close(const std::shared_ptr<BindingState> &owner) {
   Lock lock(mutex_);
   owner->closed = true;
-  owner->unclaimedExits.clear();
   for (auto entry = waits_.begin(); entry != waits_.end();) {
     PendingWait &wait = entry->second;
     if (wait.owner != owner) {
@@ -596,7 +618,7 @@ void Dispatcher::Close(const std::shared_ptr<BindingState> &owner) {
   calls_.erase(std::remove_if(calls_.begin(), calls_.end(),
                               [&](const QueuedCall &call) {
                                 if (call.owner == owner && call.isClone)
-                                  --owner->clonesInFlight;
+                                  --owner->vm->clonesInFlight;
                                 return call.owner == owner;
                               }),
                calls_.end());
@@ -607,6 +629,7 @@ void Dispatcher::Close(const std::shared_ptr<BindingState> &owner) {
 }
 
 void Dispatcher::Stop() {
+  std::vector<std::shared_ptr<Library>> busy;
   {
     Lock lock(mutex_);
     if (stopping_)
@@ -616,11 +639,18 @@ void Dispatcher::Stop() {
     waits_.clear();
     queue_.clear();
     settles_.clear();
+    for (const Worker &worker : workers_) {
+      if (worker.inLibrary && worker.library != nullptr)
+        busy.push_back(worker.library);
+    }
   }
   callReady_.notify_all();
   waitReady_.notify_all();
   routerWake_.notify_all();
   leftLibrary_.notify_all();
+  // Calls in flight return at once (ECANCELED) where the library can end them.
+  for (const auto &library : busy)
+    library->Shutdown();
   for (Worker &worker : workers_) {
     if (!worker.thread.joinable())
       continue;
@@ -663,8 +693,12 @@ void Dispatcher::RouterLoop(Worker &self) {
     }
     routeRequested_ = false;
     std::vector<std::shared_ptr<BindingState>> owners;
+    // One open backend per VM: the router decides for the VM's waits as a whole.
     auto add = [&owners](const std::shared_ptr<BindingState> &owner) {
-      if (std::find(owners.begin(), owners.end(), owner) == owners.end())
+      if (owner->closed)
+        return;
+      if (std::none_of(owners.begin(), owners.end(),
+                       [&owner](const std::shared_ptr<BindingState> &other) { return other->vm == owner->vm; }))
         owners.push_back(owner);
     };
     for (const auto &request : settles_)
@@ -692,11 +726,11 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
   if (owner->closed)
     return false;
   bool anyQueued = std::any_of(waits_.begin(), waits_.end(), [&](const auto &entry) {
-    return entry.second.owner == owner && entry.second.phase == Phase::Queued;
+    return entry.second.owner->vm == owner->vm && entry.second.phase == Phase::Queued;
   });
   if (!anyQueued)
     return false;
-  owner->routing = true;
+  owner->vm->routing = true;
   self.inLibrary = true;
   self.library = owner->library;
   owner->library->Enter(0);
@@ -723,7 +757,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
     Dispatcher &dispatcher;
     BindingState &owner;
     ~Done() {
-      owner.routing = false;
+      owner.vm->routing = false;
       dispatcher.callReady_.notify_all();
     }
   } done{*this, *owner};
@@ -732,13 +766,13 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
 
   if (domains.failed() || tickets.failed()) {
     int error = domains.failed() ? domains.error : tickets.error;
-    if (++owner->pollFailures < kPollFailuresBeforeGivingUp)
+    if (++owner->vm->pollFailures < kPollFailuresBeforeGivingUp)
       return false;
-    owner->pollFailures = 0;
+    owner->vm->pollFailures = 0;
     for (auto entry = waits_.begin(); entry != waits_.end();) {
-      if (entry->second.owner == owner && entry->second.phase == Phase::Queued) {
+      if (entry->second.owner->vm == owner->vm && entry->second.phase == Phase::Queued) {
         Unqueue(entry->first, entry->second);
-        Deliver(owner, entry->first, Outcome::Failure(WaitSyscall(entry->second.kind), error));
+        Deliver(entry->second.owner, entry->first, Outcome::Failure(WaitSyscall(entry->second.kind), error));
         entry = waits_.erase(entry);
       } else {
         ++entry;
@@ -746,9 +780,9 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
     }
     return true;
   }
-  owner->pollFailures = 0;
+  owner->vm->pollFailures = 0;
 
-  std::set<int> independent = owner->independentTickets;
+  std::set<int> independent = owner->vm->independentTickets;
   std::set<int> held;
   for (const gc_ticket_info_t &ticket : tickets.tickets) {
     held.insert(ticket.ticket);
@@ -775,7 +809,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
   std::set<int> syncsInLibrary;
   for (const auto &entry : waits_) {
     const PendingWait &wait = entry.second;
-    if (wait.owner != owner || wait.phase != Phase::InLibrary || wait.abandoned)
+    if (wait.owner->vm != owner->vm || wait.phase != Phase::InLibrary || wait.abandoned)
       continue;
     if (wait.kind == WaitKind::Any)
       anyInLibrary = true;
@@ -795,7 +829,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
   // 1. Waits for one clone, oldest first.
   for (const auto &entry : waits_) {
     const PendingWait &wait = entry.second;
-    if (wait.owner != owner || wait.phase != Phase::Queued || wait.kind != WaitKind::Domain)
+    if (wait.owner->vm != owner->vm || wait.phase != Phase::Queued || wait.kind != WaitKind::Domain)
       continue;
     const gc_domain_info_t *domain = domainOf(wait.target);
     if (domain == nullptr || !waitable(*domain)) {
@@ -826,7 +860,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
   }
   for (const auto &entry : waits_) {
     const PendingWait &wait = entry.second;
-    if (wait.owner != owner || wait.phase != Phase::Queued || wait.kind != WaitKind::Any)
+    if (wait.owner->vm != owner->vm || wait.phase != Phase::Queued || wait.kind != WaitKind::Any)
       continue;
     if (anyInLibrary) {
       unservedAny = true; // the older one in the library goes first; this one follows it there
@@ -835,7 +869,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
     if (zombies > 0) {
       --zombies;
       ready.push_back(entry.first);
-    } else if (live == 0 && reserved == 0 && owner->clonesInFlight == 0) {
+    } else if (live == 0 && reserved == 0 && owner->vm->clonesInFlight == 0) {
       ready.push_back(entry.first); // ECHILD at once: nothing left to wait for
     } else {
       unservedAny = true;
@@ -846,7 +880,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
   std::set<int> joining;
   for (auto &entry : waits_) {
     PendingWait &wait = entry.second;
-    if (wait.owner != owner || wait.phase != Phase::Queued || wait.kind != WaitKind::Sync)
+    if (wait.owner->vm != owner->vm || wait.phase != Phase::Queued || wait.kind != WaitKind::Sync)
       continue;
     int ticket = wait.target;
     if (held.count(ticket) != 0)
@@ -864,7 +898,7 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
       joining.insert(ticket);
       continue;
     }
-    if (ticketLive(ticket) || owner->clonesInFlight != 0)
+    if (ticketLive(ticket) || owner->vm->clonesInFlight != 0)
       continue;
     bool claimed = std::any_of(domains.domains.begin(), domains.domains.end(), [&](const gc_domain_info_t &domain) {
       return domain.ticket == ticket && IsTerminal(domain.status) && reaped.count(domain.vmid) == 0 &&
@@ -945,7 +979,8 @@ void Dispatcher::Skip(const std::shared_ptr<BindingState> &owner, std::uint64_t 
 }
 
 void Dispatcher::Deliver(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome) {
-  if (owner->closed)
+  // Once stopping, nothing reaches JS any more (the process may be inside exit()).
+  if (owner->closed || stopping_)
     return;
   try {
     owner->channel->Post(std::unique_ptr<Completion>(new Completion{owner, op, std::move(outcome)}));

@@ -26,7 +26,9 @@ public:
 
 Napi::Value OpenSystemBinding(const Napi::CallbackInfo &info) {
   std::size_t limit = Binding::WaitLimit(info.Env(), info[0]);
-  return Binding::NewInstance(info.Env(), std::make_shared<SystemLibrary>(), limit);
+  // The process runs in one guest VM: every backend of every environment acts as that VM.
+  static const std::shared_ptr<VmState> *vm = new std::shared_ptr<VmState>(std::make_shared<VmState>());
+  return Binding::NewInstance(info.Env(), std::make_shared<SystemLibrary>(), limit, *vm);
 }
 
 } // namespace
