@@ -40,6 +40,10 @@ struct VmState {
   bool routing = false;
   // Consecutive failed snapshots (see Dispatcher::Route).
   int pollFailures = 0;
+  // Controller calls of this VM running, and whether one of them is a gc_clone: a gc_clone starts
+  // only when no other call of the VM runs, and none starts while it runs (see Dispatcher).
+  int callsRunning = 0;
+  bool cloning = false;
 };
 
 struct BindingState {

@@ -187,9 +187,11 @@ std::deque<Dispatcher::QueuedCall>::iterator Dispatcher::NextCall() {
     const BindingState *owner = call->owner.get();
     if (std::find(blocked.begin(), blocked.end(), owner) != blocked.end())
       continue;
-    // A clone waits while the router decides from a snapshot of its backend's clones; a
+    // A clone waits while the router decides from a snapshot of its backend's clones, and while
+    // any other call of its VM runs; no call of a VM starts while its gc_clone runs; a
     // backend's calls run one at a time and in order.
-    if (owner->callRunning || (call->isClone && owner->vm->routing)) {
+    const VmState &vm = *owner->vm;
+    if (owner->callRunning || vm.cloning || (call->isClone && (vm.routing || vm.callsRunning != 0))) {
       blocked.push_back(owner);
       continue;
     }
@@ -210,6 +212,9 @@ void Dispatcher::ControllerLoop(Worker &self) {
     QueuedCall job = std::move(*next);
     calls_.erase(next);
     job.owner->callRunning = true;
+    ++job.owner->vm->callsRunning;
+    if (job.isClone)
+      job.owner->vm->cloning = true;
     self.inLibrary = true;
     self.library = job.owner->library;
     self.op = job.op;
@@ -231,6 +236,9 @@ void Dispatcher::ControllerLoop(Worker &self) {
     self.library.reset();
     self.op = 0;
     job.owner->callRunning = false;
+    --job.owner->vm->callsRunning;
+    if (job.isClone)
+      job.owner->vm->cloning = false;
     leftLibrary_.notify_all();
     callReady_.notify_all();
     bool cancelled = cancelledCalls_.erase(job.op) != 0;
@@ -240,6 +248,8 @@ void Dispatcher::ControllerLoop(Worker &self) {
       return;
     if (job.after)
       job.after(outcome, *job.owner);
+    if (job.isClone && !outcome.failed() && outcome.ret == 0)
+      ResetForClone(job.owner);
     if (cancelled) {
       Skip(job.owner, outcome.stamp);
     } else {
@@ -248,6 +258,33 @@ void Dispatcher::ControllerLoop(Worker &self) {
     // A call may have changed what the waits can get (a kill, a clone, an independent ticket).
     if (!waits_.empty())
       Wake();
+  }
+}
+
+void Dispatcher::ResetForClone(const std::shared_ptr<BindingState> &owner) {
+  VmState &vm = *owner->vm;
+  vm.unclaimedExits.clear();
+  vm.independentTickets.clear();
+  vm.joinedTickets.clear();
+  vm.pollFailures = 0;
+  for (auto entry = waits_.begin(); entry != waits_.end();) {
+    PendingWait &wait = entry->second;
+    if (wait.owner->vm != owner->vm || wait.abandoned) {
+      ++entry;
+      continue;
+    }
+    // The clone's copy of a wait made before the clone point: the clone has nothing to wait for.
+    Deliver(wait.owner, entry->first, Outcome::Failure(WaitSyscall(wait.kind), ECHILD));
+    if (wait.phase == Phase::Queued) {
+      Unqueue(entry->first, wait);
+      entry = waits_.erase(entry);
+    } else {
+      // Its copy of the call is withdrawn where the library can; what it returns is dropped.
+      wait.abandoned = true;
+      wait.discard = true;
+      wait.owner->library->Interrupt(entry->first);
+      ++entry;
+    }
   }
 }
 
@@ -509,8 +546,9 @@ void Dispatcher::Finish(const std::shared_ptr<BindingState> &owner, std::uint64_
     return;
   }
   // Nobody wants this outcome any more. A failure (EINTR from an interrupt) reaped nothing; a
-  // join has no output; but an exit must not be lost.
-  if (!reaped) {
+  // join has no output; an exit of the parent VM means nothing on the clone side; but any other
+  // exit must not be lost.
+  if (!reaped || wait.discard) {
     Skip(wait.owner, outcome.stamp);
     return;
   }
@@ -723,7 +761,8 @@ void Dispatcher::RouterLoop(Worker &self) {
 // One round for one backend: a snapshot of its clones and tickets, then the library's own rules
 // applied to its queued waits, each answered by its own call once that call returns at once.
 bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingState> &owner) {
-  if (owner->closed)
+  // No snapshot may straddle a clone point: the VM's gc_clone returning wakes the router again.
+  if (owner->closed || owner->vm->cloning)
     return false;
   bool anyQueued = std::any_of(waits_.begin(), waits_.end(), [&](const auto &entry) {
     return entry.second.owner->vm == owner->vm && entry.second.phase == Phase::Queued;

@@ -110,6 +110,8 @@ private:
     bool abandoned = false;
     // Its call is being withdrawn to make room for a wait the library would answer first.
     bool evicting = false;
+    // Made before a clone point on the clone side: whatever its call returns is the parent's.
+    bool discard = false;
     // A join whose ticket the caller was known to hold once it was made (the library checks this
     // when a join starts; a join that waited in the queue had it checked by the router).
     bool registered = false;
@@ -143,6 +145,10 @@ private:
   // The first queued call whose backend has none running (calls_.end() if none).
   std::deque<QueuedCall>::iterator NextCall();
   void Detach(const std::vector<std::shared_ptr<Library>> &libraries);
+  // The clone side of a gc_clone (it returned 0): this copy of the program is now the clone VM,
+  // which has no clone and no ticket. Every wait of the VM made before the clone point fails with
+  // ECHILD and leaves the library, and what the binding kept about the parent VM is dropped.
+  void ResetForClone(const std::shared_ptr<BindingState> &owner);
   void ControllerLoop(Worker &self);
   void WaiterLoop(Worker &self);
   void RouterLoop(Worker &self);
