@@ -141,7 +141,7 @@ async function abortsAndOverflow() {
   for (const vmid of vmids) sim.exit(vmid, 3);
   check(
     (await Promise.all(waits)).every((exit) => exit.code === 3),
-    'exits through the pool and the poller',
+    'exits through the pool and the router',
   );
   check(
     (await Promise.all(anys)).every((error) => isGridcentricError(error, 'ECHILD')),

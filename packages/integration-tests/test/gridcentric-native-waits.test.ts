@@ -4,7 +4,7 @@ import { createSimulatedNativeBackend, type NativeGridcentricBackend } from '@sy
 import { createGridcentricSimulator, type GridcentricSimulator } from '@sysbind/testing-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 
-// Waits beyond the addon's pool of waiter threads are served by its poller: these tests pass more
+// Waits beyond the addon's pool of waiter threads are served by its router: these tests pass more
 // waits than the pool holds and check that they keep the library's semantics.
 const cleanups: (() => void)[] = [];
 afterEach(() => {
