@@ -236,16 +236,12 @@ export function createBackendOverBinding(
     requestTickets: (count) =>
       guarded(() => {
         const checked = checkId(count, 'count');
-        return settle<number>('gc_request_tickets', {}, (done) =>
-          binding.requestTickets(checked, done),
-        );
+        return settle<number>('gc_request_tickets', {}, (done) => binding.requestTickets(checked, done));
       }),
     cancelTicket: (ticket) =>
       guarded(async () => {
         const checked = checkId(ticket, 'ticket');
-        await settle<undefined>('gc_cancel_ticket', { ticket: checked }, (done) =>
-          binding.cancelTicket(checked, done),
-        );
+        await settle<undefined>('gc_cancel_ticket', { ticket: checked }, (done) => binding.cancelTicket(checked, done));
       }),
     makeTicketIndependent: (ticket) =>
       guarded(async () => {
@@ -255,23 +251,15 @@ export function createBackendOverBinding(
         );
       }),
     listTickets: () =>
-      guarded(() =>
-        settle<readonly GcTicketInfo[]>('gc_list_tickets', {}, (done) =>
-          binding.listTickets(done),
-        ),
-      ),
+      guarded(() => settle<readonly GcTicketInfo[]>('gc_list_tickets', {}, (done) => binding.listTickets(done))),
     clone: (ticket) =>
       guarded(() => {
         const checked = checkId(ticket, 'ticket');
-        return settle<number>('gc_clone', { ticket: checked }, (done) =>
-          binding.clone(checked, done),
-        );
+        return settle<number>('gc_clone', { ticket: checked }, (done) => binding.clone(checked, done));
       }),
     listCloneDomains: () =>
       guarded(() =>
-        settle<readonly GcDomainInfo[]>('gc_list_clone_domains', {}, (done) =>
-          binding.listCloneDomains(done),
-        ),
+        settle<readonly GcDomainInfo[]>('gc_list_clone_domains', {}, (done) => binding.listCloneDomains(done)),
       ),
     listTicketDomains: (ticket) =>
       guarded(() => {
@@ -306,11 +294,7 @@ export function createBackendOverBinding(
         );
       }),
     killallCloneDomains: () =>
-      guarded(() =>
-        settle<number>('gc_killall_clone_domains', {}, (done) =>
-          binding.killallCloneDomains(done),
-        ),
-      ),
+      guarded(() => settle<number>('gc_killall_clone_domains', {}, (done) => binding.killallCloneDomains(done))),
     killallTicketDomains: (ticket) =>
       guarded(() => {
         const checked = checkId(ticket, 'ticket');

@@ -140,16 +140,15 @@ describe('abuse of every export of the addon: errors, never a crash', () => {
     }
   });
 
-  it.each(methodNames.filter((name) => !['close', 'stats', 'abandonWait', 'cancelCall', 'ref', 'unref'].includes(name)))(
-    '%s after close throws a GridcentricError ERR_BACKEND_CLOSED',
-    (name) => {
-      const binding = addon.bindSimulator(createStubGuestApi());
-      binding['close']?.();
-      binding['close']?.();
-      const error = thrown(() => binding[name]?.(...(validCalls[name] ?? [])));
-      expect(isGridcentricError(error, 'ERR_BACKEND_CLOSED')).toBe(true);
-    },
-  );
+  it.each(
+    methodNames.filter((name) => !['close', 'stats', 'abandonWait', 'cancelCall', 'ref', 'unref'].includes(name)),
+  )('%s after close throws a GridcentricError ERR_BACKEND_CLOSED', (name) => {
+    const binding = addon.bindSimulator(createStubGuestApi());
+    binding['close']?.();
+    binding['close']?.();
+    const error = thrown(() => binding[name]?.(...(validCalls[name] ?? [])));
+    expect(isGridcentricError(error, 'ERR_BACKEND_CLOSED')).toBe(true);
+  });
 
   it('settles every call in flight with ERR_BACKEND_CLOSED when closed, once, and stays usable for stats', async () => {
     const binding = addon.bindSimulator(createStubGuestApi());

@@ -22,8 +22,12 @@ const runs: [seed: number, waitsInLibrary: number][] =
       ]);
 
 describe('native backend vs the simulator backend, on random sequences', () => {
-  it.each(runs)('seed %i (%i waits in the library): every step has the same outcomes', async (seed, waitsInLibrary) => {
-    const summary = await runDifferential({ seed, steps, waitsInLibrary });
-    expect(summary.steps).toBe(steps);
-  }, 120_000);
+  it.each(runs)(
+    'seed %i (%i waits in the library): every step has the same outcomes',
+    async (seed, waitsInLibrary) => {
+      const summary = await runDifferential({ seed, steps, waitsInLibrary });
+      expect(summary.steps).toBe(steps);
+    },
+    120_000,
+  );
 });

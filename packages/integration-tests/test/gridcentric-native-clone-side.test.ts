@@ -29,7 +29,10 @@ describe('native backend: what happens to the addon on the clone side of gc_clon
       {
         ...guest,
         gc_clone: (ticket: number, done: GcCompletion) => {
-          if (side.clone) setImmediate(() => done(0, 0));
+          if (side.clone)
+            setImmediate(() => {
+              done(0, 0);
+            });
           else guest.gc_clone(ticket, done);
         },
       },

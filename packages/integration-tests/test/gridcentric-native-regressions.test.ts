@@ -1,4 +1,9 @@
-import { GC_EXIT_REASON, isAbortError, isGridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
+import {
+  GC_EXIT_REASON,
+  isAbortError,
+  isGridcentricError,
+  type GridcentricBackend,
+} from '@sysbind/gridcentric-interface';
 import { createSimulatedNativeBackend, type NativeGridcentricBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator, type GridcentricSimulator } from '@sysbind/testing-fakes';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -10,9 +10,9 @@
 
 #include <napi.h>
 
+#include "binding_state.h"
 #include "completion_channel.h"
 #include "dispatcher.h"
-#include "binding_state.h"
 #include "library.h"
 
 namespace sysbind {

@@ -92,12 +92,14 @@ std::size_t Binding::WaitLimit(Napi::Env env, Napi::Value options) {
     Napi::Value value = options.As<Napi::Object>().Get("waitsInLibrary");
     if (!value.IsUndefined()) {
       if (!value.IsNumber())
-        throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "The \"options.waitsInLibrary\" property must be of type number");
+        throw InvalidType(env, "ERR_INVALID_ARG_TYPE",
+                          "The \"options.waitsInLibrary\" property must be of type number");
       double number = value.As<Napi::Number>().DoubleValue();
       if (!(number >= 0 && number <= static_cast<double>(Dispatcher::kWaiterThreads)) ||
           static_cast<double>(static_cast<std::size_t>(number)) != number) {
-        throw OutOfRange(env, "The value of \"options.waitsInLibrary\" is out of range. It must be an integer from 0 to " +
-                                  std::to_string(Dispatcher::kWaiterThreads));
+        throw OutOfRange(
+            env, "The value of \"options.waitsInLibrary\" is out of range. It must be an integer from 0 to " +
+                     std::to_string(Dispatcher::kWaiterThreads));
       }
       limit = static_cast<std::size_t>(number);
     }
@@ -457,7 +459,8 @@ Napi::Value Binding::Stats(const Napi::CallbackInfo &info) {
   object.Set("waitsInLibrary", Napi::Number::New(env, static_cast<double>(stats.waitsInLibrary)));
   object.Set("queuedWaits", Napi::Number::New(env, static_cast<double>(stats.queuedWaits)));
   object.Set("waiterThreads", Napi::Number::New(env, static_cast<double>(Dispatcher::kWaiterThreads)));
-  object.Set("controllerThreads", Napi::Number::New(env, static_cast<double>(Dispatcher::kControllerThreads)));
+  object.Set("controllerThreads",
+             Napi::Number::New(env, static_cast<double>(Dispatcher::kControllerThreads)));
   return object;
 }
 
@@ -495,7 +498,8 @@ void Binding::Shut(bool canRunJs) {
   for (auto &entry : ops) {
     try {
       Napi::HandleScope scope(env);
-      Napi::Error error = CodedError(env, "ERR_BACKEND_CLOSED", "this Gridcentric backend was closed while the call was in flight");
+      Napi::Error error = CodedError(env, "ERR_BACKEND_CLOSED",
+                                     "this Gridcentric backend was closed while the call was in flight");
       entry.second.callback.Call(env.Undefined(), {error.Value(), env.Undefined()});
     } catch (const Napi::Error &error) {
       try {

@@ -9,8 +9,8 @@
 #include <memory>
 #include <set>
 
-#include "gc_api.h"
 #include "completion_channel.h"
+#include "gc_api.h"
 #include "library.h"
 
 namespace sysbind {

@@ -290,16 +290,16 @@ void Dispatcher::ResetForClone(const std::shared_ptr<BindingState> &owner) {
 
 bool Dispatcher::Cancel(const std::shared_ptr<BindingState> &owner, std::uint64_t op) {
   Lock lock(mutex_);
-  auto queued = std::find_if(calls_.begin(), calls_.end(), [op](const QueuedCall &call) { return call.op == op; });
+  auto queued =
+      std::find_if(calls_.begin(), calls_.end(), [op](const QueuedCall &call) { return call.op == op; });
   if (queued != calls_.end()) {
     if (queued->isClone)
       --owner->vm->clonesInFlight;
     calls_.erase(queued);
     return true;
   }
-  bool running = std::any_of(workers_.begin(), workers_.end(), [op](const Worker &worker) {
-    return worker.inLibrary && worker.op == op;
-  });
+  bool running = std::any_of(workers_.begin(), workers_.end(),
+                             [op](const Worker &worker) { return worker.inLibrary && worker.op == op; });
   if (running) {
     cancelledCalls_.insert(op);
     owner->library->Interrupt(op);
@@ -735,8 +735,9 @@ void Dispatcher::RouterLoop(Worker &self) {
     auto add = [&owners](const std::shared_ptr<BindingState> &owner) {
       if (owner->closed)
         return;
-      if (std::none_of(owners.begin(), owners.end(),
-                       [&owner](const std::shared_ptr<BindingState> &other) { return other->vm == owner->vm; }))
+      if (std::none_of(owners.begin(), owners.end(), [&owner](const std::shared_ptr<BindingState> &other) {
+            return other->vm == owner->vm;
+          }))
         owners.push_back(owner);
     };
     for (const auto &request : settles_)
@@ -939,10 +940,11 @@ bool Dispatcher::Route(Lock &lock, Worker &self, const std::shared_ptr<BindingSt
     }
     if (ticketLive(ticket) || owner->vm->clonesInFlight != 0)
       continue;
-    bool claimed = std::any_of(domains.domains.begin(), domains.domains.end(), [&](const gc_domain_info_t &domain) {
-      return domain.ticket == ticket && IsTerminal(domain.status) && reaped.count(domain.vmid) == 0 &&
-             (anyInLibrary || unservedAny || domainsInLibrary.count(domain.vmid) != 0);
-    });
+    bool claimed =
+        std::any_of(domains.domains.begin(), domains.domains.end(), [&](const gc_domain_info_t &domain) {
+          return domain.ticket == ticket && IsTerminal(domain.status) && reaped.count(domain.vmid) == 0 &&
+                 (anyInLibrary || unservedAny || domainsInLibrary.count(domain.vmid) != 0);
+        });
     if (claimed)
       continue;
     ready.push_back(entry.first);

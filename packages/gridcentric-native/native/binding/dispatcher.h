@@ -161,7 +161,8 @@ private:
   // Withdraws the last in-library wait of `owner` that the library would answer after `key`.
   void EvictFor(const std::shared_ptr<BindingState> &owner, QueueKey key);
 
-  void Finish(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome, bool interrupted);
+  void Finish(const std::shared_ptr<BindingState> &owner, std::uint64_t op, Outcome outcome,
+              bool interrupted);
   void RerouteLocked(const std::shared_ptr<BindingState> &owner, const gc_domain_exit_t &exit,
                      std::uint64_t stamp);
   // Passes an ordered outcome nobody receives, so that later ones are not held back for it.

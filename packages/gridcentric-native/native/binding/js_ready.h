@@ -18,7 +18,8 @@ inline bool CanRunJs(napi_env env) {
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) != napi_ok || pending)
     return false;
-  return napi_get_global(env, &global) == napi_ok && napi_get_named_property(env, global, "Object", &value) == napi_ok;
+  return napi_get_global(env, &global) == napi_ok &&
+         napi_get_named_property(env, global, "Object", &value) == napi_ok;
 }
 
 } // namespace sysbind

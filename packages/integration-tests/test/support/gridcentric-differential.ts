@@ -173,7 +173,11 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     return;
   };
 
-  const startWait = (label: string, kind: WaitKind, start: (gc: GridcentricBackend, signal: AbortSignal) => Promise<unknown>): void => {
+  const startWait = (
+    label: string,
+    kind: WaitKind,
+    start: (gc: GridcentricBackend, signal: AbortSignal) => Promise<unknown>,
+  ): void => {
     trace.push(label);
     for (const side of sides) {
       const wait: TrackedWait = { kind, controller: new AbortController(), state: undefined, settledAt: -1 };
@@ -234,7 +238,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     for (let step = 0; step < stepCount; step++) {
       const ticket = (): number => (random() < 0.1 ? 77 : (pick([...tickets].filter((id) => id !== 77)) ?? 77));
       const clones = [...vmids].filter((id) => id !== 1 && id !== 9999);
-      const vmid = (): number => (random() < 0.1 ? pick([1, 9999]) ?? 9999 : (pick(clones) ?? 9999));
+      const vmid = (): number => (random() < 0.1 ? (pick([1, 9999]) ?? 9999) : (pick(clones) ?? 9999));
       const roll = random();
       const refSim = reference.sim;
       if (roll < 0.04) {
@@ -291,7 +295,9 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
         const target = reference.waits[index];
         if (target === undefined) continue;
         if (target.kind === 'any') {
-          const rank = reference.waits.filter((wait) => wait.kind === 'any' && wait.state === undefined).indexOf(target);
+          const rank = reference.waits
+            .filter((wait) => wait.kind === 'any' && wait.state === undefined)
+            .indexOf(target);
           trace.push(`abort pending waitAny #${rank}`);
           for (const side of sides) {
             side.waits.filter((wait) => wait.kind === 'any' && wait.state === undefined)[rank]?.controller.abort();
@@ -301,7 +307,9 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
           for (const side of sides) side.waits[index]?.controller.abort();
         }
       } else if (roll < 0.84) {
-        const online = refSim.inspect().domains.filter((domain) => domain.parentVmid !== undefined && domain.status === 'ONLINE');
+        const online = refSim
+          .inspect()
+          .domains.filter((domain) => domain.parentVmid !== undefined && domain.status === 'ONLINE');
         const domain = pick(online);
         if (domain === undefined) continue;
         const code = Math.floor(random() * 5);
@@ -311,7 +319,9 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
       } else if (roll < 0.88) {
         const live = refSim
           .inspect()
-          .domains.filter((domain) => domain.parentVmid !== undefined && ['CREATING', 'ONLINE', 'PAUSED'].includes(domain.status));
+          .domains.filter(
+            (domain) => domain.parentVmid !== undefined && ['CREATING', 'ONLINE', 'PAUSED'].includes(domain.status),
+          );
         const domain = pick(live);
         if (domain === undefined) continue;
         worldStep(`world: crash(${domain.vmid})`, (sim) => {
