@@ -232,7 +232,8 @@ await workers();
 // with addon threads still running, its tracer crashed about one run in twenty.
 {
   const sim = createGridcentricSimulator({ bootDelay: 0 });
-  const gc = createSimulatedNativeBackend({ ...sim.guest(), gc_list_tickets: () => undefined });
+  const api = { ...sim.library(), gc_list_tickets: () => undefined };
+  const gc = createSimulatedNativeBackend({ masterVmid: sim.masterVmid, library: () => api });
   const ticket = await gc.requestTickets(2);
   await gc.clone(ticket);
   await gc.clone(ticket);

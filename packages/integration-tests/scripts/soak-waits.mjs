@@ -34,7 +34,7 @@ async function settledHeap() {
 }
 
 const sim = createGridcentricSimulator({ bootDelay: 0 });
-const gc = createSimulatedNativeBackend(sim.guest());
+const gc = createSimulatedNativeBackend(sim);
 const controller = new AbortController();
 setMaxListeners(0, controller.signal);
 const { signal } = controller;
@@ -60,7 +60,7 @@ while (done < total) {
   if (done % every === 0 || done === total) figures.push({ waits: done, heapMiB: mib(await settledHeap()) });
 }
 gc.close();
-sim.dispose();
+sim.close();
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 for (const { waits, heapMiB } of figures) console.log(`after ${String(waits).padStart(7)} waits: heap ${heapMiB} MiB`);
 const growth = Number(figures.at(-1).heapMiB) - Number(figures[1].heapMiB);

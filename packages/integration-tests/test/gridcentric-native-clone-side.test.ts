@@ -1,4 +1,9 @@
-import { isGridcentricError, type GcCompletion } from '@sysbind/gridcentric-interface';
+import {
+  isGridcentricError,
+  type GcCompletion,
+  type GcGuestApi,
+  type SimulatorForNativeBackend,
+} from '@sysbind/gridcentric-interface';
 import { createSimulatedNativeBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator } from '@sysbind/testing-fakes';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +21,11 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/** A simulator-shaped holder of one VM's library, for a GcGuestApi a test wraps (always the same object). */
+function asSimulator(api: GcGuestApi): SimulatorForNativeBackend {
+  return { masterVmid: 1, library: () => api };
+}
+
 const turns = async (count = 4): Promise<void> => {
   for (let index = 0; index < count; index++) await new Promise((resolve) => setImmediate(resolve));
 };
@@ -23,10 +33,10 @@ const turns = async (count = 4): Promise<void> => {
 describe('native backend: what happens to the addon on the clone side of gc_clone', () => {
   it('every wait made before the clone point fails with ECHILD and leaves the library', async () => {
     const sim = createGridcentricSimulator({ capacity: 8, bootDelay: 0 });
-    const guest = sim.guest();
+    const guest = sim.library();
     const side = { clone: false };
     const gc = createSimulatedNativeBackend(
-      {
+      asSimulator({
         ...guest,
         gc_clone: (ticket: number, done: GcCompletion) => {
           if (side.clone)
@@ -35,12 +45,12 @@ describe('native backend: what happens to the addon on the clone side of gc_clon
             });
           else guest.gc_clone(ticket, done);
         },
-      },
+      }),
       { waitsInLibrary: 2 },
     );
     cleanups.push(() => {
       gc.close();
-      sim.dispose();
+      sim.close();
     });
     const ticket = await gc.requestTickets(3);
     const first = await gc.clone(ticket);
@@ -76,7 +86,7 @@ describe('native backend: what happens to the addon on the clone side of gc_clon
 
   it('no other call of the VM runs across a gc_clone (the barrier)', async () => {
     const sim = createGridcentricSimulator({ capacity: 8, bootDelay: 0 });
-    const guest = sim.guest();
+    const guest = sim.library();
     const events: string[] = [];
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -98,12 +108,12 @@ describe('native backend: what happens to the addon on the clone side of gc_clon
       },
     };
     // Two backends of one VM: their calls would otherwise run side by side.
-    const lister = createSimulatedNativeBackend(api);
-    const cloner = createSimulatedNativeBackend(api);
+    const lister = createSimulatedNativeBackend(asSimulator(api));
+    const cloner = createSimulatedNativeBackend(asSimulator(api));
     cleanups.push(() => {
       lister.close();
       cloner.close();
-      sim.dispose();
+      sim.close();
     });
     const ticket = await cloner.requestTickets(1);
     const listing = lister.listTickets();

@@ -2,7 +2,9 @@ import {
   GC_EXIT_REASON,
   isAbortError,
   isGridcentricError,
+  type GcGuestApi,
   type GridcentricBackend,
+  type SimulatorForNativeBackend,
 } from '@sysbind/gridcentric-interface';
 import { createSimulatedNativeBackend, type NativeGridcentricBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator, type GridcentricSimulator } from '@sysbind/testing-fakes';
@@ -23,16 +25,21 @@ interface World {
   readonly caughtUp: () => Promise<void>;
 }
 
+/** A simulator-shaped holder of one VM's library, for a GcGuestApi a test wraps (always the same object). */
+function asSimulator(api: GcGuestApi): SimulatorForNativeBackend {
+  return { masterVmid: 1, library: () => api };
+}
+
 const turns = async (count = 4): Promise<void> => {
   for (let index = 0; index < count; index++) await new Promise((resolve) => setImmediate(resolve));
 };
 
 function nativeWorld(): World {
   const sim = createGridcentricSimulator({ capacity: 32, bootDelay: 0 });
-  const gc: NativeGridcentricBackend = createSimulatedNativeBackend(sim.guest());
+  const gc: NativeGridcentricBackend = createSimulatedNativeBackend(sim);
   cleanups.push(() => {
     gc.close();
-    sim.dispose();
+    sim.close();
   });
   return {
     sim,
@@ -57,7 +64,7 @@ function nativeWorld(): World {
 function referenceWorld(): World {
   const sim = createGridcentricSimulator({ capacity: 32, bootDelay: 0 });
   cleanups.push(() => {
-    sim.dispose();
+    sim.close();
   });
   return { sim, gc: sim.backend(), caughtUp: () => turns() };
 }
@@ -167,7 +174,7 @@ describe.each([
     'native backends',
     (sim: GridcentricSimulator): GridcentricBackend => {
       // All of the second backend's waits go through the router, which must know what the first did.
-      const gc = createSimulatedNativeBackend(sim.guest(), { waitsInLibrary: 0 });
+      const gc = createSimulatedNativeBackend(sim, { waitsInLibrary: 0 });
       cleanups.push(() => {
         gc.close();
       });
@@ -179,7 +186,7 @@ describe.each([
   it('a ticket one made independent (then cancelled) makes the other’s wait for its clone fail at once', async () => {
     const sim = createGridcentricSimulator({ capacity: 4, bootDelay: 0 });
     cleanups.push(() => {
-      sim.dispose();
+      sim.close();
     });
     const first = bind(sim);
     const second = bind(sim);
@@ -195,7 +202,7 @@ describe.each([
   it('a join by one settles the other’s pending join of the same ticket', async () => {
     const sim = createGridcentricSimulator({ capacity: 4, bootDelay: 0 });
     cleanups.push(() => {
-      sim.dispose();
+      sim.close();
     });
     const first = bind(sim);
     const second = bind(sim);
@@ -237,11 +244,11 @@ describe('issue 13 regressions, native backend only', () => {
 
   it('close() settles every call in flight with ERR_BACKEND_CLOSED; a clone the controller made stays a clone', async () => {
     const sim = createGridcentricSimulator({ capacity: 4, bootDelay: 0 });
-    const guest = sim.guest();
+    const guest = sim.library();
     // The controller makes the clone but its answer never comes back: the call is in flight.
     let reached!: () => void;
     const cloneReached = new Promise<void>((resolve) => (reached = resolve));
-    const gc = createSimulatedNativeBackend({
+    const gc = createSimulatedNativeBackend(asSimulator({
       ...guest,
       gc_clone: (ticket: number) => {
         guest.gc_clone(ticket, () => {
@@ -249,10 +256,10 @@ describe('issue 13 regressions, native backend only', () => {
         });
       },
       gc_list_tickets: () => undefined,
-    });
+    }));
     cleanups.push(() => {
       gc.close();
-      sim.dispose();
+      sim.close();
     });
     const ticket = await gc.requestTickets(2);
     const calls = [gc.clone(ticket), gc.listTickets(), gc.waitAny(), gc.waitDomain(5), gc.syncTicket(ticket)];
@@ -270,7 +277,7 @@ describe('issue 13 regressions, native backend only', () => {
 
   it('a GcGuestApi whose cancel function calls back into the backend does not deadlock', async () => {
     const sim = createGridcentricSimulator({ capacity: 4, bootDelay: 0 });
-    const guest = sim.guest();
+    const guest = sim.library();
     const reentered: unknown[] = [];
     const backendRef: { gc?: NativeGridcentricBackend } = {};
     const api = {
@@ -285,11 +292,11 @@ describe('issue 13 regressions, native backend only', () => {
         };
       },
     };
-    const gc = createSimulatedNativeBackend(api);
+    const gc = createSimulatedNativeBackend(asSimulator(api));
     backendRef.gc = gc;
     cleanups.push(() => {
       gc.close();
-      sim.dispose();
+      sim.close();
     });
     const ticket = await gc.requestTickets(1);
     await gc.clone(ticket);
@@ -311,12 +318,12 @@ describe('issue 13 regressions, native backend only', () => {
 
   it('a controller call that never answers times out with ETIMEDOUT and frees its thread', async () => {
     const sim = createGridcentricSimulator({ capacity: 4, bootDelay: 0 });
-    const guest = sim.guest();
+    const guest = sim.library();
     // Long enough for the calls that do answer, on a loaded machine.
-    const gc = createSimulatedNativeBackend({ ...guest, gc_clone: () => undefined }, { callTimeout: 1000 });
+    const gc = createSimulatedNativeBackend(asSimulator({ ...guest, gc_clone: () => undefined }), { callTimeout: 1000 });
     cleanups.push(() => {
       gc.close();
-      sim.dispose();
+      sim.close();
     });
     const ticket = await gc.requestTickets(1);
     const error: unknown = await gc.clone(ticket).catch((caught: unknown) => caught);

@@ -27,7 +27,7 @@ describe('native backend threads', () => {
           const { createGridcentricSimulator } = await import('@sysbind/testing-fakes');
           const { createSimulatedNativeBackend } = await import('@sysbind/gridcentric-native/testing');
           const sim = createGridcentricSimulator({ bootDelay: 0 });
-          const gc = createSimulatedNativeBackend(sim.guest());
+          const gc = createSimulatedNativeBackend(sim);
           await gc.clone(await gc.requestTickets(1));
           void gc.waitAny().catch(() => {});
           void gc.waitAny().catch(() => {});
@@ -59,8 +59,9 @@ describe('native backend threads', () => {
       import { createGridcentricSimulator } from '@sysbind/testing-fakes';
       import { createSimulatedNativeBackend } from '@sysbind/gridcentric-native/testing';
       const sim = createGridcentricSimulator({ bootDelay: 0 });
-      const stuck = createSimulatedNativeBackend({ ...sim.guest(), gc_list_tickets: () => undefined });
-      const other = createSimulatedNativeBackend(createGridcentricSimulator({ capacity: 100 }).guest());
+      const api = { ...sim.library(), gc_list_tickets: () => undefined };
+      const stuck = createSimulatedNativeBackend({ masterVmid: 1, library: () => api });
+      const other = createSimulatedNativeBackend(createGridcentricSimulator({ capacity: 100 }));
       let settled = false;
       stuck.listTickets().then(() => (settled = true), () => (settled = true));
       // Many calls of another backend, and of the stuck backend's own other calls, go through.
@@ -78,7 +79,8 @@ describe('native backend threads', () => {
       import { createGridcentricSimulator } from '@sysbind/testing-fakes';
       import { createSimulatedNativeBackend } from '@sysbind/gridcentric-native/testing';
       const sim = createGridcentricSimulator({ bootDelay: 0 });
-      const gc = createSimulatedNativeBackend({ ...sim.guest(), gc_list_tickets: () => undefined });
+      const api = { ...sim.library(), gc_list_tickets: () => undefined };
+      const gc = createSimulatedNativeBackend({ masterVmid: 1, library: () => api });
       setTimeout(() => gc.close(), 20);
       try {
         await gc.listTickets();

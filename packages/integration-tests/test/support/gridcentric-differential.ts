@@ -106,14 +106,14 @@ function makeReference(capacity: number): Side {
       for (let round = 0; round < 4; round++) await tick();
     },
     close() {
-      sim.dispose();
+      sim.close();
     },
   };
 }
 
 function makeNative(capacity: number, waitsInLibrary: number): Side {
   const sim = createGridcentricSimulator({ capacity, bootDelay: 10 });
-  const gc: NativeGridcentricBackend = createSimulatedNativeBackend(sim.guest(), { waitsInLibrary });
+  const gc: NativeGridcentricBackend = createSimulatedNativeBackend(sim, { waitsInLibrary });
   const side: Side = {
     name: 'native backend',
     sim,
@@ -140,7 +140,7 @@ function makeNative(capacity: number, waitsInLibrary: number): Side {
     },
     close() {
       gc.close();
-      sim.dispose();
+      sim.close();
     },
   };
   return side;
