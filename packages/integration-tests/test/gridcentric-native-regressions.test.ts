@@ -248,15 +248,17 @@ describe('issue 13 regressions, native backend only', () => {
     // The controller makes the clone but its answer never comes back: the call is in flight.
     let reached!: () => void;
     const cloneReached = new Promise<void>((resolve) => (reached = resolve));
-    const gc = createSimulatedNativeBackend(asSimulator({
-      ...guest,
-      gc_clone: (ticket: number) => {
-        guest.gc_clone(ticket, () => {
-          reached();
-        });
-      },
-      gc_list_tickets: () => undefined,
-    }));
+    const gc = createSimulatedNativeBackend(
+      asSimulator({
+        ...guest,
+        gc_clone: (ticket: number) => {
+          guest.gc_clone(ticket, () => {
+            reached();
+          });
+        },
+        gc_list_tickets: () => undefined,
+      }),
+    );
     cleanups.push(() => {
       gc.close();
       sim.close();
@@ -320,7 +322,9 @@ describe('issue 13 regressions, native backend only', () => {
     const sim = createGridcentricSimulator({ capacity: 4, bootDelay: 0 });
     const guest = sim.library();
     // Long enough for the calls that do answer, on a loaded machine.
-    const gc = createSimulatedNativeBackend(asSimulator({ ...guest, gc_clone: () => undefined }), { callTimeout: 1000 });
+    const gc = createSimulatedNativeBackend(asSimulator({ ...guest, gc_clone: () => undefined }), {
+      callTimeout: 1000,
+    });
     cleanups.push(() => {
       gc.close();
       sim.close();
