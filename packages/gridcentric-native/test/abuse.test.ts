@@ -34,13 +34,17 @@ const validCalls: Record<string, readonly unknown[]> = {
   waitAny: [noop],
   syncTicket: [1, noop],
   abandonWait: [1],
+  cancelCall: [1],
+  settleWaits: [noop],
   stats: [],
   ref: [],
   unref: [],
   close: [],
 };
 const methodNames = Object.keys(validCalls);
-const idTaking = methodNames.filter((name) => typeof validCalls[name]?.[0] === 'number' && name !== 'abandonWait');
+const idTaking = methodNames.filter(
+  (name) => typeof validCalls[name]?.[0] === 'number' && !['abandonWait', 'cancelCall'].includes(name),
+);
 const callbackTaking = methodNames.filter((name) => validCalls[name]?.some((arg) => arg === noop));
 
 function thrown(run: () => unknown): unknown {
@@ -136,26 +140,48 @@ describe('abuse of every export of the addon: errors, never a crash', () => {
     }
   });
 
-  it.each(methodNames.filter((name) => !['close', 'stats', 'abandonWait', 'ref', 'unref'].includes(name)))(
-    '%s after close throws a GridcentricError ERR_BACKEND_CLOSED',
-    (name) => {
-      const binding = addon.bindSimulator(createStubGuestApi());
-      binding['close']?.();
-      binding['close']?.();
-      const error = thrown(() => binding[name]?.(...(validCalls[name] ?? [])));
-      expect(isGridcentricError(error, 'ERR_BACKEND_CLOSED')).toBe(true);
-    },
-  );
-
-  it('drops the callbacks of calls in flight when closed, and stays usable for stats', async () => {
+  it.each(
+    methodNames.filter((name) => !['close', 'stats', 'abandonWait', 'cancelCall', 'ref', 'unref'].includes(name)),
+  )('%s after close throws a GridcentricError ERR_BACKEND_CLOSED', (name) => {
     const binding = addon.bindSimulator(createStubGuestApi());
-    let called = 0;
-    binding['requestTickets']?.(1, () => called++);
-    binding['waitAny']?.(() => called++);
     binding['close']?.();
+    binding['close']?.();
+    const error = thrown(() => binding[name]?.(...(validCalls[name] ?? [])));
+    expect(isGridcentricError(error, 'ERR_BACKEND_CLOSED')).toBe(true);
+  });
+
+  it('settles every call in flight with ERR_BACKEND_CLOSED when closed, once, and stays usable for stats', async () => {
+    const binding = addon.bindSimulator(createStubGuestApi());
+    const errors: unknown[] = [];
+    binding['requestTickets']?.(1, (error: unknown) => errors.push(error));
+    binding['waitAny']?.((error: unknown) => errors.push(error));
+    binding['listTickets']?.((error: unknown) => errors.push(error));
+    binding['close']?.();
+    expect(errors).toHaveLength(3);
+    expect(errors.every((error) => isGridcentricError(error, 'ERR_BACKEND_CLOSED'))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(called).toBe(0);
+    expect(errors).toHaveLength(3);
     expect(binding['stats']?.()).toMatchObject({ waiterThreads: 8 });
+  });
+
+  it('cancelCall of anything but a controller call in flight is false or a TypeError/RangeError', async () => {
+    const binding = addon.bindSimulator({ ...createStubGuestApi(), gc_clone: () => undefined });
+    try {
+      expect(binding['cancelCall']?.(123456)).toBe(false);
+      expect(thrown(() => binding['cancelCall']?.('1'))).toMatchObject({ name: 'TypeError' });
+      expect(thrown(() => binding['cancelCall']?.(0))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+      const wait = binding['waitAny']?.(noop);
+      expect(binding['cancelCall']?.(wait)).toBe(false);
+      let called = 0;
+      const id = binding['clone']?.(1, () => called++);
+      expect(typeof id).toBe('number');
+      expect(binding['cancelCall']?.(id)).toBe(true);
+      expect(binding['cancelCall']?.(id)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(called).toBe(0);
+    } finally {
+      binding['close']?.();
+    }
   });
 
   it('survives a GcGuestApi that throws or completes with nonsense', async () => {

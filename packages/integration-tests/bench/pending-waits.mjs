@@ -99,7 +99,7 @@ const withoutWaits = median(none);
 const withWaits = median(pending);
 const ratio = withWaits / withoutWaits;
 console.log(
-  `pending waits: ${stats.pendingWaits} (${stats.waitsInLibrary} in the library, ${stats.queuedWaits} served by the poller); addon threads: ${stats.threads}`,
+  `pending waits: ${stats.pendingWaits} (${stats.waitsInLibrary} in the library, ${stats.queuedWaits} served by the router); addon threads: ${stats.threads}`,
 );
 console.log(
   `fs.promises.readFile median latency: ${(withWaits * 1000).toFixed(1)} us with the waits pending, ${(withoutWaits * 1000).toFixed(1)} us with none (${ROUNDS} rounds of ${READS} reads)`,

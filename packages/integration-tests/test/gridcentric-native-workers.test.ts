@@ -49,7 +49,7 @@ describe('native backend in worker threads', () => {
     for (const [id, result] of results.entries()) {
       expect(result.code).toBe(0);
       expect(result.message.codes).toEqual(Array.from({ length: 6 }, () => id));
-      expect(result.message.threads).toBeLessThanOrEqual(10);
+      expect(result.message.threads).toBeLessThanOrEqual(13);
     }
   });
 });

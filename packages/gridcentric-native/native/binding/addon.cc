@@ -18,9 +18,9 @@ void SetErrorConstructor(const Napi::CallbackInfo &info) {
   GetAddonData(env).errorConstructor = Napi::Persistent(info[0].As<Napi::Function>());
 }
 
-// Environment teardown (process exit, worker termination): stop the threads before anything
-// they use goes away. Blocked simulator calls are completed with ECANCELED first, so every
-// thread can be joined; a thread inside the real library's blocking call is detached instead.
+// Environment teardown (process exit, worker termination): before anything the threads use goes
+// away, the environment's calls are dropped, its blocked simulator calls completed with
+// ECANCELED and the threads out of them; the last environment of the process joins every thread.
 void TearDown(AddonData *data) noexcept {
   data->state->tearingDown = true;
   try {
@@ -31,7 +31,7 @@ void TearDown(AddonData *data) noexcept {
     }
     data->libraries.clear();
     if (data->dispatcher != nullptr)
-      data->dispatcher->Stop(libraries);
+      data->dispatcher->Release(libraries);
   } catch (...) {
     // Out of memory or a failed join at exit: nothing can be reported, nothing must abort.
   }
@@ -46,7 +46,7 @@ static Napi::Object InitGridcentricAddon(Napi::Env env, Napi::Object exports) {
   auto *data = new AddonData();
   env.SetInstanceData(data);
   data->channel = std::make_shared<CompletionChannel>(env, &Binding::Complete);
-  data->dispatcher = std::make_shared<Dispatcher>(data->channel);
+  data->dispatcher = Dispatcher::Acquire();
   // Registered after the channel's thread-safe function, so it runs before that one is torn down.
   env.AddCleanupHook([data] { TearDown(data); });
   Binding::Define(env, *data);

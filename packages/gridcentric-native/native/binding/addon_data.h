@@ -10,6 +10,7 @@
 
 #include <napi.h>
 
+#include "binding_state.h"
 #include "completion_channel.h"
 #include "dispatcher.h"
 #include "library.h"
@@ -19,7 +20,6 @@ namespace sysbind {
 // What a backend still needs once the AddonData may be gone (environment teardown).
 struct EnvironmentState {
   bool tearingDown = false;
-  std::uint64_t lastOp = 0;
 };
 
 struct AddonData {
@@ -30,8 +30,13 @@ struct AddonData {
   Napi::FunctionReference bindingClass;
   // Set while the factory constructs an instance: the library the new binding is for.
   std::shared_ptr<Library> *constructing = nullptr;
+  std::size_t constructingLimit = SIZE_MAX;
+  std::shared_ptr<VmState> constructingVm;
+  // Sim flavor: the VM state of each GcGuestApi object bound in this environment.
+  std::vector<std::pair<Napi::ObjectReference, std::weak_ptr<VmState>>> simVms;
   std::shared_ptr<EnvironmentState> state = std::make_shared<EnvironmentState>();
   std::shared_ptr<CompletionChannel> channel;
+  // The process's dispatcher (shared by every environment).
   std::shared_ptr<Dispatcher> dispatcher;
   // Every library instance of this environment, shut down at teardown before threads are joined.
   std::vector<std::weak_ptr<Library>> libraries;

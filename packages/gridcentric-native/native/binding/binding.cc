@@ -1,5 +1,6 @@
 #include "binding.h"
 
+#include <atomic>
 #include <cerrno>
 #include <exception>
 #include <string>
@@ -74,6 +75,8 @@ void Binding::Define(Napi::Env env, AddonData &data) {
   method("waitAny", &Entry<&Binding::WaitAny>);
   method("syncTicket", &Entry<&Binding::SyncTicket>);
   method("abandonWait", &Entry<&Binding::AbandonWait>);
+  method("cancelCall", &Entry<&Binding::CancelCall>);
+  method("settleWaits", &Entry<&Binding::SettleWaits>);
   method("stats", &Entry<&Binding::Stats>);
   method("ref", &Entry<&Binding::Ref>);
   method("unref", &Entry<&Binding::Unref>);
@@ -81,12 +84,38 @@ void Binding::Define(Napi::Env env, AddonData &data) {
   data.bindingClass = Napi::Persistent(constructor);
 }
 
-Napi::Value Binding::NewInstance(Napi::Env env, std::shared_ptr<Library> library) {
+std::size_t Binding::WaitLimit(Napi::Env env, Napi::Value options) {
+  std::size_t limit = Dispatcher::kWaiterThreads;
+  if (!options.IsUndefined()) {
+    if (!options.IsObject())
+      throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "The \"options\" argument must be of type object");
+    Napi::Value value = options.As<Napi::Object>().Get("waitsInLibrary");
+    if (!value.IsUndefined()) {
+      if (!value.IsNumber())
+        throw InvalidType(env, "ERR_INVALID_ARG_TYPE",
+                          "The \"options.waitsInLibrary\" property must be of type number");
+      double number = value.As<Napi::Number>().DoubleValue();
+      if (!(number >= 0 && number <= static_cast<double>(Dispatcher::kWaiterThreads)) ||
+          static_cast<double>(static_cast<std::size_t>(number)) != number) {
+        throw OutOfRange(
+            env, "The value of \"options.waitsInLibrary\" is out of range. It must be an integer from 0 to " +
+                     std::to_string(Dispatcher::kWaiterThreads));
+      }
+      limit = static_cast<std::size_t>(number);
+    }
+  }
+  return limit;
+}
+
+Napi::Value Binding::NewInstance(Napi::Env env, std::shared_ptr<Library> library, std::size_t limit,
+                                 std::shared_ptr<VmState> vm) {
   AddonData &data = GetAddonData(env);
   data.libraries.push_back(library);
   // Set only while this call constructs: `new GridcentricBinding()` from JS finds it null and is
   // refused (no JS runs between here and the constructor).
   data.constructing = &library;
+  data.constructingLimit = limit;
+  data.constructingVm = std::move(vm);
   try {
     Napi::Object instance = data.bindingClass.New({});
     data.constructing = nullptr;
@@ -104,9 +133,12 @@ Binding::Binding(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Binding>(inf
     throw InvalidType(env, "ERR_ILLEGAL_CONSTRUCTOR",
                       "GridcentricBinding is created by the addon's factory only");
   }
-  state_ = std::make_shared<BindingState>(*data.constructing);
+  state_ = std::make_shared<BindingState>(*data.constructing, data.constructingVm);
+  state_->maxWaitsInLibrary = data.constructingLimit;
+  state_->channel = data.channel;
   data.constructing = nullptr;
   state_->js = js_;
+  js_->binding = this;
   dispatcher_ = data.dispatcher;
   channel_ = data.channel;
   environment_ = data.state;
@@ -114,6 +146,7 @@ Binding::Binding(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Binding>(inf
 }
 
 Binding::~Binding() {
+  js_->binding = nullptr;
   if (state_ == nullptr)
     return;
   try {
@@ -155,23 +188,42 @@ Napi::Value Binding::MyIp(const Napi::CallbackInfo &info) {
 }
 
 std::uint64_t Binding::Register(Napi::Env env, Napi::Function callback, Subject subject, bool isWait) {
-  std::uint64_t op = ++environment_->lastOp;
+  // Unique in the process, since one dispatcher serves every environment; growing, since the
+  // dispatcher reads arrival order from them.
+  static std::atomic<std::uint64_t> lastOp{0};
+  std::uint64_t op = ++lastOp;
   PendingOp pending;
   pending.callback = Napi::Persistent(callback);
   pending.subject = subject;
   pending.isWait = isWait;
-  pending.holdsLoop = !isWait || waitsHoldLoop_;
+  pending.holdsLoop = holdsLoop_;
   if (pending.holdsLoop)
     channel_->HoldLoop(env);
   js_->ops.emplace(op, std::move(pending));
+  Pin();
   return op;
 }
 
-void Binding::SetWaitsHoldLoop(Napi::Env env, bool hold) {
-  waitsHoldLoop_ = hold;
+void Binding::Pin() {
+  if (pinned_)
+    return;
+  Napi::ObjectWrap<Binding>::Ref();
+  pinned_ = true;
+}
+
+void Binding::Unpin(JsSide *js) {
+  Binding *binding = js->binding;
+  if (binding == nullptr || !binding->pinned_ || !js->ops.empty())
+    return;
+  binding->pinned_ = false;
+  binding->Napi::ObjectWrap<Binding>::Unref();
+}
+
+void Binding::SetHoldLoop(Napi::Env env, bool hold) {
+  holdsLoop_ = hold;
   for (auto &entry : js_->ops) {
     PendingOp &pending = entry.second;
-    if (!pending.isWait || pending.holdsLoop == hold)
+    if (pending.holdsLoop == hold)
       continue;
     pending.holdsLoop = hold;
     if (hold) {
@@ -184,13 +236,13 @@ void Binding::SetWaitsHoldLoop(Napi::Env env, bool hold) {
 
 Napi::Value Binding::Ref(const Napi::CallbackInfo &info) {
   if (!closed_)
-    SetWaitsHoldLoop(info.Env(), true);
+    SetHoldLoop(info.Env(), true);
   return info.Env().Undefined();
 }
 
 Napi::Value Binding::Unref(const Napi::CallbackInfo &info) {
   if (!closed_)
-    SetWaitsHoldLoop(info.Env(), false);
+    SetHoldLoop(info.Env(), false);
   return info.Env().Undefined();
 }
 
@@ -201,6 +253,7 @@ void Binding::Unregister(Napi::Env env, std::uint64_t op) {
   if (found->second.holdsLoop)
     channel_->ReleaseLoop(env);
   js_->ops.erase(found);
+  Unpin(js_.get());
 }
 
 Napi::Value Binding::Submit(const Napi::CallbackInfo &info, std::size_t callbackIndex, Subject subject,
@@ -216,7 +269,7 @@ Napi::Value Binding::Submit(const Napi::CallbackInfo &info, std::size_t callback
     Unregister(env, op);
     throw;
   }
-  return env.Undefined();
+  return Napi::Number::New(env, static_cast<double>(op));
 }
 
 Napi::Value Binding::StartWait(const Napi::CallbackInfo &info, std::size_t callbackIndex, Subject subject,
@@ -255,7 +308,7 @@ Napi::Value Binding::MakeTicketIndependent(const Napi::CallbackInfo &info) {
       // served by polling must know its clones are not waitable.
       [ticket](Outcome &outcome, BindingState &state) {
         if (!outcome.failed())
-          state.independentTickets.insert(ticket);
+          state.vm->independentTickets.insert(ticket);
       });
 }
 
@@ -281,7 +334,7 @@ Napi::Value Binding::ListTicketDomains(const Napi::CallbackInfo &info) {
 // A clone whose exit the binding holds for a later wait is, to the caller, terminated but not
 // reaped: status and kill answer as the library would have before the reap.
 static const gc_domain_exit_t *UnclaimedExit(const BindingState &state, int vmid) {
-  for (const gc_domain_exit_t &exit : state.unclaimedExits) {
+  for (const gc_domain_exit_t &exit : state.vm->unclaimedExits) {
     if (exit.vmid == vmid)
       return &exit;
   }
@@ -339,7 +392,7 @@ Napi::Value Binding::SyncTicket(const Napi::CallbackInfo &info) {
   return StartWait(info, 1, TicketSubject(ticket), WaitKind::Sync, ticket);
 }
 
-Napi::Value Binding::AbandonWait(const Napi::CallbackInfo &info) {
+std::uint64_t Binding::Id(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Napi::Value id = info[0];
   if (!id.IsNumber())
@@ -347,9 +400,14 @@ Napi::Value Binding::AbandonWait(const Napi::CallbackInfo &info) {
   double number = id.As<Napi::Number>().DoubleValue();
   if (!(number >= 1 && number <= 9007199254740991.0) ||
       static_cast<double>(static_cast<std::uint64_t>(number)) != number) {
-    throw OutOfRange(env, "The value of \"id\" is out of range. It must be a wait id");
+    throw OutOfRange(env, "The value of \"id\" is out of range. It must be a call id");
   }
-  std::uint64_t op = static_cast<std::uint64_t>(number);
+  return static_cast<std::uint64_t>(number);
+}
+
+Napi::Value Binding::AbandonWait(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::uint64_t op = Id(info);
   auto found = js_->ops.find(op);
   // Only a pending wait of this binding can be abandoned; anything else is a no-op.
   if (found == js_->ops.end() || !found->second.isWait)
@@ -357,8 +415,39 @@ Napi::Value Binding::AbandonWait(const Napi::CallbackInfo &info) {
   if (found->second.holdsLoop)
     channel_->ReleaseLoop(env);
   js_->ops.erase(found);
+  Unpin(js_.get());
   dispatcher_->Abandon(op);
   return Napi::Boolean::New(env, true);
+}
+
+Napi::Value Binding::CancelCall(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::uint64_t op = Id(info);
+  auto found = js_->ops.find(op);
+  // Only a controller call of this binding in flight can be cancelled; anything else is a no-op.
+  if (found == js_->ops.end() || found->second.isWait)
+    return Napi::Boolean::New(env, false);
+  if (found->second.holdsLoop)
+    channel_->ReleaseLoop(env);
+  js_->ops.erase(found);
+  Unpin(js_.get());
+  dispatcher_->Cancel(state_, op);
+  return Napi::Boolean::New(env, true);
+}
+
+Napi::Value Binding::SettleWaits(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Napi::Function callback = CallbackArgument(info, 0);
+  EnsureOpen(env);
+  // Not a wait (it must not be abandoned) and not a controller call (it never reaches one).
+  std::uint64_t op = Register(env, callback, Subject{}, false);
+  try {
+    dispatcher_->Settle(state_, op);
+  } catch (...) {
+    Unregister(env, op);
+    throw;
+  }
+  return env.Undefined();
 }
 
 Napi::Value Binding::Stats(const Napi::CallbackInfo &info) {
@@ -370,6 +459,8 @@ Napi::Value Binding::Stats(const Napi::CallbackInfo &info) {
   object.Set("waitsInLibrary", Napi::Number::New(env, static_cast<double>(stats.waitsInLibrary)));
   object.Set("queuedWaits", Napi::Number::New(env, static_cast<double>(stats.queuedWaits)));
   object.Set("waiterThreads", Napi::Number::New(env, static_cast<double>(Dispatcher::kWaiterThreads)));
+  object.Set("controllerThreads",
+             Napi::Number::New(env, static_cast<double>(Dispatcher::kControllerThreads)));
   return object;
 }
 
@@ -386,11 +477,38 @@ void Binding::Shut(bool canRunJs) {
   state_->library->Shutdown();
   state_->library->ReleaseJs(canRunJs);
   Napi::Env env = Env();
-  for (auto &entry : js_->ops) {
+  // Every call in flight settles now, rejected with ERR_BACKEND_CLOSED, oldest first: nothing the
+  // dispatcher still holds for this backend is delivered any more.
+  std::map<std::uint64_t, PendingOp> ops;
+  for (auto &entry : js_->ops)
+    ops.emplace(entry.first, std::move(entry.second));
+  js_->ops.clear();
+  js_->early.clear();
+  js_->fenced.clear();
+  for (auto &entry : ops) {
     if (entry.second.holdsLoop)
       channel_->ReleaseLoop(env);
   }
-  js_->ops.clear();
+  if (pinned_) {
+    pinned_ = false;
+    Napi::ObjectWrap<Binding>::Unref();
+  }
+  if (!canRunJs)
+    return;
+  for (auto &entry : ops) {
+    try {
+      Napi::HandleScope scope(env);
+      Napi::Error error = CodedError(env, "ERR_BACKEND_CLOSED",
+                                     "this Gridcentric backend was closed while the call was in flight");
+      entry.second.callback.Call(env.Undefined(), {error.Value(), env.Undefined()});
+    } catch (const Napi::Error &error) {
+      try {
+        napi_fatal_exception(env, error.Value());
+      } catch (...) {
+      }
+    } catch (...) {
+    }
+  }
 }
 
 void Binding::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
@@ -399,6 +517,11 @@ void Binding::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
     return; // its backend is gone
   std::uint64_t stamp = completion->outcome.stamp;
   if (stamp == 0) {
+    std::uint64_t fence = completion->outcome.fence;
+    if (fence >= js->nextStamp) {
+      js->fenced.emplace(fence, std::move(completion));
+      return;
+    }
     Deliver(env, js.get(), std::move(completion));
     return;
   }
@@ -412,6 +535,15 @@ void Binding::Complete(Napi::Env env, std::unique_ptr<Completion> completion) {
     ++js->nextStamp;
     if (next->op != 0)
       Deliver(env, js.get(), std::move(next));
+    DeliverFenced(env, js.get());
+  }
+}
+
+void Binding::DeliverFenced(Napi::Env env, JsSide *js) {
+  while (!js->fenced.empty() && js->fenced.begin()->first < js->nextStamp) {
+    std::unique_ptr<Completion> next = std::move(js->fenced.begin()->second);
+    js->fenced.erase(js->fenced.begin());
+    Deliver(env, js, std::move(next));
   }
 }
 
@@ -430,6 +562,7 @@ void Binding::Deliver(Napi::Env env, JsSide *js, std::unique_ptr<Completion> com
   }
   PendingOp pending = std::move(found->second);
   js->ops.erase(found);
+  Unpin(js);
   AddonData *data = FindAddonData(env);
   if (pending.holdsLoop && data != nullptr && data->channel != nullptr)
     data->channel->ReleaseLoop(env);

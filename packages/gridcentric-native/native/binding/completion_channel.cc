@@ -1,5 +1,7 @@
 #include "completion_channel.h"
 
+#include "js_ready.h"
+
 namespace sysbind {
 
 CompletionChannel::CompletionChannel(Napi::Env env, CompletionHandler handler)
@@ -47,8 +49,9 @@ void CompletionChannel::ReleaseLoop(Napi::Env env) {
 
 void CompletionChannel::CallJs(napi_env env, napi_value, void *context, void *data) {
   std::unique_ptr<Completion> completion(static_cast<Completion *>(data));
-  // A null env means the function is being torn down: the completion is simply dropped.
-  if (env == nullptr || completion == nullptr)
+  // A null env means the function is being torn down, and a terminating worker runs no JS: the
+  // completion is simply dropped.
+  if (env == nullptr || completion == nullptr || !CanRunJs(env))
     return;
   auto *shared = static_cast<Shared *>(context);
   shared->handler(Napi::Env(env), std::move(completion));

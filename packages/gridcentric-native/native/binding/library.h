@@ -19,10 +19,17 @@ public:
   virtual void Enter(std::uint64_t tag) = 0;
   // The calling thread is done with this instance.
   virtual void Leave() = 0;
-  // Withdraws the blocking call tagged `tag` so that it returns -1 with EINTR, now or, if it has
-  // not reached the library yet, as soon as it does. Returns false when the library cannot
-  // (libgridcentric has no way to cancel a blocking call). Any thread.
+  // Asks the library to withdraw the blocking call tagged `tag`: unless the library answered it
+  // first (then the answer stands), it returns -1 with EINTR and leaves no trace in the library.
+  // Never runs user code on the calling thread, so it may be called under any lock. Returns false
+  // when the library cannot (libgridcentric has no way to cancel a blocking call). Any thread.
   virtual bool Interrupt(std::uint64_t tag) = 0;
+  // True if Interrupt can withdraw calls.
+  virtual bool CanInterrupt() const = 0;
+  // True if the calling thread's last call ended because of Interrupt (not a library EINTR).
+  virtual bool TakeInterrupted() = 0;
+  // The last completion stamp the instance handed out (0 when it keeps no order).
+  virtual std::uint64_t LastStamp() = 0;
   // The positions, in the order this instance completed its calls, of the calls the calling
   // thread made since it last asked (empty when the instance keeps no order). Every call of an
   // addon thread then gets one, and the binding hands the outcomes to the JS thread in that order:

@@ -28,6 +28,8 @@ struct Outcome {
   std::vector<gc_ticket_info_t> tickets;
   // The library's completion order of this call (0: unordered); see Library::TakeCallStamps.
   std::uint64_t stamp = 0;
+  // Deliver only once every stamp up to this one was delivered (0: no such condition).
+  std::uint64_t fence = 0;
 
   bool failed() const { return error != 0; }
 

@@ -15,6 +15,9 @@ public:
   void Enter(std::uint64_t) override {}
   void Leave() override {}
   bool Interrupt(std::uint64_t) override { return false; }
+  bool CanInterrupt() const override { return false; }
+  bool TakeInterrupted() override { return false; }
+  std::uint64_t LastStamp() override { return 0; }
   std::vector<std::uint64_t> TakeCallStamps() override { return {}; }
   bool CanShutDownCalls() const override { return false; }
   void Shutdown() override {}
@@ -22,7 +25,10 @@ public:
 };
 
 Napi::Value OpenSystemBinding(const Napi::CallbackInfo &info) {
-  return Binding::NewInstance(info.Env(), std::make_shared<SystemLibrary>());
+  std::size_t limit = Binding::WaitLimit(info.Env(), info[0]);
+  // The process runs in one guest VM: every backend of every environment acts as that VM.
+  static const std::shared_ptr<VmState> *vm = new std::shared_ptr<VmState>(std::make_shared<VmState>());
+  return Binding::NewInstance(info.Env(), std::make_shared<SystemLibrary>(), limit, *vm);
 }
 
 } // namespace

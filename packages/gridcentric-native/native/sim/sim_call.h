@@ -55,6 +55,8 @@ struct SimCall {
   std::uint64_t stamp = 0;
   bool dispatched = false;
   bool done = false;
+  // Ended by Library::Interrupt (withdrawn from the simulator, or never reached it).
+  bool interrupted = false;
   int ret = -1;
   int error = 0;
   std::string text;

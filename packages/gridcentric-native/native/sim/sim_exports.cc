@@ -1,5 +1,6 @@
 // The sim flavor's export: bindSimulator(api) binds one simulated VM's GcGuestApi and returns a
 // GridcentricBinding whose calls it answers.
+#include "addon_data.h"
 #include "binding.h"
 #include "errors.h"
 #include "flavor_exports.h"
@@ -41,7 +42,25 @@ Napi::Value BindSimulator(const Napi::CallbackInfo &info) {
                         std::string("The \"api\" argument must implement ") + sim::FunctionName(function));
     }
   }
-  return Binding::NewInstance(env, sim::SimLibrary::Create(env, api));
+  std::size_t limit = Binding::WaitLimit(env, info[1]);
+  // One GcGuestApi object is one simulated VM: backends bound to it share its VM state.
+  AddonData &data = GetAddonData(env);
+  std::shared_ptr<VmState> vm;
+  for (auto entry = data.simVms.begin(); entry != data.simVms.end();) {
+    std::shared_ptr<VmState> known = entry->second.lock();
+    if (known == nullptr) {
+      entry = data.simVms.erase(entry);
+      continue;
+    }
+    if (vm == nullptr && entry->first.Value().StrictEquals(api))
+      vm = known;
+    ++entry;
+  }
+  if (vm == nullptr) {
+    vm = std::make_shared<VmState>();
+    data.simVms.emplace_back(Napi::Persistent(api), vm);
+  }
+  return Binding::NewInstance(env, sim::SimLibrary::Create(env, api), limit, vm);
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "sim_library.h"
 
+#include "js_ready.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -13,6 +15,7 @@ namespace {
 thread_local SimLibrary *currentLibrary = nullptr;
 thread_local std::uint64_t currentTag = 0;
 thread_local std::vector<std::uint64_t> callStamps;
+thread_local bool lastCallInterrupted = false;
 
 int ToInt(const Napi::Value &value) {
   if (!value.IsNumber())
@@ -148,6 +151,17 @@ void SimLibrary::Finish(SimCall &call, int error) {
   Done(call);
 }
 
+bool SimLibrary::TakeInterrupted() {
+  bool interrupted = lastCallInterrupted;
+  lastCallInterrupted = false;
+  return interrupted;
+}
+
+std::uint64_t SimLibrary::LastStamp() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return lastStamp_;
+}
+
 std::vector<std::uint64_t> SimLibrary::TakeCallStamps() {
   std::vector<std::uint64_t> stamps;
   stamps.swap(callStamps);
@@ -175,6 +189,7 @@ void SimLibrary::Run(const std::shared_ptr<SimCall> &call) {
     ~StampOnReturn() {
       if (call.stamp != 0)
         callStamps.push_back(call.stamp);
+      lastCallInterrupted = call.interrupted;
     }
   } stampOnReturn{*call};
   if (shutDown_) {
@@ -185,6 +200,7 @@ void SimLibrary::Run(const std::shared_ptr<SimCall> &call) {
     auto active = tags_.find(call->tag);
     if (active != tags_.end()) {
       if (active->second.interruptRequested) {
+        call->interrupted = true;
         Finish(*call, EINTR);
         return;
       }
@@ -249,6 +265,13 @@ void SimLibrary::Dispatch(napi_env env, std::unique_ptr<Message> message) {
   std::shared_ptr<SimLibrary> library = message->library.lock();
   if (library == nullptr)
     return;
+  if (!CanRunJs(env)) {
+    // A terminating worker: the simulator cannot answer; the caller fails as at shutdown.
+    std::lock_guard<std::mutex> lock(library->mutex_);
+    if (!message->call->done)
+      library->Finish(*message->call, ECANCELED);
+    return;
+  }
   Napi::HandleScope scope(env);
   if (message->cancel) {
     library->RunCancel(message->call);
@@ -363,16 +386,30 @@ void SimLibrary::Completed(const Napi::CallbackInfo &info, const std::shared_ptr
 }
 
 void SimLibrary::RunCancel(const std::shared_ptr<SimCall> &call) {
-  auto found = cancels_.find(call.get());
-  if (found == cancels_.end())
-    return;
-  Napi::FunctionReference cancel = std::move(found->second);
-  cancels_.erase(found);
-  try {
-    cancel.Call({});
-  } catch (const Napi::Error &) {
-    // A cancel function that throws withdrew nothing we can fix; the C call already returned.
+  // On the JS thread, like the simulator's completions: either the simulator answered first (the
+  // answer stands and is routed by the binding) or the wait is withdrawn there before the call
+  // returns EINTR. So nothing the simulator reaped is ever dropped.
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (call->done)
+      return;
   }
+  auto found = cancels_.find(call.get());
+  if (found != cancels_.end()) {
+    Napi::FunctionReference cancel = std::move(found->second);
+    cancels_.erase(found);
+    try {
+      Napi::HandleScope scope(env_);
+      cancel.Call({});
+    } catch (const Napi::Error &) {
+      // A cancel function that throws withdrew nothing we can fix; the C call still returns.
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (call->done)
+    return; // the cancel function completed it instead
+  call->interrupted = true;
+  Finish(*call, EINTR);
 }
 
 bool SimLibrary::Interrupt(std::uint64_t tag) {
@@ -386,16 +423,16 @@ bool SimLibrary::Interrupt(std::uint64_t tag) {
     call = active->second.call;
     if (call == nullptr || call->done)
       return true;
-    Finish(*call, EINTR);
-    if (!call->dispatched)
+    if (!call->dispatched) {
+      // Still on its way to the JS thread: it never reaches the simulator.
+      call->interrupted = true;
+      Finish(*call, EINTR);
       return true;
+    }
   }
-  // The simulator registered the wait: withdraw it there too, on the JS thread.
-  if (std::this_thread::get_id() == jsThread_) {
-    RunCancel(call);
-  } else {
-    Post(std::unique_ptr<Message>(new Message{weak_from_this(), call, true}));
-  }
+  // The simulator has the call: withdraw it there, on the JS thread and never from here, since
+  // the caller may hold a lock and the cancel function is user code.
+  Post(std::unique_ptr<Message>(new Message{weak_from_this(), call, true}));
   return true;
 }
 

@@ -40,6 +40,9 @@ public:
   void Enter(std::uint64_t tag) override;
   void Leave() override;
   bool Interrupt(std::uint64_t tag) override;
+  bool CanInterrupt() const override { return true; }
+  bool TakeInterrupted() override;
+  std::uint64_t LastStamp() override;
   std::vector<std::uint64_t> TakeCallStamps() override;
   bool CanShutDownCalls() const override { return true; }
   void Shutdown() override;
