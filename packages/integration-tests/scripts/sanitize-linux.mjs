@@ -20,8 +20,13 @@ async function supervise() {
     console.log('sanitize-linux: not Linux, nothing to run');
     return;
   }
+  // The probe may load the addon: in this process (no libasan preloaded) it must be the plain
+  // build, whatever the job's SYSBIND_SANITIZE says; the instrumented one runs in the child below.
+  const sanitize = process.env.SYSBIND_SANITIZE;
+  delete process.env.SYSBIND_SANITIZE;
   const { probeLinuxContractHost } = await import('@sysbind/contract-native');
   const capabilities = probeLinuxContractHost();
+  if (sanitize !== undefined) process.env.SYSBIND_SANITIZE = sanitize;
   if (!capabilities.supported) {
     console.log(
       `sanitize-linux: this host cannot run the Linux backend (${capabilities.missing.map((m) => m.feature)})`,
