@@ -2,8 +2,8 @@
 // a contract(5) rule (the illumos function that implements it is named) checked against what the
 // kernel itself says about the processes (/proc, cgroup.procs, wait statuses from libuv), never
 // against the backend's own bookkeeping alone.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -376,6 +376,30 @@ describe.skipIf(skip !== undefined)(
 );
 
 describe.skipIf(skip !== undefined)(`Linux backend faults${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
+  it('a probe cgroup left by a process that died mid-probe is removed by the next probe (by its pid)', () => {
+    const registry = probeLinuxContractHost().registry;
+    expect(registry).toBeDefined();
+    if (registry === undefined) return;
+    // A pid that is no process: past the kernel's pid_max.
+    const stale = path.join(registry, `probe.${2 ** 22 + 1}.0`);
+    mkdirSync(stale);
+    try {
+      // The probe runs once per process (its answer is kept): a new process does it again.
+      execFileSync(process.execPath, [
+        '--input-type=module',
+        '-e',
+        "(await import('@sysbind/contract-native')).probeLinuxContractHost();",
+      ]);
+      expect(readdirSync(registry)).not.toContain(path.basename(stale));
+    } finally {
+      try {
+        rmdirSync(stale);
+      } catch {
+        // removed by the probe, as expected
+      }
+    }
+  });
+
   it('a member that moves itself out of the cgroup stops being a member; pr_empty still comes', async () => {
     const root = path.join(probeLinuxContractHost().cgroupMount ?? '', 'cgroup.procs');
     const { contract, daemons, empty } = run(

@@ -2,7 +2,15 @@
 // leaf cgroup in a registry folder, `<this process's cgroup>/sysbind.contracts`, so root and a
 // delegated user (systemd-run --user --scope -p Delegate=yes) work the same way; contracts of
 // other processes are found in their registries (the caller's, and the one under the cgroup2 root).
-import { accessSync, constants as fsConstants, mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants as fsConstants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+} from 'node:fs';
 import { release } from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -143,6 +151,7 @@ export function probeLinuxContractHost(): LinuxContractCapabilities {
     const probe = path.join(registry, `probe.${process.pid}.${threadId}`);
     try {
       mkdirSync(registry, { recursive: true, mode: 0o755 });
+      removeStaleProbes(registry);
       mkdirSync(probe, { mode: 0o755 });
       const addon = loadLinuxAddon();
       if (!statExists(path.join(probe, 'cgroup.kill'))) {
@@ -243,4 +252,28 @@ export function unsupportedHostError(capabilities: LinuxContractCapabilities): C
       'Tests can use the simulator of @sysbind/testing-fakes instead.',
     { code: 'ERR_CONTRACT_HOST_UNSUPPORTED' },
   );
+}
+
+// A process that died in the middle of its probe (an abort while loading the addon, say) leaves
+// its empty probe cgroup behind: remove those whose pid is gone, by that pid. rmdir never removes
+// a populated cgroup, so a reused pid costs nothing but a failed rmdir.
+function removeStaleProbes(registry: string): void {
+  for (const name of readdirSync(registry)) {
+    const pid = /^probe\.(\d+)\.\d+$/.exec(name)?.[1];
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    try {
+      rmdirSync(path.join(registry, name));
+    } catch {
+      // gone already, or not empty: left alone
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
 }
