@@ -2,7 +2,8 @@
  * The API of the 2011 nodejs-bindings for libgridcentric, with its names and conventions: the
  * quick calls are synchronous; the others take a callback that receives the C return value as
  * its single argument (-1 on error); lists are arrays of objects with the native struct fields;
- * status codes are strings. Plus {@link useBackend}, to run it on a simulator.
+ * status codes are strings. Plus {@link useBackend}, to run it on a simulator. Every function
+ * calls the idiomatic API (`createGridcentric`), as `@sysbind/contract/compat` calls its facade.
  *
  * @module
  */

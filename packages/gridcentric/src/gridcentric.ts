@@ -43,6 +43,16 @@ export interface ListDomainsOptions {
   readonly ticket?: number | Ticket;
 }
 
+/** Options of {@link Gridcentric.killAll}. */
+export interface KillAllOptions {
+  /**
+   * Only the clones of this ticket, independent ones included (`gc_killall_ticket_domains`); the
+   * ticket itself stays held, unlike {@link Gridcentric.killTicket}. Default: every clone of this
+   * VM's dependent tickets.
+   */
+  readonly ticket?: number | Ticket;
+}
+
 /** Options of {@link Gridcentric.exits}. */
 export interface ExitsOptions extends WaitOptions {
   /**
@@ -99,8 +109,11 @@ export interface Gridcentric extends AsyncDisposable {
   syncTicket(ticket: TicketRef, options?: WaitOptions): Promise<void>;
   /** Kills one clone (`gc_kill_clone_domain`). */
   kill(vmid: number): Promise<void>;
-  /** Kills every clone of this VM's dependent tickets; resolves to the count (`gc_killall_clone_domains`). */
-  killAll(): Promise<number>;
+  /**
+   * Kills every clone of this VM's dependent tickets (`gc_killall_clone_domains`), or every clone
+   * of one ticket (`gc_killall_ticket_domains`); resolves to the count killed.
+   */
+  killAll(options?: KillAllOptions): Promise<number>;
   /**
    * Kills every clone of the ticket, independent or not, and discards the ticket, as SnowFlock's
    * `sf_kill(ticket)` does: `gc_killall_ticket_domains`, then `gc_cancel_ticket`, so the ticket
@@ -212,8 +225,11 @@ export function createGridcentric(options: GridcentricOptions = {}): Gridcentric
       const checked = validateId(vmid, 'vmid');
       await use().killCloneDomain(checked);
     },
-    async killAll() {
-      return use().killallCloneDomains();
+    async killAll(killOptions) {
+      const ticket = validateOptions(killOptions)['ticket'];
+      return ticket === undefined
+        ? use().killallCloneDomains()
+        : use().killallTicketDomains(validateTicket(ticket, 'options.ticket'));
     },
     async killTicket(ticket) {
       const checked = validateTicket(ticket, 'ticket');

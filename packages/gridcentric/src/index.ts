@@ -3,6 +3,7 @@ export {
   type ExitsOptions,
   type Gridcentric,
   type GridcentricOptions,
+  type KillAllOptions,
   type ListDomainsOptions,
   type TicketRef,
   type WaitOptions,

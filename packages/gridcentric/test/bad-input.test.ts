@@ -44,6 +44,7 @@ describe('facade: bad input is refused before the backend', () => {
     ['syncTicket', (gc, value) => gc.syncTicket(value)],
     ['kill', (gc, value) => gc.kill(value)],
     ['killTicket', (gc, value) => gc.killTicket(value)],
+    ['killAll({ ticket })', (gc, value) => gc.killAll({ ticket: value })],
   ];
 
   for (const [name, call] of cases) {
@@ -51,8 +52,8 @@ describe('facade: bad input is refused before the backend', () => {
       const { backend, calls } = spiedBackend();
       const gc = createGridcentric({ backend });
       for (const value of notNumbers) {
-        // listDomains({ ticket: undefined }) means every clone: not bad input.
-        if (value === undefined && name.startsWith('listDomains')) continue;
+        // listDomains({ ticket: undefined }) and killAll({ ticket: undefined }) mean every clone: not bad input.
+        if (value === undefined && name.endsWith('({ ticket })')) continue;
         await expect(call(gc, value as never)).rejects.toMatchObject({
           name: 'TypeError',
           code: 'ERR_INVALID_ARG_TYPE',
@@ -144,7 +145,7 @@ describe('compat: bad input throws synchronously, before the backend', () => {
     expect(calls).toEqual([]);
   });
 
-  it('non-integer ids are TypeError/RangeError; values a C int carries go to the library and come back as -1', async () => {
+  it('non-integer ids are TypeError/RangeError; values a C int carries come back as -1, those below 1 without reaching the library (which refuses them all)', async () => {
     const { backend, calls } = spiedBackend();
     compat.useBackend(backend);
     const noop = (): void => undefined;
@@ -162,7 +163,13 @@ describe('compat: bad input throws synchronously, before the backend', () => {
       compat.request_tickets(-3, resolve);
     });
     expect(result).toBe(-1);
-    expect(calls).toEqual(['requestTickets']);
+    // The facade refuses counts below 1; the compat answers the library's -1 itself.
+    expect(calls).toEqual([]);
+    const unknown = await new Promise((resolve) => {
+      compat.cancel_ticket(2 ** 31 - 1, resolve);
+    });
+    expect(unknown).toBe(-1);
+    expect(calls).toEqual(['cancelTicket']);
   });
 
   it('useBackend refuses something that is not a backend', () => {

@@ -99,6 +99,26 @@ describe('createGridcentric over the simulator', () => {
     expect(await gc.killTicket(independent)).toBe(1);
   });
 
+  it('killAll({ ticket }) kills every clone of one ticket, independent ones too, and leaves the ticket held (gc_killall_ticket_domains)', async () => {
+    const { sim, gc } = setup();
+    const kept = await gc.requestTicket(1);
+    const target = await gc.requestTicket(2);
+    const spared = await gc.clone(kept);
+    const first = await gc.clone(target);
+    await gc.clone(target);
+    await gc.makeTicketIndependent(target);
+    expect(await gc.killAll({ ticket: target })).toBe(2);
+    expect(sim.statusOf((first as { vmid: number }).vmid)).toBe('KILLED');
+    expect(sim.statusOf((spared as { vmid: number }).vmid)).toBe('CREATING');
+    expect((await target.info())?.state).toBe('INDEPENDENT');
+    expect(await gc.killAll({ ticket: target.id })).toBe(0);
+    await expect(gc.killAll({ ticket: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(gc.killAll({ ticket: 99 })).rejects.toMatchObject({
+      code: 'ENOENT',
+      syscall: 'gc_killall_ticket_domains',
+    });
+  });
+
   it('cancelTicket returns capacity that a later request can take', async () => {
     const { gc } = setup(2);
     const ticket = await gc.requestTicket(2);

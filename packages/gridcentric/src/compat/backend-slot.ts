@@ -1,9 +1,14 @@
 import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { createNativeGridcentricBackend } from '@sysbind/gridcentric-native';
+import { createGridcentric, type Gridcentric } from '../gridcentric.ts';
 import { validateBackend } from '../validate.ts';
 
 // The seed API is a set of module functions, so the backend they use is module state by nature.
+// The compat functions call the facade, one facade per selected backend, as the contract compat
+// does; the backend is chosen (and the native one loaded) here so that a load failure stays
+// synchronous and gc_check() can tell it from the library's own answer.
 let selected: GridcentricBackend | undefined;
+let facade: Gridcentric | undefined;
 
 /**
  * Makes every compat function use `backend` (for example a simulator's backend from
@@ -12,6 +17,9 @@ let selected: GridcentricBackend | undefined;
  */
 export function useBackend(backend: GridcentricBackend | undefined): void {
   selected = backend === undefined ? undefined : validateBackend(backend, 'backend');
+  // The previous facade is dropped, not closed: closing would abort the waits still pending on the
+  // previous backend, which the 2011 API had no way to withdraw.
+  facade = undefined;
 }
 
 /**
@@ -19,7 +27,13 @@ export function useBackend(backend: GridcentricBackend | undefined): void {
  * throws the GridcentricError `ERR_UNSUPPORTED_PLATFORM`: the analogue of the 2011 addon failing
  * to load without libgridcentric, only deferred to the first call so that importing never fails.
  */
-export function currentBackend(): GridcentricBackend {
+function currentBackend(): GridcentricBackend {
   selected ??= createNativeGridcentricBackend();
   return selected;
+}
+
+/** The facade over {@link currentBackend}, created with it; throws as {@link currentBackend} does. */
+export function currentFacade(): Gridcentric {
+  facade ??= createGridcentric({ backend: currentBackend() });
+  return facade;
 }

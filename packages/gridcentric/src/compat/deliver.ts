@@ -24,3 +24,11 @@ export function deliver<T, R>(work: Promise<T>, callback: (result: R | -1) => vo
     },
   );
 }
+
+/**
+ * Calls `callback` with -1 on a later tick, as {@link deliver} does for a failure: the answer to
+ * an argument the facade refuses (see `refusedByFacade`) without asking the library.
+ */
+export function deliverRefusal(callback: (result: -1) => void): void {
+  process.nextTick(callback, -1);
+}

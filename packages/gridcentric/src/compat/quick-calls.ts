@@ -1,9 +1,9 @@
 import { isGridcentricError } from '@sysbind/gridcentric-interface';
-import { currentBackend } from './backend-slot.ts';
+import { currentFacade } from './backend-slot.ts';
 
 /** The guest library's version string. */
 export function gc_version(): string {
-  return currentBackend().version();
+  return currentFacade().version();
 }
 
 /**
@@ -13,9 +13,9 @@ export function gc_version(): string {
  * error instead.
  */
 export function gc_check(): 0 | -1 {
-  let backend;
+  let gc;
   try {
-    backend = currentBackend();
+    gc = currentFacade();
   } catch (error) {
     // Off a guest there is no library to ask: that is the "not a Gridcentric VM" answer. Any other
     // load failure (a broken install on a guest) is not, and is thrown.
@@ -23,7 +23,7 @@ export function gc_check(): 0 | -1 {
     throw error;
   }
   try {
-    backend.check();
+    gc.check();
     return 0;
   } catch (error) {
     if (isGridcentricError(error)) return -1;
@@ -33,9 +33,9 @@ export function gc_check(): 0 | -1 {
 
 /** This VM's address as a dotted quad, or -1 on error. */
 export function gc_my_ip(): string | -1 {
-  const backend = currentBackend();
+  const gc = currentFacade();
   try {
-    return backend.myIp();
+    return gc.myIp();
   } catch (error) {
     if (isGridcentricError(error)) return -1;
     throw error;

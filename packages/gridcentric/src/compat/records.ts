@@ -1,11 +1,8 @@
-import {
-  type DomainStatus,
-  type ExitReason,
-  type GcDomainExit,
-  type GcDomainInfo,
-  type GcTicketInfo,
-} from '@sysbind/gridcentric-interface';
-import { decodeDomainInfo, exitReasonName } from '../records.ts';
+import type { DomainStatus, ExitReason, GcTicketInfo } from '@sysbind/gridcentric-interface';
+import type { TicketInfo } from '../records.ts';
+
+// The seed's objects are the facade's decoded records (records.ts), but for the ticket's
+// `independent`, a C int in the seed and a boolean in the facade, and the facade's derived `state`.
 
 /** A `gc_domain_info_t` as the seed binding returned it: the native fields, the status as a string. */
 export interface CompatDomainInfo {
@@ -45,25 +42,8 @@ export interface CompatDomainExit {
   code: number;
 }
 
-/** Converts a native domain record to the seed's object. */
-export function toCompatDomain(raw: GcDomainInfo): CompatDomainInfo {
-  // The seed's domain object is the facade's decoded record, field for field.
-  return decodeDomainInfo(raw);
-}
-
-/** Converts a native ticket record to the seed's object. */
-export function toCompatTicket(raw: GcTicketInfo): CompatTicketInfo {
-  return {
-    ticket: raw.ticket,
-    requested: raw.requested,
-    granted: raw.granted,
-    used: raw.used,
-    domains: raw.domains,
-    independent: raw.independent ? 1 : 0,
-  };
-}
-
-/** Converts a native exit record to the seed's object. */
-export function toCompatExit(raw: GcDomainExit): CompatDomainExit {
-  return { vmid: raw.vmid, reason: exitReasonName(raw.reason), code: raw.code };
+/** The facade's ticket record as the seed's object: without the derived state, `independent` as a C int. */
+export function toCompatTicket(info: TicketInfo): CompatTicketInfo {
+  const { state: _derived, independent, ...fields }: TicketInfo = info;
+  return { ...(fields satisfies Omit<GcTicketInfo, 'independent'>), independent: independent ? 1 : 0 };
 }
