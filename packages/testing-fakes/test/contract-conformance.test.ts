@@ -1,7 +1,3 @@
 import { describeContractBackend } from '../src/conformance.ts';
-import { createContractSimulator } from '../src/index.ts';
 
-describeContractBackend('simulator backend', (options) => {
-  const sim = createContractSimulator(options);
-  return { backend: sim.backend(), sim };
-});
+describeContractBackend('simulator backend', (_library, { simulator, pid }) => simulator.backend({ pid }));
