@@ -185,7 +185,7 @@ async function script(api: SeedApi, sim: GridcentricSimulator): Promise<Log> {
   const c2 = (await record('clone(t1) #2', api.clone(t1))) as number;
   const c3 = (await record('clone(t2)', api.clone(t2))) as number;
   sim.clock.advance(BOOT);
-  sim.exit(c2, 3);
+  sim.world.exit(c2, 3);
   await record('make_ticket_independent(t2)', api.make_ticket_independent(t2));
   await record('cancel_ticket(t3)', api.cancel_ticket(t3));
   const tickets = [...EDGES, t1, t2, t3];
@@ -215,7 +215,7 @@ async function script(api: SeedApi, sim: GridcentricSimulator): Promise<Log> {
   await record('list_clone_domains() at the end', api.list_clone_domains());
 
   // A VM cut off from its controller: every call fails, refused argument or not.
-  sim.detach('EIO');
+  sim.world.detach('EIO');
   await record('detached gc_check()', api.gc_check());
   await record('detached gc_my_ip()', api.gc_my_ip());
   await record('detached list_tickets()', api.list_tickets());

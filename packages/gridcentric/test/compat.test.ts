@@ -53,7 +53,7 @@ describe('compat: the 2011 nodejs-bindings surface on the simulator', () => {
     expect(gc.gc_version()).toBe('1.0.0-sim');
     expect(gc.gc_check()).toBe(0);
     expect(gc.gc_my_ip()).toBe('10.0.0.1');
-    sim.detach('ENODEV');
+    sim.world.detach('ENODEV');
     expect(gc.gc_check()).toBe(-1);
     expect(gc.gc_my_ip()).toBe(-1);
   });
@@ -119,14 +119,14 @@ describe('compat: the 2011 nodejs-bindings surface on the simulator', () => {
       gc.wait_any(cb);
     });
     while (sim.pendingWaits() < 2) await new Promise((resolve) => setImmediate(resolve));
-    sim.crash(b, 6);
-    sim.exit(a, 1);
+    sim.world.crash(b, 6);
+    sim.world.exit(a, 1);
     expect(await waitA).toEqual({ vmid: a, reason: 'EXITED', code: 1 });
     expect(await waitAny).toEqual({ vmid: b, reason: 'CRASHED', code: 6 });
     const join = call((cb) => {
       gc.sync_ticket(ticket, cb);
     });
-    sim.exit(c);
+    sim.world.exit(c);
     expect(await join).toBe(0);
   });
 
@@ -220,7 +220,7 @@ describe('compat: the 2011 nodejs-bindings surface on the simulator', () => {
       }),
     ]);
     expect(minusOne).toEqual(Array.from({ length: 11 }, () => -1));
-    sim.detach('EIO');
+    sim.world.detach('EIO');
     const detached: unknown[] = await Promise.all([
       call((cb) => {
         gc.list_tickets(cb);

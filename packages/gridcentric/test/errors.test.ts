@@ -36,7 +36,7 @@ describe('item 11: GridcentricError messages describe Gridcentric failures', () 
     expect(exhausted.message).toBe(`ENOSPC: the ticket's clone capacity is used up, gc_clone, ticket ${ticket.id}`);
 
     sim.clock.advance(1);
-    sim.exit(clone.vmid);
+    sim.world.exit(clone.vmid);
     const terminated = await failure(gc.kill(clone.vmid));
     expect(terminated.message).toBe(
       `ESRCH: the clone domain already terminated, gc_kill_clone_domain, vmid ${clone.vmid}`,

@@ -35,7 +35,7 @@ describe('AbortSignal and close()', () => {
     await expect(wait).rejects.toSatisfy(isAbortError);
     expect(sim.pendingWaits()).toBe(0);
     if (result.role !== 'parent') throw new Error('expected the parent side');
-    sim.exit(result.vmid, 1);
+    sim.world.exit(result.vmid, 1);
     expect(await gc.waitAny()).toEqual({ vmid: result.vmid, reason: 'EXITED', code: 1 });
   });
 

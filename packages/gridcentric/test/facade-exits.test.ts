@@ -9,14 +9,14 @@ describe('exits() async iterator', () => {
     const ticket = await gc.requestTicket(3);
     for (let i = 0; i < 3; i++) await gc.clone(ticket);
     sim.clock.advance(1);
-    sim.exit(3, 30);
+    sim.world.exit(3, 30);
     const collected: DomainExit[] = [];
     const consumer = (async () => {
       for await (const exit of gc.exits()) collected.push(exit);
     })();
     await new Promise((resolve) => setImmediate(resolve));
-    sim.crash(2);
-    sim.exit(4, 40);
+    sim.world.crash(2);
+    sim.world.exit(4, 40);
     await consumer;
     expect(collected).toEqual([
       { vmid: 3, reason: 'EXITED', code: 30 },
@@ -34,8 +34,8 @@ describe('exits() async iterator', () => {
     await gc.clone(tied);
     await gc.makeTicketIndependent(free);
     sim.clock.advance(1);
-    sim.exit(2);
-    sim.exit(3);
+    sim.world.exit(2);
+    sim.world.exit(3);
     const vmids: number[] = [];
     for await (const exit of gc.exits()) vmids.push(exit.vmid);
     expect(vmids).toEqual([3]);
@@ -61,8 +61,8 @@ describe('exits() async iterator', () => {
     await gc.clone(ticket);
     await gc.clone(ticket);
     sim.clock.advance(1);
-    sim.exit(2);
-    sim.exit(3);
+    sim.world.exit(2);
+    sim.world.exit(3);
     for await (const exit of gc.exits()) {
       expect(exit.vmid).toBe(2);
       break;

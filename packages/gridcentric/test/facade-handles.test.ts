@@ -62,7 +62,7 @@ describe('item 10: tickets as handles', () => {
     const joined = await gc.requestTicket(1);
     await joined.clone();
     sim.clock.advance(1);
-    sim.exit(2, 0);
+    sim.world.exit(2, 0);
     await joined.sync();
     await expect(joined.close()).resolves.toBeUndefined();
     expect(sim.inspect().freeSlots).toBe(4);
@@ -99,7 +99,7 @@ describe('item 10: clones as handles', () => {
     // `exited` was not touched: the exit is still there for waitAny.
     expect(sim.pendingWaits()).toBe(0);
     sim.clock.advance(1);
-    sim.exit(2, 5);
+    sim.world.exit(2, 5);
     expect(await gc.waitAny()).toEqual({ vmid: 2, reason: 'EXITED', code: 5 });
   });
 
@@ -115,7 +115,7 @@ describe('item 10: clones as handles', () => {
     expect(await a.status()).toBe('ONLINE');
     const exitedA = a.exited;
     expect(a.exited).toBe(exitedA);
-    sim.exit(a.vmid, 4);
+    sim.world.exit(a.vmid, 4);
     expect(await exitedA).toEqual({ vmid: 2, reason: 'EXITED', code: 4 });
     expect(await b.kill()).toBe(true);
     expect(await b.exited).toEqual({ vmid: 3, reason: 'KILLED', code: 0 });
@@ -129,7 +129,7 @@ describe('item 10: clones as handles', () => {
     const clone = await gc.clone(await gc.requestTicket(1));
     if (clone.role !== 'parent') throw new Error('expected the parent side');
     sim.clock.advance(1);
-    sim.crash(clone.vmid, 9);
+    sim.world.crash(clone.vmid, 9);
     expect(await clone.kill()).toBe(false);
     expect(await clone.exited).toEqual({ vmid: 2, reason: 'CRASHED', code: 9 });
   });
@@ -155,7 +155,7 @@ describe('item 10: clones as handles', () => {
     const clone = await gc.clone(await gc.requestTicket(1));
     if (clone.role !== 'parent') throw new Error('expected the parent side');
     sim.clock.advance(1);
-    sim.exit(clone.vmid);
+    sim.world.exit(clone.vmid);
     await gc.waitAny(); // someone else reaped it
     const closing = clone.close();
     expect(clone.close()).toBe(closing);
@@ -184,14 +184,14 @@ describe('item 10: exits({ follow: true })', () => {
     await tick();
     const first = await gc.clone(await gc.requestTicket(1));
     sim.clock.advance(1);
-    if (first.role === 'parent') sim.exit(first.vmid, 1);
+    if (first.role === 'parent') sim.world.exit(first.vmid, 1);
     for (let i = 0; i < 5 && seen.length < 1; i++) await tick();
     expect(seen).toEqual([{ vmid: 2, reason: 'EXITED', code: 1 }]);
     // Again no clone left: still open.
     await tick();
     const second = await gc.clone(await gc.requestTicket(1));
     sim.clock.advance(1);
-    if (second.role === 'parent') sim.exit(second.vmid, 2);
+    if (second.role === 'parent') sim.world.exit(second.vmid, 2);
     await consumer;
     expect(seen).toEqual([
       { vmid: 2, reason: 'EXITED', code: 1 },

@@ -37,8 +37,8 @@ describe('facade properties', () => {
             const index = (iterator.next().value ?? 0) % order.length;
             const [vmid] = order.splice(index, 1);
             if (vmid === undefined) continue;
-            if ((iterator.next().value ?? 0) % 2 === 0) sim.exit(vmid, vmid);
-            else sim.crash(vmid);
+            if ((iterator.next().value ?? 0) % 2 === 0) sim.world.exit(vmid, vmid);
+            else sim.world.crash(vmid);
             terminated.push(vmid);
           }
           const seen: DomainExit[] = [];

@@ -21,7 +21,7 @@ describe('createGridcentric over the simulator', () => {
     expect(() => {
       gc.check();
     }).not.toThrow();
-    sim.detach('EIO');
+    sim.world.detach('EIO');
     expect(() => {
       gc.check();
     }).toThrow(expect.objectContaining({ name: 'GridcentricError', code: 'EIO', syscall: 'gc_check' }) as Error);
@@ -56,7 +56,7 @@ describe('createGridcentric over the simulator', () => {
     if (a.role !== 'parent' || b.role !== 'parent') throw new Error('expected the parent side');
     expect(await gc.domainStatus(a.vmid)).toBe('CREATING');
     sim.clock.advance(5);
-    sim.pause(b.vmid);
+    sim.world.pause(b.vmid);
     expect(await gc.listDomains()).toEqual([
       { vmid: a.vmid, ticket: t1.id, status: 'ONLINE', ip: '10.0.0.2' },
       { vmid: b.vmid, ticket: t2.id, status: 'PAUSED', ip: '10.0.0.3' },
@@ -78,11 +78,11 @@ describe('createGridcentric over the simulator', () => {
     const [a, b, c] = vmids as [number, number, number];
     await gc.kill(a);
     expect(await gc.domainStatus(a)).toBe('KILLED');
-    sim.crash(b, 11);
+    sim.world.crash(b, 11);
     expect(await gc.waitAny()).toEqual({ vmid: a, reason: 'KILLED', code: 0 });
     expect(await gc.waitDomain(b)).toEqual({ vmid: b, reason: 'CRASHED', code: 11 });
     const join = gc.syncTicket(ticket);
-    sim.exit(c, 0);
+    sim.world.exit(c, 0);
     await join;
     expect(await gc.listTickets()).toEqual([]);
   });

@@ -387,10 +387,10 @@ export function createGridcentricTargets(fuzz) {
 
   const worldOps = [
     () => sim.clock.advance(random.int(6)),
-    () => sim.exit(random.pick(vmids), random.int(3)),
-    () => sim.crash(random.pick(vmids), random.int(3)),
-    () => sim.pause(random.pick(vmids)),
-    () => sim.resume(random.pick(vmids)),
+    () => sim.world.exit(random.pick(vmids), random.int(3)),
+    () => sim.world.crash(random.pick(vmids), random.int(3)),
+    () => sim.world.pause(random.pick(vmids)),
+    () => sim.world.resume(random.pick(vmids)),
     () => {
       const disarm = sim.injectFault({
         operation: random.pick(FUNCTIONS),
@@ -399,8 +399,8 @@ export function createGridcentricTargets(fuzz) {
       if (random.chance(0.5)) setImmediate(disarm);
     },
     () => {
-      sim.detach(random.pick(['EIO', 'ENODEV']));
-      setImmediate(() => sim.attach());
+      sim.world.detach(random.pick(['EIO', 'ENODEV']));
+      setImmediate(() => sim.world.attach());
     },
   ];
 

@@ -84,8 +84,8 @@ async function conformancePaths() {
   check((await gc.getDomainStatus(a)) === 2, 'ONLINE');
   const exits = [gc.waitDomain(a), gc.waitAny(), gc.waitAny()];
   await eventually(() => sim.pendingWaits() === 3, 'three waits registered');
-  sim.exit(a, 1);
-  sim.crash(b, 2);
+  sim.world.exit(a, 1);
+  sim.world.crash(b, 2);
   await gc.killCloneDomain(c);
   const reaped = await Promise.all(exits);
   check(
@@ -100,7 +100,7 @@ async function conformancePaths() {
   const d = await online(sim, gc, ticket);
   const join = gc.syncTicket(ticket);
   await eventually(() => sim.pendingWaits() === 1, 'join registered');
-  sim.exit(d);
+  sim.world.exit(d);
   await join;
   const other = await gc.requestTickets(2);
   const e = await online(sim, gc, other);
@@ -138,7 +138,7 @@ async function abortsAndOverflow() {
   const waits = vmids.map((vmid) => gc.waitDomain(vmid));
   const anys = Array.from({ length: 10 }, () => failure(gc.waitAny()));
   await eventually(() => gc.stats().pendingWaits === 30, 'thirty waits pending');
-  for (const vmid of vmids) sim.exit(vmid, 3);
+  for (const vmid of vmids) sim.world.exit(vmid, 3);
   check(
     (await Promise.all(waits)).every((exit) => exit.code === 3),
     'exits through the pool and the router',

@@ -105,7 +105,7 @@ describe.each(both)('issue 13 regressions on the %s', (_name, makeWorld) => {
     await busyPool(world);
     const [v] = await clones(world, 1);
     if (v === undefined) throw new Error('no clone');
-    world.sim.exit(v, 7);
+    world.sim.world.exit(v, 7);
     const specific = track(world.gc.waitDomain(v));
     const any = track(world.gc.waitAny());
     await world.caughtUp();
@@ -129,7 +129,7 @@ describe.each(both)('issue 13 regressions on the %s', (_name, makeWorld) => {
     await world.caughtUp();
     const specific = track(world.gc.waitDomain(v));
     await world.caughtUp();
-    world.sim.exit(v, 3);
+    world.sim.world.exit(v, 3);
     await world.caughtUp();
     expect(specific.state()).toEqual({ ok: { vmid: v, reason: GC_EXIT_REASON.EXITED, code: 3 } });
     expect(any.state()).toBe('pending');
@@ -144,7 +144,7 @@ describe.each(both)('issue 13 regressions on the %s', (_name, makeWorld) => {
     const first = track(world.gc.syncTicket(ticket));
     const second = track(world.gc.syncTicket(ticket));
     await world.caughtUp();
-    world.sim.exit(clone);
+    world.sim.world.exit(clone);
     await world.caughtUp();
     expect(first.state()).toEqual({ ok: undefined });
     expect(second.state()).toEqual({ ok: undefined });
@@ -158,12 +158,12 @@ describe.each(both)('issue 13 regressions on the %s', (_name, makeWorld) => {
     if (a === undefined || b === undefined) throw new Error('no clones');
     const join = track(world.gc.syncTicket(ticket));
     await world.caughtUp();
-    world.sim.exit(a, 1);
+    world.sim.world.exit(a, 1);
     const any = track(world.gc.waitAny());
     await world.caughtUp();
     expect(any.state()).toEqual({ ok: { vmid: a, reason: GC_EXIT_REASON.EXITED, code: 1 } });
     expect(join.state()).toBe('pending');
-    world.sim.exit(b, 2);
+    world.sim.world.exit(b, 2);
     await world.caughtUp();
     expect(join.state()).toEqual({ ok: undefined });
   });
@@ -212,7 +212,7 @@ describe.each([
     const joins = [first.syncTicket(ticket), second.syncTicket(ticket)];
     await turns();
     if ('settleWaits' in second) await (second as NativeGridcentricBackend).settleWaits();
-    sim.exit(vmid);
+    sim.world.exit(vmid);
     await expect(Promise.all(joins)).resolves.toEqual([undefined, undefined]);
   });
 });
@@ -228,11 +228,11 @@ describe('issue 13 regressions, native backend only', () => {
       await world.caughtUp();
       // Both in one turn: the simulator answers the wait and the abort withdraws it.
       if (round % 2 === 0) {
-        world.sim.exit(vmid, round);
+        world.sim.world.exit(vmid, round);
         controller.abort();
       } else {
         controller.abort();
-        world.sim.exit(vmid, round);
+        world.sim.world.exit(vmid, round);
       }
       expect(isAbortError(await aborted)).toBe(true);
       await world.caughtUp();

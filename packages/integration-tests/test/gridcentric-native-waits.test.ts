@@ -50,7 +50,7 @@ describe('native backend: more waits than waiter threads', () => {
     await eventually(() => gc.stats().pendingWaits === 20 && sim.pendingWaits() === 8, 'the pool is busy');
     expect(gc.stats().queuedWaits).toBe(20 - gc.stats().waiterThreads);
     expect(gc.stats().waitsInLibrary).toBe(gc.stats().waiterThreads);
-    for (const [index, vmid] of [...vmids].reverse().entries()) sim.exit(vmid, index);
+    for (const [index, vmid] of [...vmids].reverse().entries()) sim.world.exit(vmid, index);
     const exits = await Promise.all(waits);
     expect(exits.map((exit) => exit.vmid)).toEqual(vmids);
     expect(exits.every((exit) => exit.reason === GC_EXIT_REASON.EXITED)).toBe(true);
@@ -63,7 +63,7 @@ describe('native backend: more waits than waiter threads', () => {
     const vmids = await clones(sim, gc, 3);
     const waits = Array.from({ length: 20 }, () => gc.waitAny());
     await eventually(() => gc.stats().pendingWaits === 20, 'all waits are pending');
-    for (const vmid of vmids) sim.exit(vmid);
+    for (const vmid of vmids) sim.world.exit(vmid);
     const outcomes = await Promise.allSettled(waits);
     const reaped = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.vmid] : []));
     expect(reaped.sort()).toEqual([...vmids].sort());
@@ -93,10 +93,10 @@ describe('native backend: more waits than waiter threads', () => {
     if (a === undefined || b === undefined) throw new Error('no clones');
     let joined = false;
     const join = gc.syncTicket(ticket).then(() => (joined = true));
-    sim.exit(a);
+    sim.world.exit(a);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(joined).toBe(false);
-    sim.crash(b);
+    sim.world.crash(b);
     await join;
     expect((await gc.listTickets()).map((info) => info.ticket)).not.toContain(ticket);
     await gc.killallCloneDomains();
@@ -116,7 +116,7 @@ describe('native backend: more waits than waiter threads', () => {
     controller.abort();
     expect((await Promise.all(waits)).every(isAbortError)).toBe(true);
     await eventually(() => sim.pendingWaits() === 0 && gc.stats().pendingWaits === 0, 'every wait is withdrawn');
-    for (const vmid of vmids) sim.exit(vmid, vmid);
+    for (const vmid of vmids) sim.world.exit(vmid, vmid);
     expect(await gc.listCloneDomains()).toHaveLength(4);
     const exits = await Promise.all(vmids.map((vmid) => gc.waitDomain(vmid)));
     expect(exits.map((exit) => exit.code)).toEqual(vmids);
@@ -127,7 +127,7 @@ describe('native backend: more waits than waiter threads', () => {
     await clones(sim, gc, 1);
     const waits = Array.from({ length: 12 }, () => gc.waitAny().catch((error: unknown) => error));
     await eventually(() => gc.stats().pendingWaits === 12, 'all waits are pending');
-    sim.detach('EIO');
+    sim.world.detach('EIO');
     const errors = await Promise.all(waits);
     expect(errors.every((error) => isGridcentricError(error, 'EIO'))).toBe(true);
   });
@@ -144,9 +144,9 @@ describe('native backend: more waits than waiter threads', () => {
     sim.clock.runUntilIdle();
     const [first, second, third] = vmids;
     if (first === undefined || second === undefined || third === undefined) throw new Error('no clones');
-    sim.exit(second, 2);
-    sim.crash(third, 3);
-    sim.exit(first, 1);
+    sim.world.exit(second, 2);
+    sim.world.crash(third, 3);
+    sim.world.exit(first, 1);
     const seen: number[] = [];
     for await (const exit of api.exits()) seen.push(exit.vmid);
     expect(seen).toEqual([second, third, first]);

@@ -19,7 +19,7 @@ const source = \`
     sim.clock.runUntilIdle();
     const waits = vmids.slice(0, 6).map((vmid) => gc.waitDomain(vmid));
     for (let index = 0; index < 20; index++) void gc.waitAny().catch(() => {});
-    for (const vmid of vmids.slice(0, 6)) sim.exit(vmid, workerData.id);
+    for (const vmid of vmids.slice(0, 6)) sim.world.exit(vmid, workerData.id);
     const exits = await Promise.all(waits);
     parentPort.postMessage({ id: workerData.id, codes: exits.map((exit) => exit.code), threads: gc.stats().threads });
     // Pending waits keep a worker alive, as pending I/O does: end them the two ways a user would.

@@ -197,10 +197,10 @@ class History {
         );
         if (clone === undefined) break;
         const status = sim.statusOf(clone);
-        if (step.op === 'exit' && status === 'ONLINE') sim.exit(clone, step.code);
-        if (step.op === 'crash') sim.crash(clone, step.code);
-        if (step.op === 'pause' && status === 'ONLINE') sim.pause(clone);
-        if (step.op === 'resume' && status === 'PAUSED') sim.resume(clone);
+        if (step.op === 'exit' && status === 'ONLINE') sim.world.exit(clone, step.code);
+        if (step.op === 'crash') sim.world.crash(clone, step.code);
+        if (step.op === 'pause' && status === 'ONLINE') sim.world.pause(clone);
+        if (step.op === 'resume' && status === 'PAUSED') sim.world.resume(clone);
         break;
       }
       case 'abort': {
@@ -228,7 +228,7 @@ class History {
         sim.clock.advance(step.ms);
         break;
       case 'capacity':
-        sim.setCapacity(step.capacity);
+        sim.world.setCapacity(step.capacity);
         break;
     }
     // Let every zero-latency completion and wait dispatch run before checking.
@@ -277,7 +277,7 @@ class History {
   finish(): void {
     const sim = this.sim;
     for (const vmid of this.liveVms())
-      if (vmid !== sim.masterVmid && ['CREATING', 'ONLINE', 'PAUSED'].includes(sim.statusOf(vmid))) sim.crash(vmid);
+      if (vmid !== sim.masterVmid && ['CREATING', 'ONLINE', 'PAUSED'].includes(sim.statusOf(vmid))) sim.world.crash(vmid);
     sim.clock.runUntilIdle();
     if (sim.pendingWaits() !== 0)
       this.violations.push(`${sim.pendingWaits()} waits still pending after every clone ended`);

@@ -153,7 +153,7 @@ describe('C-level API contract', () => {
     guest.gc_sync_ticket(1, second.done);
     sim.clock.advance(0);
     expect(sim.pendingWaits()).toBe(2);
-    sim.exit(2);
+    sim.world.exit(2);
     sim.clock.advance(0);
     expect([first.answer()?.ret, second.answer()?.ret]).toEqual([0, 0]);
   });
@@ -174,7 +174,7 @@ describe('C-level API contract', () => {
     child.gc_wait_any(wait.done);
     sim.clock.advance(0);
     expect(sim.pendingWaits(2)).toBe(1);
-    sim.crash(2);
+    sim.world.crash(2);
     sim.clock.advance(0);
     expect(wait.answer()?.errno).toBe(errnoNumber('ENODEV'));
     const check = recorder();
@@ -192,29 +192,29 @@ describe('world controls', () => {
     guest.gc_clone(1, () => undefined);
     sim.clock.advance(0);
     expect(() => {
-      sim.exit(2);
+      sim.world.exit(2);
     }).toThrow(/CREATING/);
     expect(() => {
-      sim.pause(2);
+      sim.world.pause(2);
     }).toThrow(/CREATING/);
     expect(() => {
-      sim.resume(2);
+      sim.world.resume(2);
     }).toThrow(/not PAUSED/);
     expect(() => {
-      sim.exit(1);
+      sim.world.exit(1);
     }).toThrow(/master/);
     expect(() => {
-      sim.crash(77);
+      sim.world.crash(77);
     }).toThrow(/no simulated domain/);
-    sim.crash(2);
+    sim.world.crash(2);
     expect(() => {
-      sim.crash(2);
+      sim.world.crash(2);
     }).toThrow(/already terminated/);
     expect(() => sim.injectFault({ operation: 'gc_version' as never, errno: 'EIO' })).toThrow(RangeError);
     expect(() => sim.injectFault({ operation: 'gc_clone', errno: 'ENOTANERRNO' as never })).toThrow(RangeError);
     expect(() => sim.injectFault({ operation: 'gc_clone', errno: 'EIO', times: 0 })).toThrow(RangeError);
     expect(() => {
-      sim.detach('EPERM' as never);
+      sim.world.detach('EPERM' as never);
     }).toThrow(RangeError);
   });
 
@@ -271,7 +271,7 @@ describe('world controls', () => {
     ]);
     expect(world.waits).toEqual([{ callerVmid: 1, kind: 'domain', target: vmid }]);
     expect(world.domains[1]).toMatchObject({ vmid, parentVmid: 1, ticket, status: 'ONLINE', ip: '10.0.0.2' });
-    sim.exit(vmid, 2);
+    sim.world.exit(vmid, 2);
     expect(await wait).toEqual({ vmid, reason: GC_EXIT_REASON.EXITED, code: 2 });
     expect(sim.inspect().domains[1]).toMatchObject({ reapedBy: 'wait', terminationOrder: 1 });
   });
@@ -342,7 +342,7 @@ describe('scale', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     while (sim.pendingWaits() < 2000) await new Promise((resolve) => setImmediate(resolve));
-    for (const vmid of vmids) sim.exit(vmid, vmid % 256);
+    for (const vmid of vmids) sim.world.exit(vmid, vmid % 256);
     const exits = await Promise.all(byVmid);
     expect(exits.map((exit) => exit.vmid)).toEqual(vmids);
     // Every clone went to its own waitDomain, so the waitAny calls are left with nothing.

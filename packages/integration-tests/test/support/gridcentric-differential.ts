@@ -314,7 +314,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
         if (domain === undefined) continue;
         const code = Math.floor(random() * 5);
         worldStep(`world: exit(${domain.vmid}, ${code})`, (sim) => {
-          sim.exit(domain.vmid, code);
+          sim.world.exit(domain.vmid, code);
         });
       } else if (roll < 0.88) {
         const live = refSim
@@ -325,12 +325,12 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
         const domain = pick(live);
         if (domain === undefined) continue;
         worldStep(`world: crash(${domain.vmid})`, (sim) => {
-          sim.crash(domain.vmid, 9);
+          sim.world.crash(domain.vmid, 9);
         });
       } else if (roll < 0.9) {
         const capacityNow = Math.floor(random() * 16);
         worldStep(`world: setCapacity(${capacityNow})`, (sim) => {
-          sim.setCapacity(capacityNow);
+          sim.world.setCapacity(capacityNow);
         });
       } else {
         worldStep('world: advance(10)', (sim) => {

@@ -139,15 +139,15 @@ export function describeGridcentricBackend(
         expect(() => {
           gc.check();
         }).not.toThrow();
-        sim.detach('ENODEV');
+        sim.world.detach('ENODEV');
         expect(() => {
           gc.check();
         }).toThrow(expect.objectContaining({ code: 'ENODEV', syscall: 'gc_check' }) as Error);
-        sim.detach('EIO');
+        sim.world.detach('EIO');
         expect(() => {
           gc.check();
         }).toThrow(expect.objectContaining({ code: 'EIO', syscall: 'gc_check' }) as Error);
-        sim.attach();
+        sim.world.attach();
         expect(() => {
           gc.check();
         }).not.toThrow();
@@ -217,7 +217,7 @@ export function describeGridcentricBackend(
         expect(await gc.getDomainStatus(vmid)).toBe(GC_DOMAIN_STATUS.ONLINE);
         expect((await gc.listCloneDomains()).map((domain) => domain.vmid)).toEqual([vmid]);
         const exit = gc.waitAny();
-        sim.exit(vmid, 3);
+        sim.world.exit(vmid, 3);
         expect(await exit).toEqual({ vmid, reason: GC_EXIT_REASON.EXITED, code: 3 });
       });
 
@@ -303,9 +303,9 @@ export function describeGridcentricBackend(
       it('pause and resume show PAUSED, then ONLINE', async () => {
         const { sim, gc, cloneOnline } = await world();
         const vmid = await cloneOnline(await gc.requestTickets(1));
-        sim.pause(vmid);
+        sim.world.pause(vmid);
         expect(await gc.getDomainStatus(vmid)).toBe(GC_DOMAIN_STATUS.PAUSED);
-        sim.resume(vmid);
+        sim.world.resume(vmid);
         expect(await gc.getDomainStatus(vmid)).toBe(GC_DOMAIN_STATUS.ONLINE);
       });
 
@@ -313,8 +313,8 @@ export function describeGridcentricBackend(
         const { sim, gc, cloneOnline } = await world();
         const ticket = await gc.requestTickets(3);
         const [a, b, c] = [await cloneOnline(ticket), await cloneOnline(ticket), await cloneOnline(ticket)];
-        sim.exit(a, 1);
-        sim.crash(b, 2);
+        sim.world.exit(a, 1);
+        sim.world.crash(b, 2);
         await gc.killCloneDomain(c);
         const statuses = (await gc.listCloneDomains()).map((domain) => [domain.vmid, domain.status]);
         expect(statuses).toEqual([
@@ -331,7 +331,7 @@ export function describeGridcentricBackend(
         const { sim, gc, cloneOnline } = await world();
         await expectGcError(gc.getDomainStatus(4242), 'ENOENT', 'gc_get_domain_status');
         const vmid = await cloneOnline(await gc.requestTickets(1));
-        sim.exit(vmid);
+        sim.world.exit(vmid);
         await gc.waitDomain(vmid);
         await expectGcError(gc.getDomainStatus(vmid), 'ENOENT', 'gc_get_domain_status');
       });
@@ -364,7 +364,7 @@ export function describeGridcentricBackend(
         const vmid = await cloneOnline(ticket);
         await cloneOnline(ticket);
         expect(sim.inspect().freeSlots).toBe(0);
-        sim.exit(vmid);
+        sim.world.exit(vmid);
         expect(sim.inspect().freeSlots).toBe(1);
         expect(await gc.requestTickets(5)).toBeGreaterThan(ticket);
         expect((await gc.listTickets()).at(-1)?.granted).toBe(1);
@@ -378,7 +378,7 @@ export function describeGridcentricBackend(
         const exit = track(gc.waitDomain(vmid));
         await eventually('the wait is registered', () => sim.pendingWaits() === 1);
         expect(exit.settled()).toBe(false);
-        sim.exit(vmid, 42);
+        sim.world.exit(vmid, 42);
         expect(await exit.promise).toEqual({ vmid, reason: GC_EXIT_REASON.EXITED, code: 42 });
         expect(await gc.listCloneDomains()).toEqual([]);
       });
@@ -396,9 +396,9 @@ export function describeGridcentricBackend(
         const first = gc.waitAny();
         const second = gc.waitAny();
         await eventually('both waits are registered', () => sim.pendingWaits() === 2);
-        sim.exit(c);
-        sim.crash(a);
-        sim.exit(b);
+        sim.world.exit(c);
+        sim.world.crash(a);
+        sim.world.exit(b);
         expect((await first).vmid).toBe(c);
         expect((await second).vmid).toBe(a);
         expect((await gc.waitAny()).vmid).toBe(b);
@@ -408,8 +408,8 @@ export function describeGridcentricBackend(
         const { sim, gc, cloneOnline } = await world();
         const ticket = await gc.requestTickets(2);
         const [a, b] = [await cloneOnline(ticket), await cloneOnline(ticket)];
-        sim.exit(b, 2);
-        sim.exit(a, 1);
+        sim.world.exit(b, 2);
+        sim.world.exit(a, 1);
         expect(await gc.waitAny()).toEqual({ vmid: b, reason: GC_EXIT_REASON.EXITED, code: 2 });
         expect(await gc.waitAny()).toEqual({ vmid: a, reason: GC_EXIT_REASON.EXITED, code: 1 });
       });
@@ -427,9 +427,9 @@ export function describeGridcentricBackend(
         await eventually('the first wait is registered', () => sim.pendingWaits() === 1);
         const specific = gc.waitDomain(a);
         await eventually('the second wait is registered', () => sim.pendingWaits() === 2);
-        sim.exit(a);
+        sim.world.exit(a);
         expect((await specific).vmid).toBe(a);
-        sim.exit(b);
+        sim.world.exit(b);
         expect((await any).vmid).toBe(b);
       });
 
@@ -439,8 +439,8 @@ export function describeGridcentricBackend(
         const [a, b] = [await cloneOnline(ticket), await cloneOnline(ticket)];
         const waits = [track(gc.waitAny()), track(gc.waitAny()), track(gc.waitAny())];
         await eventually('three waits are registered', () => sim.pendingWaits() === 3);
-        sim.exit(a);
-        sim.exit(b);
+        sim.world.exit(a);
+        sim.world.exit(b);
         const outcomes = await Promise.allSettled(waits.map((wait) => wait.promise));
         const reaped = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.vmid] : []));
         expect(reaped.sort()).toEqual([a, b].sort());
@@ -457,10 +457,10 @@ export function describeGridcentricBackend(
         const [a, b] = [await cloneOnline(ticket), await cloneOnline(ticket)];
         const join = track(gc.syncTicket(ticket));
         await eventually('the join is registered', () => sim.pendingWaits() === 1);
-        sim.exit(a);
+        sim.world.exit(a);
         await eventually('the first exit is processed', () => sim.statusOf(a) === 'EXITED');
         expect(join.settled()).toBe(false);
-        sim.crash(b);
+        sim.world.crash(b);
         await join.promise;
         expect(await gc.listTickets()).toEqual([]);
         expect(await gc.listCloneDomains()).toEqual([]);
@@ -493,7 +493,7 @@ export function describeGridcentricBackend(
           expect((error as Error).cause).toBe(reason);
         }
         expect(sim.pendingWaits()).toBe(0);
-        sim.exit(vmid);
+        sim.world.exit(vmid);
         expect((await gc.waitAny()).vmid).toBe(vmid);
       });
 
@@ -508,7 +508,7 @@ export function describeGridcentricBackend(
           controller.abort();
           await expect(tracked.promise).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
           await eventually('the wait is withdrawn', () => sim.pendingWaits() === 0);
-          sim.exit(vmid, 9);
+          sim.world.exit(vmid, 9);
           expect(await gc.waitDomain(vmid)).toEqual({ vmid, reason: GC_EXIT_REASON.EXITED, code: 9 });
         });
       }
@@ -523,7 +523,7 @@ export function describeGridcentricBackend(
         controller.abort();
         await expect(join.promise).rejects.toMatchObject({ name: 'AbortError' });
         await eventually('the join is withdrawn', () => sim.pendingWaits() === 0);
-        sim.exit(vmid);
+        sim.world.exit(vmid);
         expect((await gc.listTickets()).map((info) => info.ticket)).toEqual([ticket]);
         expect((await gc.listCloneDomains()).map((domain) => domain.vmid)).toEqual([vmid]);
       });
@@ -535,7 +535,7 @@ export function describeGridcentricBackend(
         const ticket = await gc.requestTickets(1);
         const vmid = await cloneOnline(ticket);
         await gc.makeTicketIndependent(ticket);
-        sim.exit(vmid);
+        sim.world.exit(vmid);
         await expectGcError(gc.waitAny(), 'ECHILD', 'gc_wait_any');
         await expectGcError(gc.waitDomain(vmid), 'ECHILD', 'gc_wait_domain');
         await expectGcError(gc.syncTicket(ticket), 'ECHILD', 'gc_sync_ticket');
@@ -575,7 +575,7 @@ export function describeGridcentricBackend(
         const dependent = await cloneOnline(dependentTicket, child);
         const independent = await cloneOnline(independentTicket, child);
         await child.makeTicketIndependent(independentTicket);
-        sim.crash(parent);
+        sim.world.crash(parent);
         expect(sim.statusOf(dependent)).toBe('KILLED');
         expect(sim.statusOf(independent)).toBe('ONLINE');
         expect(sim.inspect().freeSlots).toBe(5);
@@ -600,7 +600,7 @@ export function describeGridcentricBackend(
         await expectGcError(gc.killCloneDomain(4242), 'ENOENT', 'gc_kill_clone_domain');
         await expectGcError(gc.killCloneDomain(sim.masterVmid), 'EPERM', 'gc_kill_clone_domain');
         const vmid = await cloneOnline(await gc.requestTickets(1));
-        sim.exit(vmid);
+        sim.world.exit(vmid);
         await expectGcError(gc.killCloneDomain(vmid), 'ESRCH', 'gc_kill_clone_domain');
       });
 
@@ -608,7 +608,7 @@ export function describeGridcentricBackend(
         const { sim, gc, cloneOnline } = await world();
         const ticket = await gc.requestTickets(3);
         const [a, b, c] = [await cloneOnline(ticket), await cloneOnline(ticket), await cloneOnline(ticket)];
-        sim.exit(b);
+        sim.world.exit(b);
         expect(await gc.killallCloneDomains()).toBe(2);
         expect([a, b, c].map((vmid) => sim.statusOf(vmid))).toEqual(['KILLED', 'EXITED', 'KILLED']);
         expect(await gc.killallCloneDomains()).toBe(0);
@@ -638,7 +638,7 @@ export function describeGridcentricBackend(
         expect((await gc.listTickets()).map((info) => info.ticket)).not.toContain(childTicket);
         await expectGcError(gc.getDomainStatus(grandchild), 'ENOENT', 'gc_get_domain_status');
         await expectGcError(gc.killCloneDomain(grandchild), 'EPERM', 'gc_kill_clone_domain');
-        sim.exit(grandchild, 4);
+        sim.world.exit(grandchild, 4);
         expect(await child.waitAny()).toEqual({ vmid: grandchild, reason: GC_EXIT_REASON.EXITED, code: 4 });
       });
 
@@ -690,10 +690,10 @@ export function describeGridcentricBackend(
       it('a capacity change bounds later requests; slots already held stay held', async () => {
         const { sim, gc } = await world({ capacity: 4 });
         await gc.requestTickets(3);
-        sim.setCapacity(2);
+        sim.world.setCapacity(2);
         expect(sim.inspect().freeSlots).toBe(0);
         await expectGcError(gc.requestTickets(1), 'EAGAIN', 'gc_request_tickets');
-        sim.setCapacity(6);
+        sim.world.setCapacity(6);
         await gc.requestTickets(10);
         expect((await gc.listTickets()).map((info) => info.granted)).toEqual([3, 3]);
       });
@@ -703,11 +703,11 @@ export function describeGridcentricBackend(
         const vmid = await cloneOnline(await gc.requestTickets(1));
         const wait = gc.waitAny();
         await eventually('the wait is registered', () => sim.pendingWaits() === 1);
-        sim.detach('EIO');
+        sim.world.detach('EIO');
         await expectGcError(wait, 'EIO', 'gc_wait_any');
         await expectGcError(gc.listCloneDomains(), 'EIO', 'gc_list_clone_domains');
-        sim.attach();
-        sim.exit(vmid);
+        sim.world.attach();
+        sim.world.exit(vmid);
         expect((await gc.waitAny()).vmid).toBe(vmid);
       });
     });

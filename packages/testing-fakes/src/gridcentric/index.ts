@@ -6,6 +6,7 @@ export {
   type GridcentricSimulator,
   type GridcentricSimulatorOptions,
   type GridcentricSimulatorSnapshot,
+  type GridcentricWorld,
   type TicketSnapshot,
   type WaitSnapshot,
 } from './simulator.ts';

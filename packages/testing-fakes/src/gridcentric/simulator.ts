@@ -150,9 +150,31 @@ export interface GridcentricSimulatorSnapshot {
 }
 
 /**
+ * World controls: what happens around the code under test (clones exiting, crashing, pausing; the
+ * controller's pool; a VM losing its guest interface). They act directly on the simulated cluster,
+ * as the contract simulator's `ContractWorld` acts on its kernel.
+ */
+export interface GridcentricWorld {
+  /** The clone shuts down cleanly with `code` (it must be ONLINE: a paused or booting VM runs no code). */
+  exit(vmid: number, code?: number): void;
+  /** The clone crashes (from any live status), with `code` as its exit code (default 0). */
+  crash(vmid: number, code?: number): void;
+  /** The clone is paused (from ONLINE). */
+  pause(vmid: number): void;
+  /** The paused clone runs again. */
+  resume(vmid: number): void;
+  /** Changes the controller's pool size; slots already held stay held. */
+  setCapacity(capacity: number): void;
+  /** Cuts the VM's guest interface off: `gc_check` and every call fail with `errno`; pending waits end with it. */
+  detach(errno?: 'ENODEV' | 'EIO', vmid?: number): void;
+  /** Restores the VM's guest interface. */
+  attach(vmid?: number): void;
+}
+
+/**
  * A simulated Gridcentric cluster: a controller with a pool of clone slots, a master VM, and the
  * clones the VMs create. Code under test talks to a VM through its C-level API ({@link library}) or
- * a backend over it ({@link backend}); tests drive the rest of the world through the other methods.
+ * a backend over it ({@link backend}); tests drive the rest of the world through {@link world}.
  */
 export interface GridcentricSimulator extends Disposable {
   /** The simulator's clock (virtual by default). */
@@ -169,20 +191,8 @@ export interface GridcentricSimulator extends Disposable {
   backend(vmid?: number): GridcentricBackend;
   /** Registers clone-side code, run in every clone as it turns ONLINE; returns a function that unregisters it. */
   onClone(hook: CloneHook): () => void;
-  /** The clone shuts down cleanly with `code` (it must be ONLINE: a paused or booting VM runs no code). */
-  exit(vmid: number, code?: number): void;
-  /** The clone crashes (from any live status), with `code` as its exit code (default 0). */
-  crash(vmid: number, code?: number): void;
-  /** The clone is paused (from ONLINE). */
-  pause(vmid: number): void;
-  /** The paused clone runs again. */
-  resume(vmid: number): void;
-  /** Changes the controller's pool size; slots already held stay held. */
-  setCapacity(capacity: number): void;
-  /** Cuts the VM's guest interface off: `gc_check` and every call fail with `errno`; pending waits end with it. */
-  detach(errno?: 'ENODEV' | 'EIO', vmid?: number): void;
-  /** Restores the VM's guest interface. */
-  attach(vmid?: number): void;
+  /** World controls: what happens to the clones and the controller around the code under test. */
+  readonly world: GridcentricWorld;
   /** Arms a fault on a C function; returns a function that disarms it. */
   injectFault(spec: GridcentricFaultSpec): () => void;
   /** Disarms every fault. */
@@ -316,49 +326,53 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
     }
   }
 
+  const world: GridcentricWorld = {
+      exit(vmid, code = 0) {
+        const domain = clone(vmid);
+        if (domain.status !== 'ONLINE')
+          throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone runs code that can exit`);
+        engine.terminate(domain, 'EXITED', code);
+      },
+      crash(vmid, code = 0) {
+        const domain = clone(vmid);
+        if (!isLive(domain)) throw new Error(`clone ${vmid} already terminated (${domain.status})`);
+        engine.terminate(domain, 'CRASHED', code);
+      },
+      pause(vmid) {
+        const domain = clone(vmid);
+        if (domain.status !== 'ONLINE')
+          throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone can be paused`);
+        domain.status = 'PAUSED';
+      },
+      resume(vmid) {
+        const domain = clone(vmid);
+        if (domain.status !== 'PAUSED') throw new Error(`clone ${vmid} is ${domain.status}, not PAUSED`);
+        domain.status = 'ONLINE';
+      },
+      setCapacity(newCapacity) {
+        engine.slots.resize(nonNegativeInteger(newCapacity, 'capacity'));
+      },
+      detach(errno = 'ENODEV', vmid = masterVmid) {
+        if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno))
+          throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
+        engine.setDetached(record(vmid), errno);
+        host?.detached(vmid, errno);
+      },
+      attach(vmid = masterVmid) {
+        engine.setDetached(record(vmid), undefined);
+        host?.detached(vmid, undefined);
+      },
+  };
+
   const simulator: GridcentricSimulator = {
     clock,
     masterVmid,
     library,
     backend: backendOf,
+    world,
     onClone(hook) {
       hooks.add(hook);
       return () => hooks.delete(hook);
-    },
-    exit(vmid, code = 0) {
-      const domain = clone(vmid);
-      if (domain.status !== 'ONLINE')
-        throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone runs code that can exit`);
-      engine.terminate(domain, 'EXITED', code);
-    },
-    crash(vmid, code = 0) {
-      const domain = clone(vmid);
-      if (!isLive(domain)) throw new Error(`clone ${vmid} already terminated (${domain.status})`);
-      engine.terminate(domain, 'CRASHED', code);
-    },
-    pause(vmid) {
-      const domain = clone(vmid);
-      if (domain.status !== 'ONLINE')
-        throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone can be paused`);
-      domain.status = 'PAUSED';
-    },
-    resume(vmid) {
-      const domain = clone(vmid);
-      if (domain.status !== 'PAUSED') throw new Error(`clone ${vmid} is ${domain.status}, not PAUSED`);
-      domain.status = 'ONLINE';
-    },
-    setCapacity(newCapacity) {
-      engine.slots.resize(nonNegativeInteger(newCapacity, 'capacity'));
-    },
-    detach(errno = 'ENODEV', vmid = masterVmid) {
-      if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno))
-        throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
-      engine.setDetached(record(vmid), errno);
-      host?.detached(vmid, errno);
-    },
-    attach(vmid = masterVmid) {
-      engine.setDetached(record(vmid), undefined);
-      host?.detached(vmid, undefined);
     },
     injectFault(spec) {
       if ((spec.operation as string) === 'gc_version')
