@@ -277,7 +277,8 @@ class History {
   finish(): void {
     const sim = this.sim;
     for (const vmid of this.liveVms())
-      if (vmid !== sim.masterVmid && ['CREATING', 'ONLINE', 'PAUSED'].includes(sim.statusOf(vmid))) sim.world.crash(vmid);
+      if (vmid !== sim.masterVmid && ['CREATING', 'ONLINE', 'PAUSED'].includes(sim.statusOf(vmid)))
+        sim.world.crash(vmid);
     sim.clock.runUntilIdle();
     if (sim.pendingWaits() !== 0)
       this.violations.push(`${sim.pendingWaits()} waits still pending after every clone ended`);

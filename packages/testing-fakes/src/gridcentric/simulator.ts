@@ -327,41 +327,41 @@ export function createGridcentricSimulator(options: GridcentricSimulatorOptions 
   }
 
   const world: GridcentricWorld = {
-      exit(vmid, code = 0) {
-        const domain = clone(vmid);
-        if (domain.status !== 'ONLINE')
-          throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone runs code that can exit`);
-        engine.terminate(domain, 'EXITED', code);
-      },
-      crash(vmid, code = 0) {
-        const domain = clone(vmid);
-        if (!isLive(domain)) throw new Error(`clone ${vmid} already terminated (${domain.status})`);
-        engine.terminate(domain, 'CRASHED', code);
-      },
-      pause(vmid) {
-        const domain = clone(vmid);
-        if (domain.status !== 'ONLINE')
-          throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone can be paused`);
-        domain.status = 'PAUSED';
-      },
-      resume(vmid) {
-        const domain = clone(vmid);
-        if (domain.status !== 'PAUSED') throw new Error(`clone ${vmid} is ${domain.status}, not PAUSED`);
-        domain.status = 'ONLINE';
-      },
-      setCapacity(newCapacity) {
-        engine.slots.resize(nonNegativeInteger(newCapacity, 'capacity'));
-      },
-      detach(errno = 'ENODEV', vmid = masterVmid) {
-        if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno))
-          throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
-        engine.setDetached(record(vmid), errno);
-        host?.detached(vmid, errno);
-      },
-      attach(vmid = masterVmid) {
-        engine.setDetached(record(vmid), undefined);
-        host?.detached(vmid, undefined);
-      },
+    exit(vmid, code = 0) {
+      const domain = clone(vmid);
+      if (domain.status !== 'ONLINE')
+        throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone runs code that can exit`);
+      engine.terminate(domain, 'EXITED', code);
+    },
+    crash(vmid, code = 0) {
+      const domain = clone(vmid);
+      if (!isLive(domain)) throw new Error(`clone ${vmid} already terminated (${domain.status})`);
+      engine.terminate(domain, 'CRASHED', code);
+    },
+    pause(vmid) {
+      const domain = clone(vmid);
+      if (domain.status !== 'ONLINE')
+        throw new Error(`clone ${vmid} is ${domain.status}: only an ONLINE clone can be paused`);
+      domain.status = 'PAUSED';
+    },
+    resume(vmid) {
+      const domain = clone(vmid);
+      if (domain.status !== 'PAUSED') throw new Error(`clone ${vmid} is ${domain.status}, not PAUSED`);
+      domain.status = 'ONLINE';
+    },
+    setCapacity(newCapacity) {
+      engine.slots.resize(nonNegativeInteger(newCapacity, 'capacity'));
+    },
+    detach(errno = 'ENODEV', vmid = masterVmid) {
+      if (!(['ENODEV', 'EIO'] as const as readonly string[]).includes(errno))
+        throw new RangeError(`detach takes 'ENODEV' or 'EIO', got ${errno}`);
+      engine.setDetached(record(vmid), errno);
+      host?.detached(vmid, errno);
+    },
+    attach(vmid = masterVmid) {
+      engine.setDetached(record(vmid), undefined);
+      host?.detached(vmid, undefined);
+    },
   };
 
   const simulator: GridcentricSimulator = {
