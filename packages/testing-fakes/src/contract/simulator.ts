@@ -26,7 +26,7 @@ import { FaultTable } from '../shared/faults.ts';
 import type { ContractFaultOperation, ContractFaultSpec } from './fault-spec.ts';
 import { ContractEngine, createLwp, type CoreFiles } from './engine.ts';
 import { SimLibcontract } from './libcontract.ts';
-import type { Privilege, SimProcess } from './model.ts';
+import type { Privilege, SimContract, SimProcess } from './model.ts';
 import { OpenFileTable } from './open-files.ts';
 import { registerForkCapturer, unregisterForkCapturer, type ForkCapturer } from './real-children.ts';
 import { signalNumber } from './signals.ts';
@@ -227,6 +227,33 @@ function stateBit(state: DeviceStateName): number {
 function stateName(bit: number): DeviceStateName {
   for (const [name, value] of Object.entries(DEVICE_STATE_BITS)) if (value === bit) return name as DeviceStateName;
   return 'offline';
+}
+
+/** `describe(found)`, or undefined when the lookup found nothing: the world's snapshot queries. */
+function snapshotOf<T, S>(found: T | undefined, describe: (found: T) => S): S | undefined {
+  return found === undefined ? undefined : describe(found);
+}
+
+/** A living process as `world.process()` reports it: copies, so the snapshot does not move with the kernel. */
+function processSnapshot(found: SimProcess): SimulatedProcessInfo {
+  const { pid, ppid, pgid, euid, execname, contract } = found;
+  const real = found.real !== undefined;
+  return { pid, ppid, pgid, euid, privileges: [...found.privileges], execname, contract, held: [...found.held], real };
+}
+
+/** A contract in the table as `world.contract()` reports it (kernel view, no permission checks). */
+function contractSnapshot(found: SimContract): SimulatedContractInfo {
+  return {
+    ctid: found.id,
+    type: found.type,
+    state: found.state,
+    ownerPid: found.ownerPid,
+    regent: found.regent,
+    members: [...found.members],
+    inherited: [...found.inherited],
+    nevents: found.unacked.size,
+    unacknowledged: [...found.unacked.keys()],
+  };
 }
 
 /** Creates a simulated contract(5) system. Each one is independent: no state is shared. */
@@ -433,36 +460,8 @@ export function createContractSimulator(options: ContractSimulatorOptions = {}):
       if (device === undefined) throw ContractError.fromErrno(Errno.ENOENT, 'devctl', { path });
       return stateName(device.state);
     },
-    process(pid) {
-      const found = engine.livingProcess(pid);
-      if (found === undefined) return undefined;
-      return {
-        pid: found.pid,
-        ppid: found.ppid,
-        pgid: found.pgid,
-        euid: found.euid,
-        privileges: [...found.privileges],
-        execname: found.execname,
-        contract: found.contract,
-        held: [...found.held],
-        real: found.real !== undefined,
-      };
-    },
-    contract(ctid) {
-      const found = engine.contracts.get(ctid);
-      if (found === undefined) return undefined;
-      return {
-        ctid: found.id,
-        type: found.type,
-        state: found.state,
-        ownerPid: found.ownerPid,
-        regent: found.regent,
-        members: [...found.members],
-        inherited: [...found.inherited],
-        nevents: found.unacked.size,
-        unacknowledged: [...found.unacked.keys()],
-      };
-    },
+    process: (pid) => snapshotOf(engine.livingProcess(pid), processSnapshot),
+    contract: (ctid) => snapshotOf(engine.contracts.get(ctid), contractSnapshot),
     pids() {
       return [...engine.processes.keys()].filter((pid) => engine.livingProcess(pid) !== undefined);
     },
