@@ -3,7 +3,8 @@
 // read then answers EAGAIN): its events() iteration ends, and 'dead' then 'close' are emitted,
 // within OBSERVER_CHECK_INTERVAL of the death plus the wait for the event loop.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CTS_DEAD, isContractError, type ContractBackend } from '@sysbind/contract-interface';
+import { CTS_DEAD, type ContractBackend } from '@sysbind/contract-interface';
+import { silentOnDeath } from '@sysbind/test-support';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
 import { createContractSystem, OBSERVER_CHECK_INTERVAL, type ContractSystem } from '../src/index.ts';
 
@@ -11,59 +12,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
-
-// As illumos-gate has it whatever the simulator's version: a destroyed contract's endpoint neither
-// fails nor wakes its listener, and reads answer EAGAIN (undefined).
-function silentOnDeath(backend: ContractBackend): ContractBackend {
-  const silent = (error: unknown): boolean => isContractError(error, 'EIDRM');
-  return {
-    ...backend,
-    openEvents(ctid) {
-      const endpoint = backend.openEvents(ctid);
-      return {
-        kind: endpoint.kind,
-        type: endpoint.type,
-        ctid: endpoint.ctid,
-        read: () => {
-          try {
-            return endpoint.read();
-          } catch (error) {
-            if (silent(error)) return undefined;
-            throw error;
-          }
-        },
-        readCritical: () => endpoint.readCritical(),
-        reset: () => {
-          endpoint.reset();
-        },
-        reliable: () => {
-          endpoint.reliable();
-        },
-        listen: (listener) => {
-          endpoint.listen(
-            listener === undefined
-              ? undefined
-              : {
-                  onEvent: listener.onEvent,
-                  onError: (error) => {
-                    if (!silent(error)) listener.onError(error);
-                  },
-                },
-          );
-        },
-        ref: () => {
-          endpoint.ref();
-        },
-        unref: () => {
-          endpoint.unref();
-        },
-        close: () => {
-          endpoint.close();
-        },
-      };
-    },
-  };
-}
 
 function setup(wrap: (backend: ContractBackend) => ContractBackend = (backend) => backend): {
   sim: ContractSimulator;

@@ -6,7 +6,7 @@ import {
   type ContractEvent,
   type ContractSystem,
 } from '@sysbind/contract';
-import { silentOnDeath } from './support/silent-on-death.ts';
+import { silentOnDeath } from '@sysbind/test-support';
 import { CTS_DEAD } from '@sysbind/contract-interface';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';

@@ -1,1 +1,2 @@
 export { describeEntryPoints } from './entry-points.ts';
+export { silentOnDeath } from './silent-on-death.ts';
