@@ -1,4 +1,6 @@
-export { addonPath, loadAddon, type AddonFlavor, type ContractAddonBase } from './addon.ts';
+export type { AddonFlavor } from '@sysbind/core';
+export { addonPath, loadAddon } from './addon.ts';
+export type { ContractAddonBase } from './native-addon.ts';
 export { createNativeContractBackend } from './native-backend.ts';
 export {
   createLinuxContractBackend,

@@ -1,7 +1,7 @@
 // The surface of the compiled addon (native/binding), as TypeScript sees it. The binding mirrors
 // libcontract one function per method; handles that already have the shape of the backend
 // interface (status files, event endpoints, device nodes) are handed out as they are.
-import type { ContractAddonBase } from './addon.ts';
+import type { AddonBase } from '@sysbind/core';
 import type { ContractType, SimulatedLibcontract, TEMPLATE_TERM_FUNCTIONS } from '@sysbind/contract-interface';
 import type { ContractEventEndpoint, ContractStatusHandle, DeviceNodeHandle } from '@sysbind/contract-interface';
 
@@ -118,6 +118,9 @@ export interface NativeControl {
   /** Closes the fd; idempotent. */
   close(): void;
 }
+
+/** What every build of the addon exports before any binding is wired up. */
+export type ContractAddonBase = AddonBase;
 
 /** What the addon exports, in both flavors. */
 export interface NativeContractAddon extends ContractAddonBase {

@@ -6,33 +6,50 @@ import { fileURLToPath } from 'node:url';
 /** An error class a native addon is handed, so that C++ throws the subsystem's own errors. */
 export type AddonErrorClass = new (message: string, details: { code: string; path?: string }) => Error;
 
-/** What a native package tells {@link createAddonLoader} about itself. */
-export interface AddonLoaderOptions<Flavor extends string> {
-  /** The package's name, as in its package.json (the loader finds its folder by it). */
-  readonly packageName: string;
+/**
+ * Which build of an addon to load: `system` is compiled at install against the real library
+ * (libcontract on illumos, libgridcentric on a Gridcentric guest); `sim` is the same binding
+ * compiled against the in-repo shim of that library, which the testing-fakes simulator answers
+ * (any OS).
+ */
+export type AddonFlavor = 'system' | 'sim';
+
+/** What every build of an addon exports before any binding is wired up. */
+export interface AddonBase {
+  /** Which build this is. */
+  readonly flavor: AddonFlavor;
+  /** Numeric constants read from the headers the addon was compiled against. */
+  readonly constants: Readonly<Record<string, number>>;
+}
+
+/**
+ * What a native package tells {@link createAddonLoader} about itself. The package, its addon file
+ * and its override variable are named after the subsystem: `contract` is `@sysbind/contract-native`,
+ * `contract.node` and `SYSBIND_CONTRACT_ADDON`.
+ */
+export interface AddonLoaderOptions {
+  /** The subsystem's name (`'contract'`, `'gridcentric'`). */
+  readonly subsystem: string;
   /** `import.meta.url` of a module inside the package. */
   readonly moduleUrl: string;
-  /** The addon's file name in each build folder (`contract.node`). */
-  readonly fileName: string;
-  /** An environment variable whose value, when set, replaces the path of the system flavor. */
-  readonly overrideVariable: string;
   /** The error class the addon constructs (it receives it through `setErrorConstructor`). */
   readonly errorClass: AddonErrorClass;
   /**
-   * Why `flavor` cannot run here, as an error to throw (code `ERR_UNSUPPORTED_PLATFORM`), or
-   * undefined when it can; `file` is where its build would be.
+   * Why the system flavor cannot run here, or undefined when it can; `file` is where its build
+   * would be. The loader throws it as an `ERR_UNSUPPORTED_PLATFORM` error that points at the
+   * simulator `simulatorFactory` of `@sysbind/testing-fakes`.
    */
-  readonly unsupported: (flavor: Flavor, file: string) => Error | undefined;
-  /** What to tell the user when a build that should exist is missing. */
-  readonly rebuildHint: (flavor: Flavor) => string;
+  readonly unsupported: (file: string) => string | undefined;
+  /** The testing-fakes function that creates the subsystem's simulator (`'createContractSimulator'`). */
+  readonly simulatorFactory: string;
 }
 
 /** Finds and loads the builds of one native package. */
-export interface AddonLoader<Flavor extends string, Addon> {
+export interface AddonLoader {
   /** Path of the compiled addon of `flavor` (build/<flavor>/Release/<file>). */
-  addonPath(flavor: Flavor): string;
+  addonPath(flavor: AddonFlavor): string;
   /** Loads `flavor` on first use (never at import time), once per process and thread. */
-  loadAddon(flavor: Flavor): Addon;
+  loadAddon(flavor: AddonFlavor): AddonBase;
 }
 
 /**
@@ -40,10 +57,10 @@ export interface AddonLoader<Flavor extends string, Addon> {
  * instrumented sim build (build/sim-asan). A plain `require` of the explicit path is all that
  * cmake-js output needs, and keeps the package free of loader dependencies.
  */
-export function createAddonLoader<Flavor extends string, Addon>(
-  options: AddonLoaderOptions<Flavor>,
-): AddonLoader<Flavor, Addon> {
-  const loaded = new Map<string, Addon>();
+export function createAddonLoader(options: AddonLoaderOptions): AddonLoader {
+  const packageName = `@sysbind/${options.subsystem}-native`;
+  const overrideVariable = `SYSBIND_${options.subsystem.toUpperCase()}_ADDON`;
+  const loaded = new Map<string, AddonBase>();
   let root: string | undefined;
 
   function packageRoot(): string {
@@ -53,37 +70,44 @@ export function createAddonLoader<Flavor extends string, Addon>(
       const manifest = path.join(dir, 'package.json');
       if (
         existsSync(manifest) &&
-        (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === options.packageName
+        (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === packageName
       ) {
         return dir;
       }
       const parent = path.dirname(dir);
-      if (parent === dir) throw new Error(`${options.packageName}: cannot find the package folder`);
+      if (parent === dir) throw new Error(`${packageName}: cannot find the package folder`);
       dir = parent;
     }
   }
 
-  function addonPath(flavor: Flavor): string {
-    const override = process.env[options.overrideVariable];
+  function addonPath(flavor: AddonFlavor): string {
+    const override = process.env[overrideVariable];
     if (flavor === 'system' && override !== undefined && override !== '') return path.resolve(override);
     const folder = flavor === 'sim' && process.env['SYSBIND_SANITIZE'] === '1' ? 'sim-asan' : flavor;
     root ??= packageRoot();
-    return path.join(root, 'build', folder, 'Release', options.fileName);
+    return path.join(root, 'build', folder, 'Release', `${options.subsystem}.node`);
   }
 
-  function loadAddon(flavor: Flavor): Addon {
+  function loadAddon(flavor: AddonFlavor): AddonBase {
     const file = addonPath(flavor);
     const cached = loaded.get(file);
     if (cached !== undefined) return cached;
-    const unsupported = options.unsupported(flavor, file);
-    if (unsupported !== undefined) throw unsupported;
-    if (!existsSync(file)) {
+    const unsupported = flavor === 'system' ? options.unsupported(file) : undefined;
+    if (unsupported !== undefined) {
       throw new options.errorClass(
-        `the ${flavor} build of ${options.packageName} is missing (${file}); ${options.rebuildHint(flavor)}`,
-        { code: 'ERR_ADDON_NOT_BUILT', path: file },
+        `${unsupported}. To run or test code that uses @sysbind/${options.subsystem} here, give it a simulated ` +
+          `backend from @sysbind/testing-fakes (${options.simulatorFactory}().backend()).`,
+        { code: 'ERR_UNSUPPORTED_PLATFORM' },
       );
     }
-    const addon = createRequire(options.moduleUrl)(file) as Addon & {
+    if (!existsSync(file)) {
+      const hint = flavor === 'system' ? 'reinstall the package to rebuild it' : 'run the workspace build';
+      throw new options.errorClass(`the ${flavor} build of ${packageName} is missing (${file}); ${hint}`, {
+        code: 'ERR_ADDON_NOT_BUILT',
+        path: file,
+      });
+    }
+    const addon = createRequire(options.moduleUrl)(file) as AddonBase & {
       setErrorConstructor(ctor: AddonErrorClass): void;
     };
     addon.setErrorConstructor(options.errorClass);

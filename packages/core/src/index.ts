@@ -20,4 +20,11 @@ export {
   systemErrorMessage,
   type SystemErrorDetails,
 } from './system-error.ts';
-export { createAddonLoader, type AddonErrorClass, type AddonLoader, type AddonLoaderOptions } from './addon-loader.ts';
+export {
+  createAddonLoader,
+  type AddonBase,
+  type AddonErrorClass,
+  type AddonFlavor,
+  type AddonLoader,
+  type AddonLoaderOptions,
+} from './addon-loader.ts';

@@ -1,6 +1,8 @@
-export { addonPath, loadAddon, type AddonFlavor, type GridcentricAddonBase } from './addon.ts';
+export type { AddonFlavor } from '@sysbind/core';
+export { addonPath, loadAddon } from './addon.ts';
 export {
   createNativeGridcentricBackend,
+  type GridcentricAddonBase,
   type NativeBackendOptions,
   type NativeBackendStats,
   type NativeGridcentricBackend,

@@ -1,6 +1,6 @@
 import { addAbortListener } from 'node:events';
 import { constants } from 'node:os';
-import { createAbortError, invalidArgType, outOfRange } from '@sysbind/core';
+import { createAbortError, invalidArgType, outOfRange, type AddonBase } from '@sysbind/core';
 import {
   GC_MAX_ID,
   GridcentricError,
@@ -10,7 +10,7 @@ import {
   type GcTicketInfo,
   type GridcentricBackend,
 } from '@sysbind/gridcentric-interface';
-import { loadAddon, type GridcentricAddonBase } from './addon.ts';
+import { loadAddon } from './addon.ts';
 
 /** What a native call hands its callback: an error (a GridcentricError), or null and the value. */
 type NativeCallback<T> = (error: Error | null, value: T) => void;
@@ -72,6 +72,9 @@ interface GridcentricBinding {
   unref(): void;
   close(): void;
 }
+
+/** What every build of the addon exports before any binding is wired up. */
+export type GridcentricAddonBase = AddonBase;
 
 /** The system flavor's exports. */
 interface SystemAddon extends GridcentricAddonBase {
