@@ -1,10 +1,4 @@
-import {
-  SystemErrorBase,
-  errnoName,
-  isSystemErrorNamed,
-  systemErrorMessage,
-  type SystemErrorDetails,
-} from '@sysbind/core';
+import { SystemErrorBase, errnoError, isSystemErrorNamed, type SystemErrorDetails } from '@sysbind/core';
 
 /** Fields of a {@link ContractError} besides its message. */
 export interface ContractErrorDetails extends SystemErrorDetails {
@@ -45,14 +39,8 @@ export class ContractError extends SystemErrorBase {
    * as libcontract returns it, or negative as Node reports it).
    */
   static fromErrno(errnoValue: number, syscall: string, extra: { ctid?: number; path?: string } = {}): ContractError {
-    const code = errnoName(errnoValue);
     const where = [extra.ctid === undefined ? '' : `ctid ${extra.ctid}`, extra.path ?? ''];
-    return new ContractError(systemErrorMessage(code, syscall, where, meanings), {
-      code,
-      errno: -Math.abs(errnoValue),
-      syscall,
-      ...extra,
-    });
+    return errnoError(ContractError, errnoValue, syscall, extra, where, meanings);
   }
 }
 

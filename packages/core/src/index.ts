@@ -15,6 +15,7 @@ export {
 export { AbortError, createAbortError, isAbortError } from './abort-error.ts';
 export {
   SystemErrorBase,
+  errnoError,
   errnoName,
   isSystemErrorNamed,
   systemErrorMessage,

@@ -89,3 +89,26 @@ export function systemErrorMessage(
     meanings[code] ?? descriptions[code] ?? (code in constants.errno ? code.toLowerCase() : 'system error');
   return `${code}: ${meaning}, ${[syscall, ...where].filter((part) => part !== '').join(', ')}`;
 }
+
+/**
+ * The error of a call that failed with `errnoValue` (positive as C returns it, or negative as Node
+ * reports it): an `ErrorClass` with the errno's name as `code`, the negative errno, `syscall`, the
+ * fields of `extra` (what locates the failure, described in the message by `where`) and the
+ * message of {@link systemErrorMessage}.
+ */
+export function errnoError<Located extends Error, Extra extends object>(
+  ErrorClass: new (message: string, details: SystemErrorDetails & Extra) => Located,
+  errnoValue: number,
+  syscall: string,
+  extra: Extra,
+  where: readonly string[],
+  meanings: Readonly<Record<string, string>> = {},
+): Located {
+  const code = errnoName(errnoValue);
+  return new ErrorClass(systemErrorMessage(code, syscall, where, meanings), {
+    code,
+    errno: -Math.abs(errnoValue),
+    syscall,
+    ...extra,
+  });
+}

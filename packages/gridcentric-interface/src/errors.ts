@@ -1,10 +1,4 @@
-import {
-  SystemErrorBase,
-  errnoName,
-  isSystemErrorNamed,
-  systemErrorMessage,
-  type SystemErrorDetails,
-} from '@sysbind/core';
+import { SystemErrorBase, errnoError, isSystemErrorNamed, type SystemErrorDetails } from '@sysbind/core';
 
 /** Fields of a {@link GridcentricError} besides its message. */
 export interface GridcentricErrorDetails extends SystemErrorDetails {
@@ -68,18 +62,12 @@ export class GridcentricError extends SystemErrorBase {
     syscall: string,
     extra: { vmid?: number; ticket?: number } = {},
   ): GridcentricError {
-    const code = errnoName(errnoValue);
     const where = [
       extra.vmid === undefined ? '' : `vmid ${extra.vmid}`,
       extra.ticket === undefined ? '' : `ticket ${extra.ticket}`,
     ];
     const reading = extra.ticket !== undefined ? ticketMeanings : extra.vmid !== undefined ? domainMeanings : meanings;
-    return new GridcentricError(systemErrorMessage(code, syscall, where, reading), {
-      code,
-      errno: -Math.abs(errnoValue),
-      syscall,
-      ...extra,
-    });
+    return errnoError(GridcentricError, errnoValue, syscall, extra, where, reading);
   }
 }
 
