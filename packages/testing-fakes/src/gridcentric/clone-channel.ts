@@ -1,12 +1,6 @@
 import { GridcentricError, type GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { deserializeError, type CloneImage, type JournalOperation, type JournalOutcome } from './call-journal.ts';
-import {
-  isProtocolMessage,
-  tag,
-  type CloneImageRequest,
-  type CloneToController,
-  type ControllerToClone,
-} from './clone-protocol.ts';
+import { fromController, toController, type CloneImageRequest, type CloneToController } from './clone-protocol.ts';
 import { errnoNumber } from './policy.ts';
 import { createAbortError } from '@sysbind/gridcentric-interface';
 
@@ -50,8 +44,8 @@ export function connectToController(identity: Pick<CloneImage, 'vmid' | 'ip' | '
   holdOrRelease();
 
   const onMessage = (message: unknown): void => {
-    if (!isProtocolMessage(message)) return;
-    const typed = message as unknown as ControllerToClone;
+    const typed = fromController(message);
+    if (typed === undefined) return;
     if (typed.type === 'detached') {
       detached = typed.errno;
       return;
@@ -72,7 +66,7 @@ export function connectToController(identity: Pick<CloneImage, 'vmid' | 'ip' | '
   };
 
   const post = (message: CloneToController): void => {
-    send(tag(message));
+    send(toController(message));
   };
 
   const remote = <T>(operation: JournalOperation, args: readonly number[], signal?: AbortSignal): Promise<T> => {

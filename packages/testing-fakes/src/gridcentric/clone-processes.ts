@@ -6,8 +6,8 @@ import type { GridcentricBackend } from '@sysbind/gridcentric-interface';
 import { serializeError, type CloneImage, type JournalOutcome } from './call-journal.ts';
 import {
   CLONE_IMAGE_VARIABLE,
-  isProtocolMessage,
-  tag,
+  fromClone,
+  toClone,
   type CloneImageRequest,
   type CloneToController,
   type ControllerToClone,
@@ -174,7 +174,8 @@ export class CloneProcessHost {
     };
     this.#running.set(vmid, running);
     child.on('message', (message: unknown) => {
-      if (isProtocolMessage(message)) this.#serve(running, message as unknown as CloneToController);
+      const typed = fromClone(message);
+      if (typed !== undefined) this.#serve(running, typed);
     });
     // A failed spawn reports 'error' and then 'exit' (or 'exit' alone): the VM is ended on 'exit'.
     child.on('error', () => {});
@@ -278,6 +279,6 @@ export class CloneProcessHost {
   #send(running: Running, message: ControllerToClone): void {
     // The process may be gone between the check and the write: the callback swallows that, and
     // its exit handles the VM.
-    running.child.send(tag(message), () => {});
+    running.child.send(toClone(message), () => {});
   }
 }

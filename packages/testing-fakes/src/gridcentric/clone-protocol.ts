@@ -29,14 +29,31 @@ export type ControllerToClone =
 /** The environment variable that tells a process it is a clone, and where its image is. */
 export const CLONE_IMAGE_VARIABLE = 'SYSBIND_GRIDCENTRIC_CLONE_IMAGE';
 
-/** True if `value` looks like a message of this protocol (the channel may carry the program's own). */
-export function isProtocolMessage(value: unknown): value is { readonly type: string; readonly sysbindGridcentric: 1 } {
-  return (
-    typeof value === 'object' && value !== null && (value as { sysbindGridcentric?: unknown }).sysbindGridcentric === 1
-  );
+// Every message is tagged, so a program's own IPC messages on the same channel are left alone.
+interface Tagged {
+  readonly sysbindGridcentric: 1;
 }
 
-/** Tags a message as this protocol's, so a program's own IPC messages are left alone. */
-export function tag<M extends object>(message: M): M & { readonly sysbindGridcentric: 1 } {
+function isTagged(value: unknown): value is Tagged {
+  return typeof value === 'object' && value !== null && (value as Partial<Tagged>).sysbindGridcentric === 1;
+}
+
+/** A message for the controller, tagged as this protocol's. */
+export function toController(message: CloneToController): CloneToController & Tagged {
   return { ...message, sysbindGridcentric: 1 };
+}
+
+/** A message for the clone, tagged as this protocol's. */
+export function toClone(message: ControllerToClone): ControllerToClone & Tagged {
+  return { ...message, sysbindGridcentric: 1 };
+}
+
+/** What the controller reads from a clone's channel: a message of this protocol, or undefined for the program's own. */
+export function fromClone(value: unknown): CloneToController | undefined {
+  return isTagged(value) ? (value as unknown as CloneToController) : undefined;
+}
+
+/** What a clone reads from its channel: a message of this protocol, or undefined for the program's own. */
+export function fromController(value: unknown): ControllerToClone | undefined {
+  return isTagged(value) ? (value as unknown as ControllerToClone) : undefined;
 }
