@@ -137,46 +137,20 @@ export function createSimulatorBackend(
     return { fd: openFd(`${CTFS_ROOT}/device/${ctid}/${file}`, flags), type: 'device' };
   }
 
-  function track<T extends { close(): void }>(handle: T): T {
-    open.add(handle);
-    return handle;
-  }
-
-  function statusHandle(fd: number, ctid: number, type: ContractType): ContractStatusHandle {
-    let closed = false;
-    const handle: ContractStatusHandle = {
-      ctid,
-      type,
-      read(detail: StatusDetail): RawContractStatus {
-        if (closed) throw ContractError.fromErrno(Errno.EBADF, 'ct_status_read', { ctid });
-        const status = api.ct_status_read(fd, detail);
-        if (typeof status === 'number') throw ContractError.fromErrno(status, 'ct_status_read', { ctid });
-        return status;
-      },
-      close() {
-        if (closed) return;
-        closed = true;
-        open.delete(handle);
-        api.close(fd);
-      },
-    };
-    return track(handle);
-  }
-
   function statusFromFd(fd: number, path: string): ContractStatusHandle {
     const status = api.ct_status_read(fd, CTD_COMMON);
     if (typeof status === 'number') {
       api.close(fd);
       throw ContractError.fromErrno(status, 'ct_status_read', { path });
     }
-    return statusHandle(fd, status.ctid, status.type);
+    return new SimStatus(api, fd, open, status.ctid, status.type);
   }
 
   const backend: ContractBackend = {
     name: 'simulator',
     pid,
     openTemplate(type) {
-      return track(new SimTemplate(api, type, openFd(`${CTFS_ROOT}/${type}/template`, OpenFlags.O_RDWR), open));
+      return new SimTemplate(api, openFd(`${CTFS_ROOT}/${type}/template`, OpenFlags.O_RDWR), open, type);
     },
     openLatest(type) {
       const path = `${CTFS_ROOT}/${type}/latest`;
@@ -188,33 +162,22 @@ export function createSimulatorBackend(
     },
     openControl(ctid) {
       const { fd, type } = openTyped(ctid, 'ctl', OpenFlags.O_WRONLY);
-      return track(new SimControl(api, ctid, type, fd, open));
+      return new SimControl(api, fd, open, ctid, type);
     },
     openEvents(ctid) {
       const { fd, type } = openTyped(ctid, 'events', OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
-      return track(new SimEndpoint(api, 'events', type, ctid, fd, keepAlive, open));
+      return new SimEndpoint(api, fd, open, 'events', type, ctid, keepAlive);
     },
     openBundle(type) {
       const fd = openFd(`${CTFS_ROOT}/${type}/bundle`, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
-      return track(new SimEndpoint(api, 'bundle', type, undefined, fd, keepAlive, open));
+      return new SimEndpoint(api, fd, open, 'bundle', type, undefined, keepAlive);
     },
     openProcessBundle(type) {
       const fd = openFd(`${CTFS_ROOT}/${type}/pbundle`, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
-      return track(new SimEndpoint(api, 'pbundle', type, undefined, fd, keepAlive, open));
+      return new SimEndpoint(api, fd, open, 'pbundle', type, undefined, keepAlive);
     },
     openDeviceNode(path) {
-      const fd = openFd(`${DEVICES_ROOT}${path}`, OpenFlags.O_RDONLY);
-      let closed = false;
-      const handle: DeviceNodeHandle = {
-        path,
-        close() {
-          if (closed) return;
-          closed = true;
-          open.delete(handle);
-          api.close(fd);
-        },
-      };
-      return track(handle);
+      return new SimDeviceNode(api, openFd(`${DEVICES_ROOT}${path}`, OpenFlags.O_RDONLY), open, path);
     },
     openDeviceNodeAsync(path, openOptions = {}) {
       const template = openOptions.template;
@@ -263,23 +226,83 @@ export function createSimulatorBackend(
   return backend;
 }
 
-class SimTemplate implements ContractTemplateHandle {
-  private closed = false;
-  private readonly api: SimulatedLibcontract;
-  readonly type: ContractType;
-  /** The simulated fd (used by newct). */
+/**
+ * What every handle over a simulated fd shares: the fd, the libcontract it was opened through, and
+ * its place in the backend's registry of open handles (which closes what is left when the backend
+ * closes). Closing is idempotent, and waits for blocking calls still using the fd.
+ */
+abstract class SimFile {
+  protected closed = false;
+  protected readonly api: SimulatedLibcontract;
+  /** The simulated fd (newct passes a template's). */
   readonly fd: number;
   private readonly registry: Set<{ close(): void }>;
-  constructor(api: SimulatedLibcontract, type: ContractType, fd: number, registry: Set<{ close(): void }>) {
+  protected readonly inFlight = new InFlight();
+
+  constructor(api: SimulatedLibcontract, fd: number, registry: Set<{ close(): void }>) {
     this.api = api;
-    this.type = type;
     this.fd = fd;
     this.registry = registry;
+    registry.add(this);
   }
 
-  private live(syscall: string): number {
+  /** The fd, or a ContractError EBADF once closed. */
+  protected live(syscall: string): number {
     if (this.closed) throw ContractError.fromErrno(Errno.EBADF, syscall);
     return this.fd;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.registry.delete(this);
+    this.inFlight.close(() => this.api.close(this.fd));
+  }
+}
+
+/** A file of one contract: its status or its ctl. */
+abstract class SimContractFile extends SimFile {
+  readonly ctid: number;
+  readonly type: ContractType;
+  constructor(
+    api: SimulatedLibcontract,
+    fd: number,
+    registry: Set<{ close(): void }>,
+    ctid: number,
+    type: ContractType,
+  ) {
+    super(api, fd, registry);
+    this.ctid = ctid;
+    this.type = type;
+  }
+
+  protected override live(syscall: string): number {
+    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, syscall, { ctid: this.ctid });
+    return this.fd;
+  }
+}
+
+class SimStatus extends SimContractFile implements ContractStatusHandle {
+  read(detail: StatusDetail): RawContractStatus {
+    const status = this.api.ct_status_read(this.live('ct_status_read'), detail);
+    if (typeof status === 'number') throw ContractError.fromErrno(status, 'ct_status_read', { ctid: this.ctid });
+    return status;
+  }
+}
+
+class SimDeviceNode extends SimFile implements DeviceNodeHandle {
+  readonly path: string;
+  constructor(api: SimulatedLibcontract, fd: number, registry: Set<{ close(): void }>, path: string) {
+    super(api, fd, registry);
+    this.path = path;
+  }
+}
+
+class SimTemplate extends SimFile implements ContractTemplateHandle {
+  readonly type: ContractType;
+  constructor(api: SimulatedLibcontract, fd: number, registry: Set<{ close(): void }>, type: ContractType) {
+    super(api, fd, registry);
+    this.type = type;
   }
 
   set<Term extends TemplateTerm>(term: Term, termValue: TemplateTermValues[Term]): void {
@@ -356,41 +379,11 @@ class SimTemplate implements ContractTemplateHandle {
   endBlocking(): void {
     this.inFlight.end();
   }
-
-  private readonly inFlight = new InFlight();
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.registry.delete(this);
-    this.inFlight.close(() => this.api.close(this.fd));
-  }
 }
 
-class SimControl implements ContractControlHandle {
-  private closed = false;
-  private readonly api: SimulatedLibcontract;
-  readonly ctid: number;
-  readonly type: ContractType;
-  private readonly fd: number;
-  private readonly registry: Set<{ close(): void }>;
-  constructor(
-    api: SimulatedLibcontract,
-    ctid: number,
-    type: ContractType,
-    fd: number,
-    registry: Set<{ close(): void }>,
-  ) {
-    this.api = api;
-    this.ctid = ctid;
-    this.type = type;
-    this.fd = fd;
-    this.registry = registry;
-  }
-
+class SimControl extends SimContractFile implements ContractControlHandle {
   private run(syscall: string, call: (fd: number) => number): void {
-    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, syscall, { ctid: this.ctid });
-    check(call(this.fd), syscall, { ctid: this.ctid });
+    check(call(this.live(syscall)), syscall, { ctid: this.ctid });
   }
 
   adopt(): void {
@@ -400,8 +393,7 @@ class SimControl implements ContractControlHandle {
     this.run('ct_ctl_abandon', (fd) => this.api.ct_ctl_abandon(fd));
   }
   abandonAsync(): Promise<void> {
-    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, 'ct_ctl_abandon', { ctid: this.ctid });
-    const fd = this.fd;
+    const fd = this.live('ct_ctl_abandon');
     this.inFlight.begin();
     return later(() => {
       try {
@@ -411,7 +403,6 @@ class SimControl implements ContractControlHandle {
       }
     });
   }
-  private readonly inFlight = new InFlight();
   ack(evid: bigint): void {
     this.run('ct_ctl_ack', (fd) => this.api.ct_ctl_ack(fd, evid));
   }
@@ -425,52 +416,35 @@ class SimControl implements ContractControlHandle {
     const templateFd = template instanceof SimTemplate ? template.fd : -1;
     this.run('ct_ctl_newct', (fd) => this.api.ct_ctl_newct(fd, evid, templateFd));
   }
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.registry.delete(this);
-    this.inFlight.close(() => this.api.close(this.fd));
-  }
 }
 
-class SimEndpoint implements ContractEventEndpoint {
+class SimEndpoint extends SimFile implements ContractEventEndpoint {
   private listener: ContractEventListener | undefined;
   private scheduled = false;
   private refd = false;
   private holding = false;
-  private closed = false;
-  private readonly api: SimulatedLibcontract;
   readonly kind: EventEndpointKind;
   readonly type: ContractType;
   readonly ctid: number | undefined;
-  private readonly fd: number;
   private readonly keepAlive: KeepAlive;
-  private readonly registry: Set<{ close(): void }>;
 
   constructor(
     api: SimulatedLibcontract,
+    fd: number,
+    registry: Set<{ close(): void }>,
     kind: EventEndpointKind,
     type: ContractType,
     ctid: number | undefined,
-    fd: number,
     keepAlive: KeepAlive,
-    registry: Set<{ close(): void }>,
   ) {
-    this.api = api;
+    super(api, fd, registry);
     this.kind = kind;
     this.type = type;
     this.ctid = ctid;
-    this.fd = fd;
     this.keepAlive = keepAlive;
-    this.registry = registry;
     api.setReadinessListener(fd, (readable) => {
       if (readable) this.schedule();
     });
-  }
-
-  private live(syscall: string): number {
-    if (this.closed) throw ContractError.fromErrno(Errno.EBADF, syscall);
-    return this.fd;
   }
 
   private readWith(syscall: 'ct_event_read' | 'ct_event_read_critical'): RawContractEvent | undefined {
@@ -515,14 +489,12 @@ class SimEndpoint implements ContractEventEndpoint {
     this.updateHold();
   }
 
-  close(): void {
+  override close(): void {
     if (this.closed) return;
-    this.closed = true;
     this.listener = undefined;
     this.updateHold();
-    this.registry.delete(this);
     this.api.setReadinessListener(this.fd, undefined);
-    this.api.close(this.fd);
+    super.close();
   }
 
   private updateHold(): void {
