@@ -30,6 +30,37 @@ import type { TemplateState } from './template-state.ts';
 import type { SimulatorClock } from '../shared/clock.ts';
 import { exitedStatus, signaledStatus } from './wait-status.ts';
 
+// What a contract holds of its template: the common terms, the process terms, the device terms.
+type ContractTerm =
+  | 'cookie'
+  | 'critical'
+  | 'informative'
+  | 'param'
+  | 'fatal'
+  | 'svcFmri'
+  | 'svcCtid'
+  | 'svcCreator'
+  | 'svcAux'
+  | 'aset'
+  | 'noneg'
+  | 'minor';
+
+// The terms of a contract made with none given; those of the other type keep these.
+const NO_TERMS: Readonly<Pick<SimContract, ContractTerm>> = {
+  cookie: 0n,
+  critical: 0,
+  informative: 0,
+  param: 0,
+  fatal: 0,
+  svcFmri: '',
+  svcCtid: 0,
+  svcCreator: '',
+  svcAux: '',
+  aset: 0,
+  noneg: false,
+  minor: '',
+};
+
 /** Core file paths written for a CORE event. */
 export interface CoreFiles {
   /** Per-process core file. */
@@ -187,24 +218,18 @@ export class ContractEngine {
     terms: Partial<Pick<SimContract, 'param' | 'critical' | 'informative' | 'fatal'>>,
   ): SimContract {
     const id = this.nextCtid++;
-    const contract = this.newContract(id, 'process', {
-      ownerPid,
-      ownerEuid,
-      authorPid: ownerPid,
-      regent: 0,
-      cookie: 0n,
-      critical: terms.critical ?? CT_PR_EV_EMPTY,
-      informative: terms.informative ?? 0,
-      param: terms.param ?? 0,
-      fatal: terms.fatal ?? 0,
-      svcFmri: fmri,
-      svcCtid: id,
-      svcCreator: creator,
-      svcAux: '',
-      aset: 0,
-      noneg: false,
-      minor: '',
-    });
+    const contract = this.newContract(
+      id,
+      'process',
+      { pid: ownerPid, euid: ownerEuid },
+      {
+        critical: CT_PR_EV_EMPTY,
+        ...terms,
+        svcFmri: fmri,
+        svcCtid: id,
+        svcCreator: creator,
+      },
+    );
     const owner = this.processes.get(ownerPid);
     if (owner !== undefined) {
       this.processBundle(owner, 'process');
@@ -213,36 +238,28 @@ export class ContractEngine {
     return contract;
   }
 
+  /**
+   * A new contract, owned by its author, with the terms given; a term not given (those of the other
+   * type among them) is 0, empty or false.
+   */
   private newContract(
     id: number,
     type: ContractType,
-    fields: Pick<
-      SimContract,
-      | 'ownerPid'
-      | 'ownerEuid'
-      | 'authorPid'
-      | 'regent'
-      | 'cookie'
-      | 'critical'
-      | 'informative'
-      | 'param'
-      | 'fatal'
-      | 'svcFmri'
-      | 'svcCtid'
-      | 'svcCreator'
-      | 'svcAux'
-      | 'aset'
-      | 'noneg'
-      | 'minor'
-    >,
+    author: { readonly pid: number; readonly euid: number },
+    terms: Partial<Pick<SimContract, ContractTerm>>,
   ): SimContract {
     const contract: SimContract = {
       id,
       type,
       state: CTS_OWNED,
-      ...fields,
-      authorEuid: fields.ownerEuid ?? 0,
-      authorProcOwner: this.processes.get(fields.authorPid)?.privileges.has('proc_owner') === true,
+      ownerPid: author.pid,
+      ownerEuid: author.euid,
+      authorPid: author.pid,
+      regent: 0,
+      ...NO_TERMS,
+      ...terms,
+      authorEuid: author.euid,
+      authorProcOwner: this.processes.get(author.pid)?.privileges.has('proc_owner') === true,
       members: new Set(),
       inherited: new Set(),
       negotiation: undefined,
@@ -368,11 +385,7 @@ export class ContractEngine {
     const id = this.nextCtid++;
     const parentContract = this.contracts.get(author.contract);
     const inheritFmri = template.svcFmri === undefined;
-    const contract = this.newContract(id, 'process', {
-      ownerPid: author.pid,
-      ownerEuid: author.euid,
-      authorPid: author.pid,
-      regent: 0,
+    const contract = this.newContract(id, 'process', author, {
       cookie: template.cookie,
       critical: template.critical,
       informative: template.informative,
@@ -382,9 +395,6 @@ export class ContractEngine {
       svcCtid: inheritFmri ? (parentContract?.svcCtid ?? id) : id,
       svcCreator: author.execname,
       svcAux: template.svcAux,
-      aset: 0,
-      noneg: false,
-      minor: '',
     });
     author.held.add(id);
     if (template.transfer !== 0) this.subsume(author, contract, template.transfer);
@@ -412,20 +422,10 @@ export class ContractEngine {
    */
   createDeviceContract(author: SimProcess, lwp: SimLwp, template: TemplateState, device: SimDevice): SimContract {
     this.processBundle(author, 'device');
-    const contract = this.newContract(this.nextCtid++, 'device', {
-      ownerPid: author.pid,
-      ownerEuid: author.euid,
-      authorPid: author.pid,
-      regent: 0,
+    const contract = this.newContract(this.nextCtid++, 'device', author, {
       cookie: template.cookie,
       critical: template.critical,
       informative: template.informative,
-      param: 0,
-      fatal: 0,
-      svcFmri: '',
-      svcCtid: 0,
-      svcCreator: '',
-      svcAux: '',
       aset: template.aset,
       noneg: template.noneg,
       minor: device.path,
