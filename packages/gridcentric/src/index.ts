@@ -1,13 +1,4 @@
-export {
-  createGridcentric,
-  type ExitsOptions,
-  type Gridcentric,
-  type GridcentricOptions,
-  type KillAllOptions,
-  type ListDomainsOptions,
-  type TicketRef,
-  type WaitOptions,
-} from './gridcentric.ts';
+export * from './gridcentric.ts';
 export type { Clone, CloneOutcome } from './clone-handle.ts';
 export type { ExitsIterator } from './exits.ts';
 export type { Ticket } from './ticket.ts';

@@ -1,14 +1,4 @@
-export {
-  createContractSimulator,
-  type ContractSimulator,
-  type ContractSimulatorOptions,
-  type ContractWorld,
-  type SimulatedContractInfo,
-  type SimulatedProcessInfo,
-  type SimulatedProcessTemplate,
-  type DeviceChangeOutcome,
-  type DeviceStateName,
-} from './simulator.ts';
+export * from './simulator.ts';
 export { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
 export { SimLibcontract, type Out, type OutValue, type SimEventHandle, type SimStatusHandle } from './libcontract.ts';
 export { OpenFlags, DEVICES_ROOT } from './open-files.ts';
