@@ -1,5 +1,5 @@
-// Numeric constants of contract(5), process(5) and device_contract(5) with their C names: the one
-// table every package reads. The addon exports what its headers define (native/binding/constants.cc)
+// Numeric constants of contract(5), process(5) and device_contract(5) with their C names, and the
+// names contract(5) gives the bits of each set: the one table every package reads. The addon exports what its headers define (native/binding/constants.cc)
 // and a test compares the two, on illumos against the real headers.
 
 /** Root of the contract filesystem. */
@@ -21,6 +21,17 @@ export const CTE_ACK = 0x1;
 export const CTE_INFO = 0x2;
 /** Event flag: the event is a negotiation event. */
 export const CTE_NEG = 0x4;
+/** The event flags by name. */
+export const EVENT_FLAGS = {
+  /** CTE_ACK. */
+  ack: CTE_ACK,
+  /** CTE_INFO. */
+  info: CTE_INFO,
+  /** CTE_NEG. */
+  neg: CTE_NEG,
+} as const;
+/** An event flag name. */
+export type EventFlagName = keyof typeof EVENT_FLAGS;
 
 /** Template parameter id of the critical event set. */
 export const CTP_EV_CRITICAL = 100;
@@ -39,6 +50,10 @@ export const CTS_INHERITED = 1;
 export const CTS_ORPHAN = 2;
 /** Contract state: destroyed, lingering while referenced. */
 export const CTS_DEAD = 3;
+/** Contract state names (as ctstat(1) prints them) indexed by CTS_* value. */
+export const CONTRACT_STATES = ['owned', 'inherited', 'orphan', 'dead'] as const;
+/** A contract state name. */
+export type ContractStateName = (typeof CONTRACT_STATES)[number];
 
 /** Contract type id of process contracts. */
 export const CTT_PROCESS = 0;
@@ -70,6 +85,35 @@ export const CT_PR_EV_HWERR = 0x20;
 export const CT_PR_ALLEVENT = 0x3f;
 /** Every event that may be fatal (CORE, SIGNAL, HWERR). */
 export const CT_PR_ALLFATAL = 0x38;
+/** Process event names (contract(5) spelling) and their bits. */
+export const PROCESS_EVENTS = {
+  /** The last member left. */
+  pr_empty: CT_PR_EV_EMPTY,
+  /** A process was added by fork. */
+  pr_fork: CT_PR_EV_FORK,
+  /** A member exited. */
+  pr_exit: CT_PR_EV_EXIT,
+  /** A member dumped (or would have dumped) core. */
+  pr_core: CT_PR_EV_CORE,
+  /** A member died of a signal sent from outside. */
+  pr_signal: CT_PR_EV_SIGNAL,
+  /** A member died of a hardware error. */
+  pr_hwerr: CT_PR_EV_HWERR,
+} as const;
+/** A process event name. */
+export type ProcessEventName = keyof typeof PROCESS_EVENTS;
+
+/** The process events that may be placed in the fatal set (CT_PR_ALLFATAL), by name. */
+export const FATAL_EVENTS = {
+  /** A member dumped core. */
+  pr_core: CT_PR_EV_CORE,
+  /** A member died of a signal from outside. */
+  pr_signal: CT_PR_EV_SIGNAL,
+  /** A member died of a hardware error. */
+  pr_hwerr: CT_PR_EV_HWERR,
+} as const;
+/** A process event name allowed in the fatal set. */
+export type FatalEventName = keyof typeof FATAL_EVENTS;
 
 /** Process parameter: a regent inherits the contract if its owner exits without abandoning it. */
 export const CT_PR_INHERIT = 0x1;
@@ -86,6 +130,21 @@ export const CT_PR_REGENT = 0x8;
 export const CT_PR_KEEP_EXEC = 0x10;
 /** Every process parameter bit. */
 export const CT_PR_ALLPARAM = 0x1f;
+/** Process contract parameter names and their bits. */
+export const PROCESS_PARAMS = {
+  /** CT_PR_INHERIT. */
+  inherit: CT_PR_INHERIT,
+  /** CT_PR_NOORPHAN. */
+  noorphan: CT_PR_NOORPHAN,
+  /** CT_PR_PGRPONLY. */
+  pgrponly: CT_PR_PGRPONLY,
+  /** CT_PR_REGENT. */
+  regent: CT_PR_REGENT,
+  /** CT_PR_KEEP_EXEC. */
+  keep_exec: CT_PR_KEEP_EXEC,
+} as const;
+/** A process contract parameter name. */
+export type ProcessParamName = keyof typeof PROCESS_PARAMS;
 
 /** Process template parameter id: fatal set. */
 export const CTPP_EV_FATAL = 0;
@@ -114,6 +173,29 @@ export const CT_DEV_EV_DEGRADED = 0x2;
 export const CT_DEV_EV_OFFLINE = 0x4;
 /** Every device event bit. */
 export const CT_DEV_ALLEVENT = 0x7;
+/** Device event names (contract(5) spelling) and their bits. */
+export const DEVICE_EVENTS = {
+  /** The device went online. */
+  dev_online: CT_DEV_EV_ONLINE,
+  /** The device became degraded. */
+  dev_degraded: CT_DEV_EV_DEGRADED,
+  /** The device goes offline. */
+  dev_offline: CT_DEV_EV_OFFLINE,
+} as const;
+/** A device event name. */
+export type DeviceEventName = keyof typeof DEVICE_EVENTS;
+
+/** Device state names and their bits (the same bits as the device events). */
+export const DEVICE_STATES = {
+  /** Online. */
+  online: CT_DEV_EV_ONLINE,
+  /** Degraded. */
+  degraded: CT_DEV_EV_DEGRADED,
+  /** Offline. */
+  offline: CT_DEV_EV_OFFLINE,
+} as const;
+/** A device state name. */
+export type DeviceStateName = keyof typeof DEVICE_STATES;
 /** Device template parameter id: acceptable states. */
 export const CTDP_ACCEPT = 0x1;
 /** Device template parameter id: non-negotiable. */

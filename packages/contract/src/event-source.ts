@@ -1,4 +1,5 @@
-import { NEGEND_EVENT, PROCESS_EVENTS, DEVICE_EVENTS } from './names.ts';
+import { DEVICE_EVENTS, PROCESS_EVENTS } from '@sysbind/contract-interface';
+import { NEGEND_EVENT } from './names.ts';
 import type { ContractEvent } from './event.ts';
 import { EventIterator } from './event-iterator.ts';
 import { closedError } from './errors.ts';

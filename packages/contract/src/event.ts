@@ -1,6 +1,13 @@
 import { constants } from 'node:os';
-import { CTE_ACK, CTE_INFO, CTE_NEG, type ContractType, type RawContractEvent } from '@sysbind/contract-interface';
-import { eventName, type ContractEventName, type DeviceEventName } from './names.ts';
+import {
+  CTE_ACK,
+  CTE_INFO,
+  CTE_NEG,
+  type ContractType,
+  type DeviceEventName,
+  type RawContractEvent,
+} from '@sysbind/contract-interface';
+import { eventName, type ContractEventName } from './names.ts';
 
 /** A wait(2) status, decoded. */
 export type DecodedExitStatus = ExitedStatus | SignaledStatus;

@@ -35,20 +35,24 @@ export type { ContractStatus, CommonContractStatus, ProcessContractStatus, Devic
 export type { ContractTemplate, ProcessTemplate, DeviceTemplate } from './template.ts';
 export { AbortError } from './errors.ts';
 export { UNCLAIMED_EVENT_LIMIT } from './router.ts';
-export { ContractError, isContractError, type ContractBackend, type ContractType } from '@sysbind/contract-interface';
 export {
+  ContractError,
+  isContractError,
   CONTRACT_STATES,
   DEVICE_EVENTS,
   DEVICE_STATES,
   FATAL_EVENTS,
-  NEGEND_EVENT,
   PROCESS_EVENTS,
   PROCESS_PARAMS,
-  type ContractEventName,
-  type ProcessEventName,
-  type DeviceEventName,
-  type DeviceStateName,
-  type ProcessParamName,
-  type FatalEventName,
-  type ContractStateName,
-} from './names.ts';
+} from '@sysbind/contract-interface';
+export type {
+  ContractBackend,
+  ContractType,
+  ProcessEventName,
+  DeviceEventName,
+  DeviceStateName,
+  ProcessParamName,
+  FatalEventName,
+  ContractStateName,
+} from '@sysbind/contract-interface';
+export { NEGEND_EVENT, type ContractEventName } from './names.ts';

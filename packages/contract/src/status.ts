@@ -1,18 +1,17 @@
-import { type RawContractStatus } from '@sysbind/contract-interface';
 import {
   DEVICE_EVENTS,
   DEVICE_STATES,
   PROCESS_EVENTS,
   PROCESS_PARAMS,
-  contractStateName,
-  namesFromBits,
   type ContractStateName,
   type DeviceEventName,
   type DeviceStateName,
   type FatalEventName,
   type ProcessEventName,
   type ProcessParamName,
-} from './names.ts';
+  type RawContractStatus,
+} from '@sysbind/contract-interface';
+import { contractStateName, namesFromBits } from './names.ts';
 
 /** Fields every contract's status has. */
 export interface CommonContractStatus {

@@ -1,23 +1,21 @@
 import {
-  type ContractBackend,
-  type ContractTemplateHandle,
-  type ContractType,
-  type TemplateTerm,
-  type TemplateTermValues,
-} from '@sysbind/contract-interface';
-import {
   DEVICE_EVENTS,
   DEVICE_STATES,
   FATAL_EVENTS,
   PROCESS_EVENTS,
   PROCESS_PARAMS,
-  bitsFromNames,
+  type ContractBackend,
+  type ContractTemplateHandle,
+  type ContractType,
   type DeviceEventName,
   type DeviceStateName,
   type FatalEventName,
   type ProcessEventName,
   type ProcessParamName,
-} from './names.ts';
+  type TemplateTerm,
+  type TemplateTermValues,
+} from '@sysbind/contract-interface';
+import { bitsFromNames } from './names.ts';
 import { invalidArgValue } from './errors.ts';
 import {
   validateBoolean,

@@ -1,5 +1,6 @@
 // The object shapes of illumos_contract 1.0.3 (status, events), built from the facade's types.
-import { DEVICE_EVENTS, DEVICE_STATES, PROCESS_EVENTS, PROCESS_PARAMS, NEGEND_EVENT } from '../names.ts';
+import { DEVICE_EVENTS, DEVICE_STATES, PROCESS_EVENTS, PROCESS_PARAMS } from '@sysbind/contract-interface';
+import { NEGEND_EVENT } from '../names.ts';
 import type { ContractEvent, DecodedExitStatus, EventFields } from '../event.ts';
 import type { ContractStatus } from '../status.ts';
 

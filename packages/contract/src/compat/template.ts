@@ -4,7 +4,6 @@ import {
   DEVICE_EVENTS,
   DEVICE_STATES,
   FATAL_EVENTS,
-  NEGEND_EVENT,
   PROCESS_EVENTS,
   PROCESS_PARAMS,
   type DeviceEventName,
@@ -12,7 +11,8 @@ import {
   type FatalEventName,
   type ProcessEventName,
   type ProcessParamName,
-} from '../names.ts';
+} from '@sysbind/contract-interface';
+import { NEGEND_EVENT } from '../names.ts';
 import { invalidArgType, invalidArgValue, outOfRange } from '../errors.ts';
 import type { ContractTemplate } from '../template.ts';
 import { validateBoolean, validateCtid, validateKeys, validateObject, validateString } from '../validate.ts';

@@ -6,12 +6,11 @@ import {
   CT_PR_INHERIT,
   CT_PR_KEEP_EXEC,
   CT_PR_REGENT,
-  CT_DEV_EV_DEGRADED,
-  CT_DEV_EV_OFFLINE,
-  CT_DEV_EV_ONLINE,
+  DEVICE_STATES,
   ContractError,
   type ContractBackend,
   type ContractType,
+  type DeviceStateName,
   type TemplateTermValues,
 } from '@sysbind/contract-interface';
 import { createSimulatorBackend, type SimulatorBackendOptions } from './backend.ts';
@@ -209,23 +208,16 @@ function signalOrThrow(signal: number | string): number {
   return value;
 }
 
-/** A device's state in the simulated world, as the facade's status names it. */
-export type DeviceStateName = 'online' | 'degraded' | 'offline';
-
-const DEVICE_STATE_BITS: Readonly<Record<DeviceStateName, number>> = {
-  online: CT_DEV_EV_ONLINE,
-  degraded: CT_DEV_EV_DEGRADED,
-  offline: CT_DEV_EV_OFFLINE,
-};
+export type { DeviceStateName };
 
 function stateBit(state: DeviceStateName): number {
-  const bit = Object.hasOwn(DEVICE_STATE_BITS, state) ? DEVICE_STATE_BITS[state] : undefined;
+  const bit = Object.hasOwn(DEVICE_STATES, state) ? DEVICE_STATES[state] : undefined;
   if (bit === undefined) throw new RangeError(`unknown device state ${state}`);
   return bit;
 }
 
 function stateName(bit: number): DeviceStateName {
-  for (const [name, value] of Object.entries(DEVICE_STATE_BITS)) if (value === bit) return name as DeviceStateName;
+  for (const [name, value] of Object.entries(DEVICE_STATES)) if (value === bit) return name as DeviceStateName;
   return 'offline';
 }
 
