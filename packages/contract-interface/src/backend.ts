@@ -17,7 +17,10 @@ export interface TemplateTermValues {
   critical: number;
   /** `ct_tmpl_set_informative`: informative event set. */
   informative: number;
-  /** `ct_pr_tmpl_set_transfer`: ctid of an empty regent contract to subsume; 0 for none. */
+  /**
+   * `ct_pr_tmpl_set_transfer`: an empty regent contract of the caller's to subsume (its inherited
+   * contracts move to the new one); 0 for none.
+   */
   transfer: number;
   /** `ct_pr_tmpl_set_fatal`: fatal event set (CORE, SIGNAL, HWERR only). */
   fatal: number;
@@ -29,9 +32,12 @@ export interface TemplateTermValues {
   svc_aux: string;
   /** `ct_dev_tmpl_set_aset`: acceptable device states (CT_DEV_EV_* bits). */
   aset: number;
-  /** `ct_dev_tmpl_set_minor`: devfs path of the minor node (without `/devices`). */
+  /** `ct_dev_tmpl_set_minor`: devfs path of the minor node (without `/devices`); needed to create a contract. */
   minor: string;
-  /** `ct_dev_tmpl_set_noneg` / `ct_dev_tmpl_clear_noneg`. */
+  /**
+   * `ct_dev_tmpl_set_noneg` / `ct_dev_tmpl_clear_noneg`: refuse every negotiated break (setting it
+   * needs PRIV_SYS_DEVICES).
+   */
   noneg: boolean;
 }
 
@@ -92,9 +98,9 @@ export type StatusDetail = 0 | 1 | 2;
  * `aset`, `noneg` at FIXED; `minor` at ALL).
  */
 export interface RawContractStatus {
-  /** `ct_status_get_id`. */
+  /** `ct_status_get_id`: the contract id. */
   readonly ctid: number;
-  /** `ct_status_get_zoneid`. */
+  /** `ct_status_get_zoneid`: zone of the creator (-1 if gone). */
   readonly zoneid: number;
   /** `ct_status_get_type`. */
   readonly type: ContractType;
@@ -110,7 +116,7 @@ export interface RawContractStatus {
   readonly qtime: number;
   /** `ct_status_get_nevid`: id of the ongoing negotiation event, 0n if none. */
   readonly nevid: bigint;
-  /** `ct_status_get_cookie`. */
+  /** `ct_status_get_cookie`: the cookie term. */
   readonly cookie: bigint;
   /** `ct_status_get_informative`. */
   readonly informative: number;

@@ -4,79 +4,44 @@ import {
   PROCESS_EVENTS,
   PROCESS_PARAMS,
   type ContractStateName,
-  type DeviceEventName,
   type DeviceStateName,
   type FatalEventName,
-  type ProcessEventName,
-  type ProcessParamName,
   type RawContractStatus,
 } from '@sysbind/contract-interface';
 import { contractStateName, namesFromBits } from './names.ts';
+import type { DeviceTemplate, ProcessTemplate } from './template.ts';
 
 /** Fields every contract's status has. */
-export interface CommonContractStatus {
-  /** Contract id. */
-  readonly ctid: number;
-  /** Zone of the creator (-1 if gone). */
-  readonly zoneid: number;
+export interface CommonContractStatus extends Pick<
+  RawContractStatus,
+  'ctid' | 'zoneid' | 'holder' | 'nevents' | 'ntime' | 'qtime' | 'nevid' | 'cookie'
+> {
   /** State. */
   readonly state: ContractStateName | 'unknown';
-  /** Owner pid (owned), regent ctid (inherited), else 0. */
-  readonly holder: number;
-  /** Unacknowledged critical events. */
-  readonly nevents: number;
-  /** Seconds left in the current negotiation, -1 if none. */
-  readonly ntime: number;
-  /** Seconds left in the current negotiation quantum, -1 if none. */
-  readonly qtime: number;
-  /** Event id of the ongoing negotiation, 0n if none. */
-  readonly nevid: bigint;
-  /** The cookie term. */
-  readonly cookie: bigint;
 }
 
-/** Status of a process contract. */
-export interface ProcessContractStatus extends CommonContractStatus {
-  /** `'process'`. */
-  readonly type: 'process';
-  /** Critical events. */
-  readonly critical: readonly ProcessEventName[];
-  /** Informative events. */
-  readonly informative: readonly ProcessEventName[];
-  /** Parameters. */
-  readonly params: readonly ProcessParamName[];
-  /** Fatal events. */
-  readonly fatal: readonly FatalEventName[];
+/** Status of a process contract: the terms its template set, and what it holds. */
+export interface ProcessContractStatus
+  extends
+    CommonContractStatus,
+    Required<Pick<ProcessTemplate, 'type' | 'critical' | 'informative' | 'params' | 'fatal' | 'svcFmri' | 'svcAux'>> {
   /** Member pids. */
   readonly members: readonly number[];
   /** Contracts this regent has inherited. */
   readonly contracts: readonly number[];
-  /** Service FMRI. */
-  readonly svcFmri: string;
   /** Contract whose template set the FMRI. */
   readonly svcCtid: number;
-  /** Creator's auxiliary string. */
-  readonly svcAux: string;
   /** execname of the creating process. */
   readonly svcCreator: string;
 }
 
-/** Status of a device contract. */
-export interface DeviceContractStatus extends CommonContractStatus {
-  /** `'device'`. */
-  readonly type: 'device';
-  /** Critical events. */
-  readonly critical: readonly DeviceEventName[];
-  /** Informative events. */
-  readonly informative: readonly DeviceEventName[];
+/** Status of a device contract: the terms its template set, and its device's state. */
+export interface DeviceContractStatus
+  extends
+    CommonContractStatus,
+    Required<Pick<DeviceTemplate, 'type' | 'critical' | 'informative' | 'acceptableStates' | 'noneg' | 'minor'>> {
   /** Current device state. */
   readonly deviceState: DeviceStateName | 'unknown';
-  /** Acceptable states (the A-set). */
-  readonly acceptableStates: readonly DeviceStateName[];
-  /** Non-negotiable term. */
-  readonly noneg: boolean;
-  /** devfs path of the minor node. */
-  readonly minor: string;
 }
 
 /** A contract's status, by type. */

@@ -27,8 +27,11 @@ import {
   validateU64,
 } from './validate.ts';
 
-/** Terms of a process contract template. Absent keys keep the type's defaults (see process(5)). */
-export interface ProcessTemplate {
+/**
+ * Terms of a process contract template. Absent keys keep the type's defaults (see process(5));
+ * `cookie` and `transfer` are the backend's term values as they are.
+ */
+export interface ProcessTemplate extends Partial<Readonly<Pick<TemplateTermValues, 'cookie' | 'transfer'>>> {
   /** `'process'` (the default). */
   readonly type?: 'process';
   /** Critical events (default pr_empty, pr_hwerr). */
@@ -39,18 +42,17 @@ export interface ProcessTemplate {
   readonly fatal?: readonly FatalEventName[];
   /** Parameters: inherit, noorphan, pgrponly, regent, keep_exec (default none). */
   readonly params?: readonly ProcessParamName[];
-  /** Opaque 64-bit cookie copied into the status. */
-  readonly cookie?: bigint;
-  /** An empty regent contract you own whose inherited contracts move to the new one. */
-  readonly transfer?: number;
-  /** Service FMRI (needs PRIV_CONTRACT_IDENTITY; `'inherit:'` resets). */
+  /** Service FMRI (setting it needs PRIV_CONTRACT_IDENTITY; `'inherit:'` resets it to the creator's). */
   readonly svcFmri?: string;
   /** Creator's auxiliary string. */
   readonly svcAux?: string;
 }
 
-/** Terms of a device contract template (see device_contract(5)). */
-export interface DeviceTemplate {
+/**
+ * Terms of a device contract template (see device_contract(5)); `cookie`, `minor` and `noneg` are
+ * the backend's term values as they are.
+ */
+export interface DeviceTemplate extends Partial<Readonly<Pick<TemplateTermValues, 'cookie' | 'minor' | 'noneg'>>> {
   /** `'device'`. */
   readonly type: 'device';
   /** Critical events (default dev_offline). */
@@ -59,12 +61,6 @@ export interface DeviceTemplate {
   readonly informative?: readonly DeviceEventName[];
   /** Acceptable states, the A-set (default online, degraded). */
   readonly acceptableStates?: readonly DeviceStateName[];
-  /** devfs path of the minor node (without `/devices`); needed by `createDeviceContract`. */
-  readonly minor?: string;
-  /** Refuse every negotiated break (needs PRIV_SYS_DEVICES). */
-  readonly noneg?: boolean;
-  /** Opaque 64-bit cookie. */
-  readonly cookie?: bigint;
 }
 
 /** A template of either type. */
