@@ -5,13 +5,10 @@ import {
   CT_PR_ALLEVENT,
   CT_PR_ALLFATAL,
   CT_PR_ALLPARAM,
-  CT_PR_EV_CORE,
-  CT_PR_EV_EMPTY,
-  CT_PR_EV_HWERR,
-  CT_PR_EV_SIGNAL,
-  CT_PR_PGRPONLY,
   CT_PR_SVC_DEFAULT,
   ContractError,
+  PROCESS_TEMPLATE_DEFAULTS,
+  excessCriticalEvents,
   type TemplateTerm,
   type TemplateTermValues,
 } from '@sysbind/contract-interface';
@@ -34,10 +31,8 @@ export interface ProcessTerms {
 
 /** A new template's terms (process(5) defaults). */
 export const DEFAULT_TERMS: Readonly<ProcessTerms> = {
+  ...PROCESS_TEMPLATE_DEFAULTS,
   cookie: 0n,
-  critical: CT_PR_EV_EMPTY | CT_PR_EV_HWERR,
-  informative: CT_PR_EV_CORE | CT_PR_EV_SIGNAL,
-  fatal: CT_PR_EV_HWERR,
   param: 0,
   transfer: 0,
   svcFmri: '',
@@ -51,8 +46,7 @@ function invalid(syscall: string): ContractError {
 
 // Critical events beyond EMPTY need privilege unless they are also fatal and PGRPONLY is unset.
 function excessiveCritical(terms: ProcessTerms, critical: number): number {
-  const allowed = CT_PR_EV_EMPTY | ((terms.param & CT_PR_PGRPONLY) === 0 ? terms.fatal : 0);
-  return critical & ~allowed;
+  return excessCriticalEvents(critical, terms.fatal, terms.param);
 }
 
 /** Applies `ct_*_set_<term>` to `terms` (privileged: the caller is root). */

@@ -1,37 +1,30 @@
 import {
   CT_DEV_ALLEVENT,
-  CT_DEV_EV_DEGRADED,
-  CT_DEV_EV_OFFLINE,
-  CT_DEV_EV_ONLINE,
   CT_PARAM_MAX_SIZE,
   CT_PR_ALLEVENT,
   CT_PR_ALLFATAL,
   CT_PR_ALLPARAM,
-  CT_PR_EV_CORE,
   CT_PR_EV_EMPTY,
-  CT_PR_EV_HWERR,
-  CT_PR_EV_SIGNAL,
   CT_PR_PGRPONLY,
   CT_PR_SVC_DEFAULT,
+  DEVICE_TEMPLATE_DEFAULTS,
+  PROCESS_TEMPLATE_DEFAULTS,
+  excessCriticalEvents,
   type ContractType,
+  type TemplateTermValues,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 
 /** The terms of a template, as the kernel keeps them. */
-export interface TemplateState {
+export interface TemplateState extends Pick<
+  TemplateTermValues,
+  'cookie' | 'critical' | 'informative' | 'transfer' | 'fatal' | 'param' | 'aset' | 'noneg'
+> {
   readonly type: ContractType;
-  cookie: bigint;
-  critical: number;
-  informative: number;
-  transfer: number;
-  fatal: number;
-  param: number;
   /** undefined: inherit the FMRI from the creator. */
   svcFmri: string | undefined;
   svcAux: string;
-  aset: number;
   minor: string | undefined;
-  noneg: boolean;
 }
 
 /** A fresh template with the type's defaults (contract(5), process(5), device_contract(5)). */
@@ -39,11 +32,9 @@ export function defaultTemplate(type: ContractType): TemplateState {
   return type === 'process'
     ? {
         type,
+        ...PROCESS_TEMPLATE_DEFAULTS,
         cookie: 0n,
-        critical: CT_PR_EV_EMPTY | CT_PR_EV_HWERR,
-        informative: CT_PR_EV_CORE | CT_PR_EV_SIGNAL,
         transfer: 0,
-        fatal: CT_PR_EV_HWERR,
         param: 0,
         svcFmri: undefined,
         svcAux: '',
@@ -53,15 +44,13 @@ export function defaultTemplate(type: ContractType): TemplateState {
       }
     : {
         type,
+        ...DEVICE_TEMPLATE_DEFAULTS,
         cookie: 0n,
-        critical: CT_DEV_EV_OFFLINE,
-        informative: CT_DEV_EV_DEGRADED,
         transfer: 0,
         fatal: 0,
         param: 0,
         svcFmri: undefined,
         svcAux: '',
-        aset: CT_DEV_EV_ONLINE | CT_DEV_EV_DEGRADED,
         minor: undefined,
         noneg: false,
       };
@@ -87,10 +76,7 @@ function allEventsOf(type: ContractType): number {
  * other than EMPTY under PGRPONLY.
  */
 function excessive(template: TemplateState, critical: number): boolean {
-  return (
-    (critical & ~(template.fatal | CT_PR_EV_EMPTY)) !== 0 ||
-    ((critical & ~CT_PR_EV_EMPTY) !== 0 && (template.param & CT_PR_PGRPONLY) !== 0)
-  );
+  return excessCriticalEvents(critical, template.fatal, template.param) !== 0;
 }
 
 /**
