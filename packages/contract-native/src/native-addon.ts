@@ -3,7 +3,13 @@
 // interface (status files, event endpoints, device nodes) are handed out as they are.
 import type { AddonBase } from '@sysbind/core';
 import type { ContractType, SimulatedLibcontract, TEMPLATE_TERM_FUNCTIONS } from '@sysbind/contract-interface';
-import type { ContractEventEndpoint, ContractStatusHandle, DeviceNodeHandle } from '@sysbind/contract-interface';
+import type {
+  ContractControlHandle,
+  ContractEventEndpoint,
+  ContractStatusHandle,
+  ContractTemplateHandle,
+  DeviceNodeHandle,
+} from '@sysbind/contract-interface';
 
 // What a binding method returns for a libcontract function with this C-shaped result: nothing for
 // a plain errno return, the out-parameter's value otherwise (failures are thrown).
@@ -80,43 +86,13 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<Condition extends true> = Condition;
 type _TermFunctionsMatchLibcontract = Assert<Same<NativeTemplateTermFunctions, TermFunctionsOfLibcontract>>;
 
-export interface NativeTemplate extends NativeTemplateTermFunctions {
-  /** The template's contract type. */
-  readonly type: ContractType;
-  /** `ct_tmpl_activate`. */
-  activate(): void;
-  /** `ct_tmpl_clear`. */
-  clear(): void;
-  /** `ct_tmpl_create`. */
-  create(): number;
-  /** `ct_tmpl_create` on a thread-pool thread (the sim flavor: later, on the JS thread). */
-  createAsync(): Promise<number>;
-  /** Closes the fd; idempotent. */
-  close(): void;
-}
+/** An open `<type>/template` fd: the ct_tmpl_* functions, with the term functions by name. */
+export interface NativeTemplate extends NativeTemplateTermFunctions, Omit<ContractTemplateHandle, 'set' | 'get'> {}
 
-/** An open `<type>/<ctid>/ctl` fd: the ct_ctl_* functions. */
-export interface NativeControl {
-  /** The contract. */
-  readonly ctid: number;
-  /** Its type. */
-  readonly type: ContractType;
-  /** `ct_ctl_adopt`. */
-  adopt(): void;
-  /** `ct_ctl_abandon`. */
-  abandon(): void;
-  /** `ct_ctl_abandon` on a thread-pool thread (the sim flavor: later, on the JS thread). */
-  abandonAsync(): Promise<void>;
-  /** `ct_ctl_ack`. */
-  ack(evid: bigint): void;
-  /** `ct_ctl_nack`. */
-  nack(evid: bigint): void;
-  /** `ct_ctl_qack`. */
-  qack(evid: bigint): void;
+/** An open `<type>/<ctid>/ctl` fd: the ct_ctl_* functions, as the backend interface has them. */
+export interface NativeControl extends Omit<ContractControlHandle, 'newct'> {
   /** `ct_ctl_newct` with another template's fd. */
   newct(evid: bigint, template: NativeTemplate): void;
-  /** Closes the fd; idempotent. */
-  close(): void;
 }
 
 /** What every build of the addon exports before any binding is wired up. */
