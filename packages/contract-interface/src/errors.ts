@@ -20,19 +20,13 @@ const meanings: Readonly<Record<string, string>> = {
  * The native addon constructs it from C++, so backends agree on one class; test for it with
  * {@link isContractError}, which does not depend on `instanceof`.
  */
-export class ContractError extends SystemErrorBase {
+export class ContractError extends SystemErrorBase<ContractErrorDetails> {
   /** Always `'ContractError'` (what {@link isContractError} checks). */
   override readonly name = 'ContractError';
   /** The contract concerned. */
-  readonly ctid: number | undefined;
+  readonly ctid = this.details.ctid;
   /** The ctfs path concerned. */
-  readonly path: string | undefined;
-
-  constructor(message: string, details: ContractErrorDetails) {
-    super(message, details);
-    this.ctid = details.ctid;
-    this.path = details.path;
-  }
+  readonly path = this.details.path;
 
   /**
    * The error for a system call or libcontract function that failed with `errnoValue` (positive,

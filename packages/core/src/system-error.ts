@@ -16,22 +16,30 @@ export interface SystemErrorDetails {
 /**
  * The base of each subsystem's error class (`ContractError`, `GridcentricError`): shaped like
  * Node's SystemError, with `code`, `errno` (negative) and `syscall`. Subclasses add what locates
- * the failure in their system and a `name` that {@link isSystemErrorNamed} recognises without
+ * the failure in their system (`Details` declares it; each field takes its value from
+ * {@link SystemErrorBase.details}) and a `name` that {@link isSystemErrorNamed} recognises without
  * `instanceof`, so errors survive duplicate installs and realms.
  */
-export abstract class SystemErrorBase extends Error {
+export abstract class SystemErrorBase<Details extends SystemErrorDetails = SystemErrorDetails> extends Error {
   /** Stable identifier: an errno name or a library code. */
   readonly code: string;
   /** Negative errno, as in Node's SystemError; undefined for library codes. */
   readonly errno: number | undefined;
   /** The function or system call that failed. */
   readonly syscall: string | undefined;
+  readonly #details: Details;
 
-  constructor(message: string, details: SystemErrorDetails) {
+  constructor(message: string, details: Details) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.#details = details;
     this.code = details.code;
     this.errno = details.errno;
     this.syscall = details.syscall;
+  }
+
+  /** What the error was made with: a subclass's fields read theirs from it (`readonly ctid = this.details.ctid`). */
+  protected get details(): Details {
+    return this.#details;
   }
 }
 

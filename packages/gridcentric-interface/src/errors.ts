@@ -38,19 +38,13 @@ const domainMeanings: Readonly<Record<string, string>> = {
  * native addon constructs it from C++, so backends agree on one class; test for it with
  * {@link isGridcentricError}, which does not depend on `instanceof`.
  */
-export class GridcentricError extends SystemErrorBase {
+export class GridcentricError extends SystemErrorBase<GridcentricErrorDetails> {
   /** Always `'GridcentricError'` (what {@link isGridcentricError} checks). */
   override readonly name = 'GridcentricError';
   /** The clone domain concerned. */
-  readonly vmid: number | undefined;
+  readonly vmid = this.details.vmid;
   /** The ticket concerned. */
-  readonly ticket: number | undefined;
-
-  constructor(message: string, details: GridcentricErrorDetails) {
-    super(message, details);
-    this.vmid = details.vmid;
-    this.ticket = details.ticket;
-  }
+  readonly ticket = this.details.ticket;
 
   /**
    * The error for a libgridcentric function that failed with `errnoValue` (positive, as the
