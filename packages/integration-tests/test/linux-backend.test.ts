@@ -203,7 +203,9 @@ describe.skipIf(skip !== undefined)(
       const registry = probeLinuxContractHost().registry ?? '';
       const folderOf = (): string | undefined =>
         readdirSync(registry).find(
-          (name) => name.startsWith('ct.') && statSync(path.join(registry, name)).ino === contract.id,
+          (name) =>
+            name.startsWith('ct.') &&
+            statSync(path.join(registry, name), { throwIfNoEntry: false })?.ino === contract.id,
         );
       expect(folderOf()).toBeDefined();
       contract.abandon();
@@ -420,7 +422,8 @@ describe.skipIf(skip !== undefined)(`Linux backend faults${skip === undefined ? 
     await empty;
     const registry = probeLinuxContractHost().registry ?? '';
     const folder = readdirSync(registry).find(
-      (name) => name.startsWith('ct.') && statSync(path.join(registry, name)).ino === contract.id,
+      (name) =>
+        name.startsWith('ct.') && statSync(path.join(registry, name), { throwIfNoEntry: false })?.ino === contract.id,
     );
     expect(folder).toBeDefined();
     rmdirSync(path.join(registry, folder ?? ''));

@@ -33,7 +33,8 @@ afterAll(() => {
 function folderOf(ctid: number): string | undefined {
   for (const registry of [probeLinuxContractHost().registry ?? '']) {
     for (const name of readdirSync(registry)) {
-      if (name.startsWith('ct.') && statSync(path.join(registry, name)).ino === ctid) return path.join(registry, name);
+      if (name.startsWith('ct.') && statSync(path.join(registry, name), { throwIfNoEntry: false })?.ino === ctid)
+        return path.join(registry, name);
     }
   }
   return undefined;
