@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The cmake-js every install-time build uses. */
 export const CMAKE_JS = 'cmake-js@8.0.0';
@@ -18,17 +19,29 @@ function localCmakeJs(packageDir) {
   }
 }
 
-/** Runs `cmake-js <args>` for the package in `packageDir`; returns the exit status. */
-export function runCmakeJs(packageDir, args) {
+/**
+ * The folder of the addon setup every native package's CMakeLists.txt includes
+ * (cmake/SysbindAddon.cmake) and of the C++ helpers its sources include (include/sysbind), taken
+ * from wherever this package is installed, so a native package installed on its own finds it.
+ */
+export const CORE_NATIVE_DIR = fileURLToPath(new URL('../native', import.meta.url));
+
+/**
+ * Runs `cmake-js <args>` for the package in `packageDir`, with SYSBIND_CORE_NATIVE_DIR defined as
+ * {@link CORE_NATIVE_DIR}; `env` replaces the environment it runs in. Returns the exit status.
+ */
+export function runCmakeJs(packageDir, cmakeJsArgs, { env = process.env } = {}) {
+  const args = [...cmakeJsArgs, `--CDSYSBIND_CORE_NATIVE_DIR=${CORE_NATIVE_DIR}`];
   const local = localCmakeJs(packageDir);
   const { status } =
     local === undefined
       ? spawnSync('npm', ['exec', '--yes', `--package=${CMAKE_JS}`, '--', 'cmake-js', ...args], {
           cwd: packageDir,
+          env,
           stdio: 'inherit',
           shell: process.platform === 'win32',
         })
-      : spawnSync(process.execPath, [local, ...args], { cwd: packageDir, stdio: 'inherit' });
+      : spawnSync(process.execPath, [local, ...args], { cwd: packageDir, env, stdio: 'inherit' });
   return status ?? 1;
 }
 

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCmakeJs } from '@sysbind/core/cmake-js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The system flavor is built at install time on a Gridcentric guest only. Here it is built the
-// same way (cmake-js, -DSYSBIND_FLAVOR=system) against the reconstructed header and a stand-in
+// same way (cmake-js through @sysbind/core/cmake-js, -DSYSBIND_FLAVOR=system) against the reconstructed header and a stand-in
 // libgridcentric, to prove the binding compiles with exactly the header's names, links
 // -lgridcentric, and runs: loaded through the SYSBIND_GRIDCENTRIC_ADDON override.
 const packageDir = path.resolve(new URL('..', import.meta.url).pathname);
@@ -29,26 +29,13 @@ describe('system flavor', () => {
       library,
       path.join(packageDir, 'test/fixtures/stub-libgridcentric.c'),
     ]);
-    const cmakeJs = createRequire(path.join(packageDir, 'package.json')).resolve('cmake-js/bin/cmake-js');
     const out = path.join(work, 'build');
-    execFileSync(
-      process.execPath,
-      [
-        cmakeJs,
-        'rebuild',
-        '--out',
-        out,
-        '--CDSYSBIND_FLAVOR=system',
-        `--CDSYSBIND_GC_INCLUDE_DIR=${include}`,
-        '--log-level',
-        'warn',
-      ],
-      {
-        cwd: packageDir,
-        env: { ...process.env, LIBRARY_PATH: work },
-        stdio: 'pipe',
-      },
+    const status = runCmakeJs(
+      packageDir,
+      ['rebuild', '--out', out, '--CDSYSBIND_FLAVOR=system', `--CDSYSBIND_GC_INCLUDE_DIR=${include}`, '--log-level', 'warn'],
+      { env: { ...process.env, LIBRARY_PATH: work } },
     );
+    expect(status, 'the system build failed (its output is above)').toBe(0);
     const probe = `
       import { createNativeGridcentricBackend, loadAddon } from '@sysbind/gridcentric-native';
       const results = [loadAddon('system').flavor];
