@@ -6,12 +6,13 @@
 #include "constants.h"
 #include "control_handle.h"
 #include "device_node.h"
-#include "errors.h"
 #include "event_endpoint.h"
 #include "signals.h"
 #include "status_handle.h"
 #include "system_calls.h"
 #include "template_handle.h"
+
+#include <sysbind/addon_exports.h>
 
 #include <vector>
 
@@ -26,14 +27,6 @@ void FinishTeardownIfIdle(AddonData &data) {
 }
 
 namespace {
-
-void SetErrorConstructor(const Napi::CallbackInfo &info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsFunction())
-    throw InvalidArgType(env, "ctor", "the ContractError class",
-                         info.Length() < 1 ? env.Undefined() : info[0]);
-  GetAddonData(env).errorConstructor = Napi::Persistent(info[0].As<Napi::Function>());
-}
 
 // The environment is going away (process exit or worker end): close every fd JS left open and
 // hand every uv_poll to uv_close, then let Node finish once the last close callback has run, so a
@@ -55,8 +48,7 @@ void OnTeardown(napi_async_cleanup_hook_handle hook, void *arg) {
 // Runs once per environment (main thread and each worker thread).
 static Napi::Object InitContractAddon(Napi::Env env, Napi::Object exports) {
   using namespace sysbind;
-  AddonData *data = new AddonData();
-  env.SetInstanceData(data);
+  AddonData *data = &CreateInstanceData<AddonData>(env);
   napi_status status = napi_add_async_cleanup_hook(env, OnTeardown, data, nullptr);
   if (status != napi_ok)
     throw Napi::Error::New(env, "contract addon: cannot register its environment teardown hook");
@@ -67,9 +59,7 @@ static Napi::Object InitContractAddon(Napi::Env env, Napi::Object exports) {
   data->endpointClass = Napi::Persistent(EventEndpoint::DefineClass(env));
   data->deviceNodeClass = Napi::Persistent(DeviceNode::DefineClass(env));
 
-  exports.Set("flavor", Napi::String::New(env, SYSBIND_FLAVOR_NAME));
-  exports.Set("constants", ContractConstants(env));
-  exports.Set("setErrorConstructor", Napi::Function::New(env, SetErrorConstructor, "setErrorConstructor"));
+  ExportAddonBasics<AddonData>(env, exports, ContractConstants(env), "ContractError");
   exports.Set("openTemplate", Napi::Function::New(env, TemplateHandle::Open, "openTemplate"));
   exports.Set("openLatest", Napi::Function::New(env, StatusHandle::OpenLatest, "openLatest"));
   exports.Set("openStatus", Napi::Function::New(env, StatusHandle::OpenStatus, "openStatus"));

@@ -28,7 +28,7 @@ public:
     // Only the addon's open functions construct handles (they raise this flag around the call;
     // no JS runs in between); `new` from JS, or from a subclass, gets a TypeError.
     if (!data_->constructingHandle)
-      throw IllegalConstructor(info.Env(), Derived::kClassName);
+      throw IllegalConstructor(info.Env(), Derived::kClassName, "the addon's open functions");
     data_->constructingHandle = false;
     info.This().As<Napi::Object>().TypeTag(&Derived::kTypeTag);
   }

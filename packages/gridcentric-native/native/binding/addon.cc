@@ -7,16 +7,10 @@
 #include "errors.h"
 #include "flavor_exports.h"
 
+#include <sysbind/addon_exports.h>
+
 namespace sysbind {
 namespace {
-
-void SetErrorConstructor(const Napi::CallbackInfo &info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsFunction()) {
-    throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "setErrorConstructor expects the GridcentricError class");
-  }
-  GetAddonData(env).errorConstructor = Napi::Persistent(info[0].As<Napi::Function>());
-}
 
 // Environment teardown (process exit, worker termination): before anything the threads use goes
 // away, the environment's calls are dropped, its blocked simulator calls completed with
@@ -43,16 +37,13 @@ void TearDown(AddonData *data) noexcept {
 // Runs once per environment (main thread and each worker thread).
 static Napi::Object InitGridcentricAddon(Napi::Env env, Napi::Object exports) {
   using namespace sysbind;
-  auto *data = new AddonData();
-  env.SetInstanceData(data);
+  AddonData *data = &CreateInstanceData<AddonData>(env);
   data->channel = std::make_shared<CompletionChannel>(env, &Binding::Complete);
   data->dispatcher = Dispatcher::Acquire();
   // Registered after the channel's thread-safe function, so it runs before that one is torn down.
   env.AddCleanupHook([data] { TearDown(data); });
   Binding::Define(env, *data);
-  exports.Set("flavor", Napi::String::New(env, SYSBIND_FLAVOR_NAME));
-  exports.Set("constants", GridcentricConstants(env));
-  exports.Set("setErrorConstructor", Napi::Function::New(env, SetErrorConstructor, "setErrorConstructor"));
+  ExportAddonBasics<AddonData>(env, exports, GridcentricConstants(env), "GridcentricError");
   exports.Set("GridcentricBinding", data->bindingClass.Value());
   AddFlavorExports(env, exports);
   return exports;

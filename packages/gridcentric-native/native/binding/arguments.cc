@@ -12,14 +12,12 @@ int IntArgument(const Napi::CallbackInfo &info, std::size_t index, const char *n
   Napi::Env env = info.Env();
   Napi::Value value = info[index];
   if (!value.IsNumber()) {
-    throw InvalidType(env, "ERR_INVALID_ARG_TYPE",
-                      std::string("The \"") + name + "\" argument must be of type number");
+    throw InvalidArgType(env, name, "of type number", value);
   }
   double number = value.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(number) || std::trunc(number) != number || number < INT_MIN || number > INT_MAX) {
-    throw OutOfRange(env, std::string("The value of \"") + name +
-                              "\" is out of range. It must be an integer from " + std::to_string(INT_MIN) +
-                              " to " + std::to_string(INT_MAX));
+    throw OutOfRange(env, name,
+                     "an integer from " + std::to_string(INT_MIN) + " to " + std::to_string(INT_MAX));
   }
   return static_cast<int>(number);
 }
@@ -27,8 +25,7 @@ int IntArgument(const Napi::CallbackInfo &info, std::size_t index, const char *n
 Napi::Function CallbackArgument(const Napi::CallbackInfo &info, std::size_t index) {
   Napi::Value value = info[index];
   if (!value.IsFunction()) {
-    throw InvalidType(info.Env(), "ERR_INVALID_ARG_TYPE",
-                      "The \"callback\" argument must be of type function");
+    throw InvalidArgType(info.Env(), "callback", "of type function", value);
   }
   return value.As<Napi::Function>();
 }

@@ -36,7 +36,7 @@ Napi::Value Binding::Entry(const Napi::CallbackInfo &info) {
     napi_check_object_type_tag(env, receiver, &kBindingTag, &tagged);
   }
   if (!tagged)
-    throw InvalidType(env, "ERR_INVALID_THIS", "Value of \"this\" must be of type GridcentricBinding");
+    throw InvalidThis(env, "GridcentricBinding");
   Binding *self = Binding::Unwrap(info.This().As<Napi::Object>());
   try {
     return (self->*Method)(info);
@@ -88,18 +88,16 @@ std::size_t Binding::WaitLimit(Napi::Env env, Napi::Value options) {
   std::size_t limit = Dispatcher::kWaiterThreads;
   if (!options.IsUndefined()) {
     if (!options.IsObject())
-      throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "The \"options\" argument must be of type object");
+      throw InvalidArgType(env, "options", "of type object", options);
     Napi::Value value = options.As<Napi::Object>().Get("waitsInLibrary");
     if (!value.IsUndefined()) {
       if (!value.IsNumber())
-        throw InvalidType(env, "ERR_INVALID_ARG_TYPE",
-                          "The \"options.waitsInLibrary\" property must be of type number");
+        throw InvalidArgType(env, "options.waitsInLibrary", "of type number", value);
       double number = value.As<Napi::Number>().DoubleValue();
       if (!(number >= 0 && number <= static_cast<double>(Dispatcher::kWaiterThreads)) ||
           static_cast<double>(static_cast<std::size_t>(number)) != number) {
-        throw OutOfRange(
-            env, "The value of \"options.waitsInLibrary\" is out of range. It must be an integer from 0 to " +
-                     std::to_string(Dispatcher::kWaiterThreads));
+        throw OutOfRange(env, "options.waitsInLibrary",
+                         "an integer from 0 to " + std::to_string(Dispatcher::kWaiterThreads));
       }
       limit = static_cast<std::size_t>(number);
     }
@@ -130,8 +128,7 @@ Binding::Binding(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Binding>(inf
   Napi::Env env = info.Env();
   AddonData &data = GetAddonData(env);
   if (data.constructing == nullptr || info.Length() != 0) {
-    throw InvalidType(env, "ERR_ILLEGAL_CONSTRUCTOR",
-                      "GridcentricBinding is created by the addon's factory only");
+    throw IllegalConstructor(env, "GridcentricBinding", "the addon's factory");
   }
   state_ = std::make_shared<BindingState>(*data.constructing, data.constructingVm);
   state_->maxWaitsInLibrary = data.constructingLimit;
@@ -396,11 +393,11 @@ std::uint64_t Binding::Id(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Napi::Value id = info[0];
   if (!id.IsNumber())
-    throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "The \"id\" argument must be of type number");
+    throw InvalidArgType(env, "id", "of type number", id);
   double number = id.As<Napi::Number>().DoubleValue();
   if (!(number >= 1 && number <= 9007199254740991.0) ||
       static_cast<double>(static_cast<std::uint64_t>(number)) != number) {
-    throw OutOfRange(env, "The value of \"id\" is out of range. It must be a call id");
+    throw OutOfRange(env, "id", "a call id");
   }
   return static_cast<std::uint64_t>(number);
 }

@@ -1,24 +1,26 @@
 #include "constants.h"
 
+#include <sysbind/constants.h>
+
 #include "gc_api.h"
 
 namespace sysbind {
+namespace {
+
+// What `constants` exports: the domain status and exit-reason codes of the header this build
+// compiled against.
+const Constant kConstants[] = {
+    SYSBIND_CONSTANT(GC_DOMAIN_UNKNOWN), SYSBIND_CONSTANT(GC_DOMAIN_CREATING),
+    SYSBIND_CONSTANT(GC_DOMAIN_ONLINE),  SYSBIND_CONSTANT(GC_DOMAIN_PAUSED),
+    SYSBIND_CONSTANT(GC_DOMAIN_EXITED),  SYSBIND_CONSTANT(GC_DOMAIN_CRASHED),
+    SYSBIND_CONSTANT(GC_DOMAIN_KILLED),  SYSBIND_CONSTANT(GC_EXIT_EXITED),
+    SYSBIND_CONSTANT(GC_EXIT_CRASHED),   SYSBIND_CONSTANT(GC_EXIT_KILLED),
+};
+
+} // namespace
 
 Napi::Object GridcentricConstants(Napi::Env env) {
-  Napi::Object constants = Napi::Object::New(env);
-  auto set = [&](const char *name, double value) { constants.Set(name, Napi::Number::New(env, value)); };
-
-  set("GC_DOMAIN_UNKNOWN", GC_DOMAIN_UNKNOWN);
-  set("GC_DOMAIN_CREATING", GC_DOMAIN_CREATING);
-  set("GC_DOMAIN_ONLINE", GC_DOMAIN_ONLINE);
-  set("GC_DOMAIN_PAUSED", GC_DOMAIN_PAUSED);
-  set("GC_DOMAIN_EXITED", GC_DOMAIN_EXITED);
-  set("GC_DOMAIN_CRASHED", GC_DOMAIN_CRASHED);
-  set("GC_DOMAIN_KILLED", GC_DOMAIN_KILLED);
-  set("GC_EXIT_EXITED", GC_EXIT_EXITED);
-  set("GC_EXIT_CRASHED", GC_EXIT_CRASHED);
-  set("GC_EXIT_KILLED", GC_EXIT_KILLED);
-  return constants;
+  return ConstantsObject(env, kConstants);
 }
 
 } // namespace sysbind

@@ -1,10 +1,12 @@
 // Every error the addon throws or hands to a callback. Failures of libgridcentric are built by
 // the JS GridcentricError class (through its fromErrno factory), so that the native backend and
-// the simulator's backend agree on one class, one message format and one errno table.
+// the simulator's backend agree on one class, one message format and one errno table. Bad
+// arguments and wrong receivers get the Node-style builders every @sysbind addon shares.
 #ifndef SYSBIND_GRIDCENTRIC_ERRORS_H
 #define SYSBIND_GRIDCENTRIC_ERRORS_H
 
 #include <napi.h>
+#include <sysbind/argument_errors.h>
 
 #include "outcome.h"
 
@@ -20,10 +22,6 @@ struct Subject {
 Napi::Value LibraryError(Napi::Env env, const Outcome &outcome, const Subject &subject);
 // A GridcentricError with a library-level code (ERR_BACKEND_CLOSED, ...).
 Napi::Error CodedError(Napi::Env env, const char *code, const std::string &message);
-// TypeError ERR_INVALID_ARG_TYPE / ERR_INVALID_THIS / ERR_ILLEGAL_CONSTRUCTOR.
-Napi::Error InvalidType(Napi::Env env, const char *code, const std::string &message);
-// RangeError ERR_OUT_OF_RANGE.
-Napi::Error OutOfRange(Napi::Env env, const std::string &message);
 
 } // namespace sysbind
 

@@ -33,13 +33,14 @@ constexpr sim::SimFunction kAllFunctions[] = {
 Napi::Value BindSimulator(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) {
-    throw InvalidType(env, "ERR_INVALID_ARG_TYPE", "The \"api\" argument must be a GcGuestApi object");
+    throw InvalidArgType(env, "api", "a GcGuestApi object", info[0]);
   }
   Napi::Object api = info[0].As<Napi::Object>();
   for (sim::SimFunction function : kAllFunctions) {
     if (!api.Get(sim::FunctionName(function)).IsFunction()) {
-      throw InvalidType(env, "ERR_INVALID_ARG_TYPE",
-                        std::string("The \"api\" argument must implement ") + sim::FunctionName(function));
+      throw InvalidArgType(env, "api",
+                           std::string("a GcGuestApi object, with a function ") + sim::FunctionName(function),
+                           info[0]);
     }
   }
   std::size_t limit = Binding::WaitLimit(env, info[1]);
