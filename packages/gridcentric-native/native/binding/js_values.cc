@@ -1,36 +1,22 @@
 #include "js_values.h"
 
+#include "records.h"
+
 #include <cstring>
 #include <string>
 
 namespace sysbind {
 namespace {
 
-Napi::Object ExitObject(Napi::Env env, const gc_domain_exit_t &exit) {
-  Napi::Object object = Napi::Object::New(env);
-  object.Set("vmid", Napi::Number::New(env, exit.vmid));
-  object.Set("reason", Napi::Number::New(env, exit.reason));
-  object.Set("code", Napi::Number::New(env, exit.code));
-  return object;
-}
-
 Napi::Object DomainObject(Napi::Env env, const gc_domain_info_t &domain) {
-  Napi::Object object = Napi::Object::New(env);
-  object.Set("vmid", Napi::Number::New(env, domain.vmid));
-  object.Set("ticket", Napi::Number::New(env, domain.ticket));
-  object.Set("status", Napi::Number::New(env, domain.status));
+  Napi::Object object = ObjectWithFields(env, domain, kDomainIntFields);
   // The library may fill the whole buffer without a terminating NUL.
   object.Set("ip", Napi::String::New(env, std::string(domain.ip, strnlen(domain.ip, sizeof domain.ip))));
   return object;
 }
 
 Napi::Object TicketObject(Napi::Env env, const gc_ticket_info_t &ticket) {
-  Napi::Object object = Napi::Object::New(env);
-  object.Set("ticket", Napi::Number::New(env, ticket.ticket));
-  object.Set("requested", Napi::Number::New(env, ticket.requested));
-  object.Set("granted", Napi::Number::New(env, ticket.granted));
-  object.Set("used", Napi::Number::New(env, ticket.used));
-  object.Set("domains", Napi::Number::New(env, ticket.domains));
+  Napi::Object object = ObjectWithFields(env, ticket, kTicketIntFields);
   object.Set("independent", Napi::Boolean::New(env, ticket.independent != 0));
   return object;
 }
@@ -55,7 +41,7 @@ Napi::Value OutcomeValue(Napi::Env env, const Outcome &outcome) {
   case OutcomeShape::Text:
     return Napi::String::New(env, outcome.text);
   case OutcomeShape::Exit:
-    return ExitObject(env, outcome.exit);
+    return ObjectWithFields(env, outcome.exit, kExitFields);
   case OutcomeShape::Domains:
     return ArrayOf(env, outcome.domains, DomainObject);
   case OutcomeShape::Tickets:

@@ -1,6 +1,7 @@
 #include "sim_library.h"
 
 #include "js_ready.h"
+#include "records.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -36,31 +37,24 @@ void CopyText(char *destination, std::size_t size, const std::string &text) {
   destination[length] = '\0';
 }
 
-gc_domain_exit_t ExitOf(const Napi::Object &object) {
-  gc_domain_exit_t exit{};
-  exit.vmid = ToInt(object.Get("vmid"));
-  exit.reason = ToInt(object.Get("reason"));
-  exit.code = ToInt(object.Get("code"));
-  return exit;
+// The integer `fields` of a record the simulator returned, each clamped to an int.
+template <typename Record, std::size_t N>
+Record RecordOf(const Napi::Object &object, const IntField<Record> (&fields)[N]) {
+  Record record{};
+  for (const IntField<Record> &field : fields)
+    record.*field.member = ToInt(object.Get(field.key));
+  return record;
 }
 
 gc_domain_info_t DomainOf(const Napi::Object &object) {
-  gc_domain_info_t domain{};
-  domain.vmid = ToInt(object.Get("vmid"));
-  domain.ticket = ToInt(object.Get("ticket"));
-  domain.status = ToInt(object.Get("status"));
+  gc_domain_info_t domain = RecordOf(object, kDomainIntFields);
   Napi::Value ip = object.Get("ip");
   CopyText(domain.ip, sizeof domain.ip, ip.IsString() ? ip.As<Napi::String>().Utf8Value() : std::string());
   return domain;
 }
 
 gc_ticket_info_t TicketOf(const Napi::Object &object) {
-  gc_ticket_info_t ticket{};
-  ticket.ticket = ToInt(object.Get("ticket"));
-  ticket.requested = ToInt(object.Get("requested"));
-  ticket.granted = ToInt(object.Get("granted"));
-  ticket.used = ToInt(object.Get("used"));
-  ticket.domains = ToInt(object.Get("domains"));
+  gc_ticket_info_t ticket = RecordOf(object, kTicketIntFields);
   ticket.independent = object.Get("independent").ToBoolean().Value() ? 1 : 0;
   return ticket;
 }
@@ -352,7 +346,7 @@ void SimLibrary::Completed(const Napi::CallbackInfo &info, const std::shared_ptr
       case SimFunction::WaitAny:
         wellFormed = out.IsObject();
         if (wellFormed)
-          outputs.exit = ExitOf(out.As<Napi::Object>());
+          outputs.exit = RecordOf(out.As<Napi::Object>(), kExitFields);
         break;
       case SimFunction::ListTickets:
         wellFormed = ArrayInto(out, outputs.tickets, TicketOf);
