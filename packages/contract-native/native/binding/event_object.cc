@@ -1,33 +1,23 @@
 #include "event_object.h"
 
+#include "getter_fields.h"
+
 #include <sys/contract/process.h>
 
 namespace sysbind {
 namespace {
 
-void AddProcessFields(Napi::Env env, Napi::Object object, ct_evthdl_t event) {
-  pid_t pid = 0;
-  if (ct_pr_event_get_pid(event, &pid) == 0)
-    object.Set("pid", Napi::Number::New(env, pid));
-  if (ct_pr_event_get_ppid(event, &pid) == 0)
-    object.Set("ppid", Napi::Number::New(env, pid));
-  int value = 0;
-  if (ct_pr_event_get_exitstatus(event, &value) == 0)
-    object.Set("exitStatus", Napi::Number::New(env, value));
-  if (ct_pr_event_get_signal(event, &value) == 0)
-    object.Set("signal", Napi::Number::New(env, value));
-  if (ct_pr_event_get_sender(event, &pid) == 0)
-    object.Set("sender", Napi::Number::New(env, pid));
-  ctid_t ctid = 0;
-  if (ct_pr_event_get_senderct(event, &ctid) == 0)
-    object.Set("senderCtid", Napi::Number::New(env, ctid));
-  const char *path = nullptr;
-  if (ct_pr_event_get_pcorefile(event, &path) == 0 && path != nullptr)
-    object.Set("pcorefile", Napi::String::New(env, path));
-  if (ct_pr_event_get_gcorefile(event, &path) == 0 && path != nullptr)
-    object.Set("gcorefile", Napi::String::New(env, path));
-  if (ct_pr_event_get_zcorefile(event, &path) == 0 && path != nullptr)
-    object.Set("zcorefile", Napi::String::New(env, path));
+// Every ct_pr_event_get_* getter of a process contract's event.
+void AddProcessFields(Napi::Object object, ct_evthdl_t event) {
+  SetNumberField(object, "pid", ct_pr_event_get_pid, event);
+  SetNumberField(object, "ppid", ct_pr_event_get_ppid, event);
+  SetNumberField(object, "exitStatus", ct_pr_event_get_exitstatus, event);
+  SetNumberField(object, "signal", ct_pr_event_get_signal, event);
+  SetNumberField(object, "sender", ct_pr_event_get_sender, event);
+  SetNumberField(object, "senderCtid", ct_pr_event_get_senderct, event);
+  SetStringField(object, "pcorefile", ct_pr_event_get_pcorefile, event);
+  SetStringField(object, "gcorefile", ct_pr_event_get_gcorefile, event);
+  SetStringField(object, "zcorefile", ct_pr_event_get_zcorefile, event);
 }
 
 } // namespace
@@ -44,11 +34,9 @@ Napi::Object EventObject(Napi::Env env, ct_evthdl_t event, const std::string &co
     ctevid_t nevid = 0;
     if (ct_event_get_nevid(event, &nevid) == 0)
       object.Set("nevid", Napi::BigInt::New(env, static_cast<uint64_t>(nevid)));
-    ctid_t newct = 0;
-    if (ct_event_get_newct(event, &newct) == 0)
-      object.Set("newct", Napi::Number::New(env, newct));
+    SetNumberField(object, "newct", ct_event_get_newct, event);
   } else if (contractType == "process") {
-    AddProcessFields(env, object, event);
+    AddProcessFields(object, event);
   }
   return object;
 }

@@ -1,5 +1,7 @@
 #include "status_object.h"
 
+#include "getter_fields.h"
+
 #include <sys/contract/device.h>
 #include <sys/contract/process.h>
 
@@ -8,49 +10,26 @@
 namespace sysbind {
 namespace {
 
-template <typename T> Napi::Array NumberArray(Napi::Env env, const T *values, uint_t count) {
-  Napi::Array array = Napi::Array::New(env, count);
-  for (uint_t i = 0; i < count; i++)
-    array.Set(i, Napi::Number::New(env, values[i]));
-  return array;
+// The ct_pr_status_get_* getters of a process contract's status.
+void AddProcessFields(Napi::Object object, ct_stathdl_t status) {
+  SetNumberField(object, "param", ct_pr_status_get_param, status);
+  SetNumberField(object, "fatal", ct_pr_status_get_fatal, status);
+  SetStringField(object, "svcFmri", ct_pr_status_get_svc_fmri, status);
+  SetNumberField(object, "svcCtid", ct_pr_status_get_svc_ctid, status);
+  SetArrayField(object, "members", ct_pr_status_get_members, status);
+  SetArrayField(object, "contracts", ct_pr_status_get_contracts, status);
+  SetStringField(object, "svcAux", ct_pr_status_get_svc_aux, status);
+  SetStringField(object, "svcCreator", ct_pr_status_get_svc_creator, status);
 }
 
-void AddProcessFields(Napi::Env env, Napi::Object object, ct_stathdl_t status) {
-  uint_t bits = 0;
-  if (ct_pr_status_get_param(status, &bits) == 0)
-    object.Set("param", Napi::Number::New(env, bits));
-  if (ct_pr_status_get_fatal(status, &bits) == 0)
-    object.Set("fatal", Napi::Number::New(env, bits));
-  char *text = nullptr;
-  if (ct_pr_status_get_svc_fmri(status, &text) == 0 && text != nullptr)
-    object.Set("svcFmri", Napi::String::New(env, text));
-  ctid_t ctid = 0;
-  if (ct_pr_status_get_svc_ctid(status, &ctid) == 0)
-    object.Set("svcCtid", Napi::Number::New(env, ctid));
-  pid_t *members = nullptr;
-  uint_t count = 0;
-  if (ct_pr_status_get_members(status, &members, &count) == 0)
-    object.Set("members", NumberArray(env, members, members == nullptr ? 0 : count));
-  ctid_t *contracts = nullptr;
-  if (ct_pr_status_get_contracts(status, &contracts, &count) == 0)
-    object.Set("contracts", NumberArray(env, contracts, contracts == nullptr ? 0 : count));
-  if (ct_pr_status_get_svc_aux(status, &text) == 0 && text != nullptr)
-    object.Set("svcAux", Napi::String::New(env, text));
-  if (ct_pr_status_get_svc_creator(status, &text) == 0 && text != nullptr)
-    object.Set("svcCreator", Napi::String::New(env, text));
-}
-
-void AddDeviceFields(Napi::Env env, Napi::Object object, ct_stathdl_t status) {
-  uint_t value = 0;
-  if (ct_dev_status_get_dev_state(status, &value) == 0)
-    object.Set("deviceState", Napi::Number::New(env, value));
-  if (ct_dev_status_get_aset(status, &value) == 0)
-    object.Set("aset", Napi::Number::New(env, value));
-  if (ct_dev_status_get_noneg(status, &value) == 0)
-    object.Set("noneg", Napi::Boolean::New(env, value != 0));
-  char *minor = nullptr;
-  if (ct_dev_status_get_minor(status, &minor) == 0 && minor != nullptr)
-    object.Set("minor", Napi::String::New(env, minor));
+// The ct_dev_status_get_* getters of a device contract's status; noneg is a flag.
+void AddDeviceFields(Napi::Object object, ct_stathdl_t status) {
+  SetNumberField(object, "deviceState", ct_dev_status_get_dev_state, status);
+  SetNumberField(object, "aset", ct_dev_status_get_aset, status);
+  uint_t noneg = 0;
+  if (ct_dev_status_get_noneg(status, &noneg) == 0)
+    object.Set("noneg", Napi::Boolean::New(object.Env(), noneg != 0));
+  SetStringField(object, "minor", ct_dev_status_get_minor, status);
 }
 
 } // namespace
@@ -72,9 +51,9 @@ Napi::Object StatusObject(Napi::Env env, ct_stathdl_t status, int detail) {
   object.Set("critical", Napi::Number::New(env, ct_status_get_critical(status)));
   object.Set("detail", Napi::Number::New(env, detail));
   if (type != nullptr && std::strcmp(type, "process") == 0)
-    AddProcessFields(env, object, status);
+    AddProcessFields(object, status);
   else if (type != nullptr && std::strcmp(type, "device") == 0)
-    AddDeviceFields(env, object, status);
+    AddDeviceFields(object, status);
   return object;
 }
 

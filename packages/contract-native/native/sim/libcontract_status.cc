@@ -4,45 +4,11 @@
 #include <sys/contract/device.h>
 #include <sys/contract/process.h>
 
-#include "shim_values.h"
+#include "handle_getters.h"
 
 using namespace sysbind::sim;
 
 namespace {
-
-SimHandle *HandleOf(ct_stathdl_t status) {
-  return static_cast<SimHandle *>(status);
-}
-
-template <typename T, typename Convert>
-T Common(ct_stathdl_t status, const char *method, T fallback, Convert convert) {
-  ShimScope scope;
-  Reply reply = CallOnHandle(scope, HandleOf(status), method);
-  T value = fallback;
-  if (reply.error != 0 || !convert(reply.value, &value))
-    return fallback;
-  return value;
-}
-
-int Number(ct_stathdl_t status, const char *method) {
-  return Common<int>(status, method, -1, ToInt);
-}
-unsigned int Bits(ct_stathdl_t status, const char *method) {
-  return Common<unsigned int>(status, method, 0, ToUint);
-}
-uint64_t Wide(ct_stathdl_t status, const char *method) {
-  return Common<uint64_t>(status, method, 0, ToUint64);
-}
-
-int StringDatum(ct_stathdl_t status, const char *method, char **out) {
-  ShimScope scope;
-  std::string value;
-  int error = OutInto(CallOnHandle(scope, HandleOf(status), method), &value, ToString);
-  if (error != 0)
-    return error;
-  *out = HandleOf(status)->strings.emplace_back(std::move(value)).data();
-  return 0;
-}
 
 bool ToIntArray(const Napi::Value &value, std::vector<int> *out) {
   if (!value.IsArray())
@@ -57,10 +23,10 @@ bool ToIntArray(const Napi::Value &value, std::vector<int> *out) {
   return true;
 }
 
+// The member and contract lists: the array stays valid in the handle until it is freed.
 int ArrayDatum(ct_stathdl_t status, const char *method, int **values, uint_t *count) {
-  ShimScope scope;
   std::vector<int> array;
-  int error = OutInto(CallOnHandle(scope, HandleOf(status), method), &array, ToIntArray);
+  int error = DatumOf<std::vector<int>>(status, method, &array, ToIntArray);
   if (error != 0)
     return error;
   std::vector<int> &stored = HandleOf(status)->arrays.emplace_back(std::move(array));
@@ -79,54 +45,27 @@ int ct_status_read(int fd, int detail, ct_stathdl_t *status) {
   Bridge *bridge = scope.bridge();
   if (bridge == nullptr)
     return EBADF;
-  Reply reply = CallOnFd(scope, fd, "ct_status_read", {Napi::Number::New(bridge->env, detail)});
-  SimHandle *handle = nullptr;
-  int error = HandleFromReply(scope, fd, reply, &handle);
-  if (error == 0)
-    *status = handle;
-  return error;
+  return ReadHandle(scope, fd,
+                    CallOnFd(scope, fd, "ct_status_read", {Napi::Number::New(bridge->env, detail)}), status);
 }
 
 void ct_status_free(ct_stathdl_t status) {
-  ShimScope scope;
-  CallOnHandle(scope, HandleOf(status), "ct_status_free");
-  delete HandleOf(status);
+  FreeHandle(status, "ct_status_free");
 }
 
-ctid_t ct_status_get_id(ct_stathdl_t s) {
-  return Number(s, "ct_status_get_id");
-}
-zoneid_t ct_status_get_zoneid(ct_stathdl_t s) {
-  return Number(s, "ct_status_get_zoneid");
-}
-id_t ct_status_get_holder(ct_stathdl_t s) {
-  return static_cast<id_t>(Number(s, "ct_status_get_holder"));
-}
-ctstate_t ct_status_get_state(ct_stathdl_t s) {
-  return static_cast<ctstate_t>(Number(s, "ct_status_get_state"));
-}
-int ct_status_get_nevents(ct_stathdl_t s) {
-  return Number(s, "ct_status_get_nevents");
-}
-int ct_status_get_ntime(ct_stathdl_t s) {
-  return Number(s, "ct_status_get_ntime");
-}
-int ct_status_get_qtime(ct_stathdl_t s) {
-  return Number(s, "ct_status_get_qtime");
-}
-ctevid_t ct_status_get_nevid(ct_stathdl_t s) {
-  return Wide(s, "ct_status_get_nevid");
-}
-uint64_t ct_status_get_cookie(ct_stathdl_t s) {
-  return Wide(s, "ct_status_get_cookie");
-}
-uint_t ct_status_get_informative(ct_stathdl_t s) {
-  return Bits(s, "ct_status_get_informative");
-}
-uint_t ct_status_get_critical(ct_stathdl_t s) {
-  return Bits(s, "ct_status_get_critical");
-}
+SYSBIND_SIM_VALUE_GETTER(ctid_t, ct_status_get_id, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(zoneid_t, ct_status_get_zoneid, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(id_t, ct_status_get_holder, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(ctstate_t, ct_status_get_state, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_nevents, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_ntime, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_qtime, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(ctevid_t, ct_status_get_nevid, ct_stathdl_t, WideValue)
+SYSBIND_SIM_VALUE_GETTER(uint64_t, ct_status_get_cookie, ct_stathdl_t, WideValue)
+SYSBIND_SIM_VALUE_GETTER(uint_t, ct_status_get_informative, ct_stathdl_t, BitsValue)
+SYSBIND_SIM_VALUE_GETTER(uint_t, ct_status_get_critical, ct_stathdl_t, BitsValue)
 
+// The simulator returns the type name itself (not an Out<T>); the handle keeps the string.
 const char *ct_status_get_type(ct_stathdl_t status) {
   ShimScope scope;
   std::string type;
@@ -135,57 +74,23 @@ const char *ct_status_get_type(ct_stathdl_t status) {
   return HandleOf(status)->strings.emplace_back(std::move(type)).c_str();
 }
 
-int ct_pr_status_get_param(ct_stathdl_t s, uint_t *out) {
-  ShimScope scope;
-  return OutInto(CallOnHandle(scope, HandleOf(s), "ct_pr_status_get_param"), out, ToUint);
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_param, ct_stathdl_t, uint_t, BitsDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_fatal, ct_stathdl_t, uint_t, BitsDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_ctid, ct_stathdl_t, ctid_t, IntDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_fmri, ct_stathdl_t, char *, StringDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_aux, ct_stathdl_t, char *, StringDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_creator, ct_stathdl_t, char *, StringDatum)
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_dev_state, ct_stathdl_t, uint_t, BitsDatum)
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_aset, ct_stathdl_t, uint_t, BitsDatum)
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_noneg, ct_stathdl_t, uint_t, BitsDatum)
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_minor, ct_stathdl_t, char *, StringDatum)
+
+int ct_pr_status_get_members(ct_stathdl_t status, pid_t **members, uint_t *count) {
+  return ArrayDatum(status, "ct_pr_status_get_members", members, count);
 }
 
-int ct_pr_status_get_fatal(ct_stathdl_t s, uint_t *out) {
-  ShimScope scope;
-  return OutInto(CallOnHandle(scope, HandleOf(s), "ct_pr_status_get_fatal"), out, ToUint);
-}
-
-int ct_pr_status_get_members(ct_stathdl_t s, pid_t **members, uint_t *count) {
-  return ArrayDatum(s, "ct_pr_status_get_members", members, count);
-}
-
-int ct_pr_status_get_contracts(ct_stathdl_t s, ctid_t **contracts, uint_t *count) {
-  return ArrayDatum(s, "ct_pr_status_get_contracts", contracts, count);
-}
-
-int ct_pr_status_get_svc_fmri(ct_stathdl_t s, char **out) {
-  return StringDatum(s, "ct_pr_status_get_svc_fmri", out);
-}
-int ct_pr_status_get_svc_aux(ct_stathdl_t s, char **out) {
-  return StringDatum(s, "ct_pr_status_get_svc_aux", out);
-}
-
-int ct_pr_status_get_svc_creator(ct_stathdl_t s, char **out) {
-  return StringDatum(s, "ct_pr_status_get_svc_creator", out);
-}
-
-int ct_pr_status_get_svc_ctid(ct_stathdl_t s, ctid_t *out) {
-  ShimScope scope;
-  return OutInto(CallOnHandle(scope, HandleOf(s), "ct_pr_status_get_svc_ctid"), out, ToInt);
-}
-
-int ct_dev_status_get_dev_state(ct_stathdl_t s, uint_t *out) {
-  ShimScope scope;
-  return OutInto(CallOnHandle(scope, HandleOf(s), "ct_dev_status_get_dev_state"), out, ToUint);
-}
-
-int ct_dev_status_get_aset(ct_stathdl_t s, uint_t *out) {
-  ShimScope scope;
-  return OutInto(CallOnHandle(scope, HandleOf(s), "ct_dev_status_get_aset"), out, ToUint);
-}
-
-int ct_dev_status_get_noneg(ct_stathdl_t s, uint_t *out) {
-  ShimScope scope;
-  return OutInto(CallOnHandle(scope, HandleOf(s), "ct_dev_status_get_noneg"), out, ToUint);
-}
-
-int ct_dev_status_get_minor(ct_stathdl_t s, char **out) {
-  return StringDatum(s, "ct_dev_status_get_minor", out);
+int ct_pr_status_get_contracts(ct_stathdl_t status, ctid_t **contracts, uint_t *count) {
+  return ArrayDatum(status, "ct_pr_status_get_contracts", contracts, count);
 }
 
 } // extern "C"
