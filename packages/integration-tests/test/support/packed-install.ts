@@ -68,12 +68,27 @@ function withWorkspaceDependencies(packageDir: string): string[] {
   return [...found];
 }
 
+/** How {@link installPacked} installs. */
+export interface PackedInstallOptions {
+  /**
+   * Leave the machine's compilers and build tools on PATH, for an install that builds from source
+   * (as on the package's target platform); by default each is replaced by a stand-in that records
+   * its call and fails.
+   */
+  readonly buildTools?: 'blocked' | 'available';
+}
+
 /**
  * Packs `packageDir` and the workspace packages it depends on with pnpm and installs the tarballs
  * with npm into a new app, with every compiler and build tool on PATH replaced by a stand-in that
- * records its call and fails. Third-party dependencies come from the user's configured registry.
+ * records its call and fails (unless `options.buildTools` is 'available'). Third-party
+ * dependencies come from the user's configured registry.
  */
-export function installPacked(packageDir: string, extraEnv: Readonly<Record<string, string>> = {}): PackedInstall {
+export function installPacked(
+  packageDir: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+  options: PackedInstallOptions = {},
+): PackedInstall {
   const work = mkdtempSync(path.join(tmpdir(), 'sysbind-pack-'));
   const packageDirs = withWorkspaceDependencies(packageDir);
   for (const dir of packageDirs) {
@@ -86,7 +101,7 @@ export function installPacked(packageDir: string, extraEnv: Readonly<Record<stri
   writeFileSync(record, '');
   const standIns = path.join(work, 'build-tools');
   mkdirSync(standIns);
-  for (const tool of BUILD_TOOLS) {
+  for (const tool of options.buildTools === 'available' ? [] : BUILD_TOOLS) {
     writeFileSync(path.join(standIns, tool), `#!/bin/sh\necho "${tool} $*" >> "${record}"\nexit 1\n`);
     chmodSync(path.join(standIns, tool), 0o755);
   }
