@@ -9,15 +9,7 @@ using namespace sysbind::sim;
 
 extern "C" {
 
-int ct_event_read(int fd, ct_evthdl_t *event) {
-  ShimScope scope;
-  return ReadHandle(scope, fd, CallOnFd(scope, fd, "ct_event_read"),
-                    event); // EBADF when no simulator is bound
-}
-int ct_event_read_critical(int fd, ct_evthdl_t *event) {
-  ShimScope scope;
-  return ReadHandle(scope, fd, CallOnFd(scope, fd, "ct_event_read_critical"), event);
-}
+// In libcontract.h's order.
 
 int ct_event_reset(int fd) {
   ShimScope scope;
@@ -29,6 +21,17 @@ int ct_event_reliable(int fd) {
   return ErrnoOf(CallOnFd(scope, fd, "ct_event_reliable"));
 }
 
+int ct_event_read(int fd, ct_evthdl_t *event) {
+  ShimScope scope;
+  return ReadHandle(scope, fd, CallOnFd(scope, fd, "ct_event_read"),
+                    event); // EBADF when no simulator is bound
+}
+
+int ct_event_read_critical(int fd, ct_evthdl_t *event) {
+  ShimScope scope;
+  return ReadHandle(scope, fd, CallOnFd(scope, fd, "ct_event_read_critical"), event);
+}
+
 void ct_event_free(ct_evthdl_t event) {
   FreeHandle(event, "ct_event_free");
 }
@@ -37,9 +40,9 @@ SYSBIND_SIM_VALUE_GETTER(uint_t, ct_event_get_flags, ct_evthdl_t, BitsValue)
 SYSBIND_SIM_VALUE_GETTER(ctid_t, ct_event_get_ctid, ct_evthdl_t, IntValue)
 SYSBIND_SIM_VALUE_GETTER(ctevid_t, ct_event_get_evid, ct_evthdl_t, WideValue)
 SYSBIND_SIM_VALUE_GETTER(uint_t, ct_event_get_type, ct_evthdl_t, BitsValue)
-
 SYSBIND_SIM_OUT_GETTER(ct_event_get_nevid, ct_evthdl_t, ctevid_t, WideDatum)
 SYSBIND_SIM_OUT_GETTER(ct_event_get_newct, ct_evthdl_t, ctid_t, IntDatum)
+
 SYSBIND_SIM_OUT_GETTER(ct_pr_event_get_pid, ct_evthdl_t, pid_t, IntDatum)
 SYSBIND_SIM_OUT_GETTER(ct_pr_event_get_ppid, ct_evthdl_t, pid_t, IntDatum)
 SYSBIND_SIM_OUT_GETTER(ct_pr_event_get_signal, ct_evthdl_t, int, IntDatum)

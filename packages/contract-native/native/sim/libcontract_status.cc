@@ -40,6 +40,8 @@ int ArrayDatum(ct_stathdl_t status, const char *method, int **values, uint_t *co
 
 extern "C" {
 
+// In libcontract.h's order.
+
 int ct_status_read(int fd, int detail, ct_stathdl_t *status) {
   ShimScope scope;
   Bridge *bridge = scope.bridge();
@@ -55,15 +57,6 @@ void ct_status_free(ct_stathdl_t status) {
 
 SYSBIND_SIM_VALUE_GETTER(ctid_t, ct_status_get_id, ct_stathdl_t, IntValue)
 SYSBIND_SIM_VALUE_GETTER(zoneid_t, ct_status_get_zoneid, ct_stathdl_t, IntValue)
-SYSBIND_SIM_VALUE_GETTER(id_t, ct_status_get_holder, ct_stathdl_t, IntValue)
-SYSBIND_SIM_VALUE_GETTER(ctstate_t, ct_status_get_state, ct_stathdl_t, IntValue)
-SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_nevents, ct_stathdl_t, IntValue)
-SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_ntime, ct_stathdl_t, IntValue)
-SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_qtime, ct_stathdl_t, IntValue)
-SYSBIND_SIM_VALUE_GETTER(ctevid_t, ct_status_get_nevid, ct_stathdl_t, WideValue)
-SYSBIND_SIM_VALUE_GETTER(uint64_t, ct_status_get_cookie, ct_stathdl_t, WideValue)
-SYSBIND_SIM_VALUE_GETTER(uint_t, ct_status_get_informative, ct_stathdl_t, BitsValue)
-SYSBIND_SIM_VALUE_GETTER(uint_t, ct_status_get_critical, ct_stathdl_t, BitsValue)
 
 // The simulator returns the type name itself (not an Out<T>); the handle keeps the string.
 const char *ct_status_get_type(ct_stathdl_t status) {
@@ -74,16 +67,18 @@ const char *ct_status_get_type(ct_stathdl_t status) {
   return HandleOf(status)->strings.emplace_back(std::move(type)).c_str();
 }
 
+SYSBIND_SIM_VALUE_GETTER(id_t, ct_status_get_holder, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(ctstate_t, ct_status_get_state, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_nevents, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_ntime, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(int, ct_status_get_qtime, ct_stathdl_t, IntValue)
+SYSBIND_SIM_VALUE_GETTER(ctevid_t, ct_status_get_nevid, ct_stathdl_t, WideValue)
+SYSBIND_SIM_VALUE_GETTER(uint_t, ct_status_get_informative, ct_stathdl_t, BitsValue)
+SYSBIND_SIM_VALUE_GETTER(uint_t, ct_status_get_critical, ct_stathdl_t, BitsValue)
+SYSBIND_SIM_VALUE_GETTER(uint64_t, ct_status_get_cookie, ct_stathdl_t, WideValue)
+
 SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_param, ct_stathdl_t, uint_t, BitsDatum)
 SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_fatal, ct_stathdl_t, uint_t, BitsDatum)
-SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_ctid, ct_stathdl_t, ctid_t, IntDatum)
-SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_fmri, ct_stathdl_t, char *, StringDatum)
-SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_aux, ct_stathdl_t, char *, StringDatum)
-SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_creator, ct_stathdl_t, char *, StringDatum)
-SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_dev_state, ct_stathdl_t, uint_t, BitsDatum)
-SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_aset, ct_stathdl_t, uint_t, BitsDatum)
-SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_noneg, ct_stathdl_t, uint_t, BitsDatum)
-SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_minor, ct_stathdl_t, char *, StringDatum)
 
 int ct_pr_status_get_members(ct_stathdl_t status, pid_t **members, uint_t *count) {
   return ArrayDatum(status, "ct_pr_status_get_members", members, count);
@@ -92,5 +87,15 @@ int ct_pr_status_get_members(ct_stathdl_t status, pid_t **members, uint_t *count
 int ct_pr_status_get_contracts(ct_stathdl_t status, ctid_t **contracts, uint_t *count) {
   return ArrayDatum(status, "ct_pr_status_get_contracts", contracts, count);
 }
+
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_fmri, ct_stathdl_t, char *, StringDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_aux, ct_stathdl_t, char *, StringDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_ctid, ct_stathdl_t, ctid_t, IntDatum)
+SYSBIND_SIM_OUT_GETTER(ct_pr_status_get_svc_creator, ct_stathdl_t, char *, StringDatum)
+
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_dev_state, ct_stathdl_t, uint_t, BitsDatum)
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_aset, ct_stathdl_t, uint_t, BitsDatum)
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_minor, ct_stathdl_t, char *, StringDatum)
+SYSBIND_SIM_OUT_GETTER(ct_dev_status_get_noneg, ct_stathdl_t, uint_t, BitsDatum)
 
 } // extern "C"
