@@ -24,7 +24,7 @@ function localCmakeJs(packageDir) {
  * (cmake/SysbindAddon.cmake) and of the C++ helpers its sources include (include/sysbind), taken
  * from wherever this package is installed, so a native package installed on its own finds it.
  */
-export const CORE_NATIVE_DIR = fileURLToPath(new URL('../native', import.meta.url));
+export const CORE_NATIVE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'native');
 
 /**
  * Runs `cmake-js <args>` for the package in `packageDir`, with SYSBIND_CORE_NATIVE_DIR defined as

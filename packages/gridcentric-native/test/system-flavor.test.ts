@@ -32,7 +32,15 @@ describe('system flavor', () => {
     const out = path.join(work, 'build');
     const status = runCmakeJs(
       packageDir,
-      ['rebuild', '--out', out, '--CDSYSBIND_FLAVOR=system', `--CDSYSBIND_GC_INCLUDE_DIR=${include}`, '--log-level', 'warn'],
+      [
+        'rebuild',
+        '--out',
+        out,
+        '--CDSYSBIND_FLAVOR=system',
+        `--CDSYSBIND_GC_INCLUDE_DIR=${include}`,
+        '--log-level',
+        'warn',
+      ],
       { env: { ...process.env, LIBRARY_PATH: work } },
     );
     expect(status, 'the system build failed (its output is above)').toBe(0);
