@@ -2,17 +2,19 @@
 // `export … from`). Type-only cycles count too: they tie two files' meanings together as much as
 // value cycles do, and they turn into value cycles with the next edit. Imports of other packages
 // are not followed; the package graph has its own test (integration-tests/test/package-graph).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const SPECIFIER = /(?:^|[\n;])\s*(?:import|export)\b[^'"`;]*?(?:\bfrom\s*)?['"](\.{1,2}\/[^'"]+)['"]/g;
+// `… from '<spec>'` or a bare `import '<spec>'`; an `=` before the string means a declaration such
+// as `export const dir = new URL('../native', import.meta.url)`, which imports nothing.
+const SPECIFIER = /(?:^|[\n;])\s*(?:(?:import|export)\b[^'"`;=]*?\bfrom\s*|import\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 const edges = new Map();
 
 function relativeImports(file) {
   let found = edges.get(file);
   if (found !== undefined) return found;
   found = [];
-  if (existsSync(file)) {
+  if (statSync(file, { throwIfNoEntry: false })?.isFile()) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(SPECIFIER)) found.push(path.resolve(path.dirname(file), match[1]));
   }
