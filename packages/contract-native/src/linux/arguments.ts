@@ -1,7 +1,7 @@
 // Argument checks of the Linux backend's own entry points, as the native addon makes them: a
 // wrong type is a TypeError (ERR_INVALID_ARG_TYPE), a number out of its range a RangeError
 // (ERR_OUT_OF_RANGE), before anything touches the system.
-import { invalidArgType, outOfRange } from '@sysbind/core';
+import { invalidArgType, invalidArgValue, outOfRange } from '@sysbind/core';
 import type { TemplateTerm } from '@sysbind/contract-interface';
 
 const MAX_CTID = 2 ** 31 - 1;
@@ -41,6 +41,8 @@ export function checkTermValue(term: TemplateTerm, value: unknown): void {
     case 'svc_aux':
     case 'minor':
       if (typeof value !== 'string') throw invalidArgType('value', 'of type string', value);
+      // C strings end at the first NUL: the addon refuses them the same way.
+      if (value.includes('\0')) throw invalidArgValue('value', value, 'must be a string without null bytes');
       return;
     case 'noneg':
       if (typeof value !== 'boolean') throw invalidArgType('value', 'of type boolean', value);

@@ -58,7 +58,7 @@ class LinuxTemplate implements ContractTemplateHandle {
     checkTerm(term);
     checkTermValue(term, value);
     if (this.closed) throw badf(`ct_tmpl_set_${term}`);
-    setTerm(this.terms, term, value, this.host.privileged);
+    setTerm(this.terms, term, value, this.host);
   }
   get<Term extends TemplateTerm>(term: Term): TemplateTermValues[Term] {
     checkTerm(term);

@@ -610,6 +610,14 @@ export class LinuxContractHost implements EndpointHost {
     return uid === undefined ? undefined : Number(uid);
   }
 
+  /** Whether a template may name `ctid` to subsume (ctmpl_process_set, CTPP_SUBSUME): 0 or the errno. */
+  subsumable(ctid: number): number {
+    const contract = this.find(ctid);
+    if (contract === undefined) return errno.ESRCH;
+    if (!contract.ownedHere || this.liveState(contract).state !== CTS_OWNED) return errno.EACCES;
+    return readMembers(contract.path).length > 0 ? errno.ENOTEMPTY : 0;
+  }
+
   mayObserve(folder: string): boolean {
     return this.privileged || this.ownerUid(folder) === this.uid;
   }
@@ -635,7 +643,7 @@ export class LinuxContractHost implements EndpointHost {
       detail,
     };
     if (detail === 0) return common;
-    const fixed = { ...common, param: terms.param, fatal: terms.fatal, svcFmri: terms.svcFmri, svcCtid: 0 };
+    const fixed = { ...common, param: terms.param, fatal: terms.fatal, svcFmri: terms.svcFmri ?? '', svcCtid: 0 };
     if (detail === 1) return fixed;
     const members = state === CTS_DEAD ? [] : readMembers(contract.path).sort((a, b) => a - b);
     return { ...fixed, members, contracts: [], svcAux: terms.svcAux, svcCreator: terms.creator };

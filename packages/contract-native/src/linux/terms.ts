@@ -1,13 +1,20 @@
-// The terms of a Linux process contract and the rules ct_tmpl_set_* and ct_pr_tmpl_set_* apply
-// to them (illumos ctmpl_process_set): the same values accepted, the same errnos otherwise.
+// The terms of a Linux process contract and the rules ct_tmpl_set_*, ct_pr_tmpl_set_* and
+// ct_dev_tmpl_set_* apply to them on a process template (illumos ctmpl_set, then
+// ctmpl_process_set): the same values accepted, the same errnos otherwise, the same implicit
+// moves from the critical to the informative set. The simulator of @sysbind/testing-fakes is the
+// reference these rules are checked against.
 import { constants } from 'node:os';
 import {
   CT_PR_ALLEVENT,
   CT_PR_ALLFATAL,
   CT_PR_ALLPARAM,
+  CT_PR_EV_EMPTY,
+  CT_PR_PGRPONLY,
   CT_PR_SVC_DEFAULT,
+  CT_PARAM_MAX_SIZE,
   ContractError,
   PROCESS_TEMPLATE_DEFAULTS,
+  TEMPLATE_TERM_FUNCTIONS,
   excessCriticalEvents,
   type TemplateTerm,
   type TemplateTermValues,
@@ -23,7 +30,8 @@ export interface ProcessTerms {
   fatal: number;
   param: number;
   transfer: number;
-  svcFmri: string;
+  /** The service FMRI; undefined until one is set (ct_pr_tmpl_get_svc_fmri then says `inherit:`). */
+  svcFmri: string | undefined;
   svcAux: string;
   /** Name of the creating program (status pr_svc_creator). */
   creator: string;
@@ -35,100 +43,145 @@ export const DEFAULT_TERMS: Readonly<ProcessTerms> = {
   cookie: 0n,
   param: 0,
   transfer: 0,
-  svcFmri: '',
+  svcFmri: undefined,
   svcAux: '',
   creator: 'node',
 };
 
-function invalid(syscall: string): ContractError {
-  return ContractError.fromErrno(errno.EINVAL, syscall);
+/** What the rules need from the caller's side: its privilege and the contracts it can name. */
+export interface TermContext {
+  /** Root: PRIV_CONTRACT_EVENT and PRIV_CONTRACT_IDENTITY, as the rules below need them. */
+  readonly privileged: boolean;
+  /**
+   * The errno ctmpl_process_set gives CTPP_SUBSUME for a nonzero `ctid`: ESRCH (no such process
+   * contract), EACCES (not held by the caller), ENOTEMPTY (it has members), or 0 when it would
+   * be accepted.
+   */
+  subsumable(ctid: number): number;
 }
 
-// Critical events beyond EMPTY need privilege unless they are also fatal and PGRPONLY is unset.
-function excessiveCritical(terms: ProcessTerms, critical: number): number {
-  return excessCriticalEvents(critical, terms.fatal, terms.param);
+function fail(code: number, syscall: string): ContractError {
+  return ContractError.fromErrno(code, syscall);
 }
 
-/** Applies `ct_*_set_<term>` to `terms` (privileged: the caller is root). */
+// ctmpl_process_set's EXCESS: a critical set that needs PRIV_CONTRACT_EVENT.
+function excessive(terms: ProcessTerms, critical: number): boolean {
+  return excessCriticalEvents(critical, terms.fatal, terms.param) !== 0;
+}
+
+// ctparam_copyin refuses a parameter larger than CT_PARAM_MAX_SIZE before any type sees it; a
+// string travels as its UTF-8 bytes and the terminating NUL.
+function checkSize(text: string, syscall: string): void {
+  if (Buffer.byteLength(text, 'utf8') + 1 > CT_PARAM_MAX_SIZE) throw fail(errno.EINVAL, syscall);
+}
+
+// CTPP_PARAMS (also reached as CTDP_ACCEPT, the same parameter id): only setting PGRPONLY on a
+// critical set that is then excessive moves every critical event but EMPTY to the informative set.
+function setParam(terms: ProcessTerms, bits: number, context: TermContext, syscall: string): void {
+  if ((bits & ~CT_PR_ALLPARAM) !== 0) throw fail(errno.EINVAL, syscall);
+  terms.param = bits;
+  if ((bits & CT_PR_PGRPONLY) !== 0 && !context.privileged && excessive(terms, terms.critical)) {
+    terms.informative |= terms.critical & ~CT_PR_EV_EMPTY;
+    terms.critical &= CT_PR_EV_EMPTY;
+  }
+}
+
+// CTPP_SUBSUME (also reached as CTDP_NONEG, the same parameter id): the kernel's checks of the
+// contract named, then ENOTSUP for one it would accept, since Linux has no regent contracts.
+function setTransfer(terms: ProcessTerms, ctid: number, context: TermContext, syscall: string): void {
+  if (ctid !== 0) {
+    const refused = context.subsumable(ctid);
+    throw fail(refused === 0 ? errno.ENOTSUP : refused, syscall);
+  }
+  terms.transfer = 0;
+}
+
+/** Applies `ct_*_set_<term>` (the function TEMPLATE_TERM_FUNCTIONS names) to a process template's `terms`. */
 export function setTerm<Term extends TemplateTerm>(
   terms: ProcessTerms,
   term: Term,
   value: TemplateTermValues[Term],
-  privileged: boolean,
+  context: TermContext,
 ): void {
-  const syscall =
-    term === 'cookie' || term === 'critical' || term === 'informative'
-      ? `ct_tmpl_set_${term}`
-      : `ct_pr_tmpl_set_${term}`;
+  const functions = TEMPLATE_TERM_FUNCTIONS[term];
   const given: unknown = value;
+  // noneg is set and cleared by functions of their own.
+  const syscall: string = term === 'noneg' && given === false ? TEMPLATE_TERM_FUNCTIONS.noneg.clear : functions.set;
   switch (term) {
     case 'cookie':
-      terms.cookie = given as bigint;
+      terms.cookie = BigInt.asUintN(64, given as bigint);
       return;
     case 'critical': {
       const bits = given as number;
-      if ((bits & ~CT_PR_ALLEVENT) !== 0) throw invalid(syscall);
-      if (!privileged && excessiveCritical(terms, bits) !== 0) throw ContractError.fromErrno(errno.EPERM, syscall);
+      if ((bits & ~CT_PR_ALLEVENT) !== 0) throw fail(errno.EINVAL, syscall);
+      // ctmpl_set lets a pure reduction through; anything else is ctmpl_process_set's to judge,
+      // on the set as a whole.
+      const reduction = (bits & ~terms.critical) === 0;
+      if (!reduction && !context.privileged && excessive(terms, bits)) throw fail(errno.EPERM, syscall);
       terms.critical = bits;
       return;
     }
     case 'informative': {
       const bits = given as number;
-      if ((bits & ~CT_PR_ALLEVENT) !== 0) throw invalid(syscall);
+      if ((bits & ~CT_PR_ALLEVENT) !== 0) throw fail(errno.EINVAL, syscall);
       terms.informative = bits;
       return;
     }
-    case 'fatal':
-    case 'param': {
+    case 'fatal': {
       const bits = given as number;
-      if ((bits & ~(term === 'fatal' ? CT_PR_ALLFATAL : CT_PR_ALLPARAM)) !== 0) throw invalid(syscall);
-      if (term === 'fatal') terms.fatal = bits;
-      else terms.param = bits;
-      // Made excessive by this change: moved from critical to informative, silently.
-      if (!privileged) {
-        const excess = excessiveCritical(terms, terms.critical);
-        terms.critical &= ~excess;
-        terms.informative |= excess;
+      if ((bits & ~CT_PR_ALLFATAL) !== 0) throw fail(errno.EINVAL, syscall);
+      terms.fatal = bits;
+      // The kernel means to keep EMPTY and the fatal events critical here, but its expression for
+      // the events kept always yields 0 (see the simulator's setFatal): the whole critical set moves.
+      if (!context.privileged && excessive(terms, terms.critical)) {
+        terms.informative |= terms.critical;
+        terms.critical = 0;
       }
       return;
     }
+    case 'param':
+    case 'aset':
+      setParam(terms, given as number, context, syscall);
+      return;
     case 'transfer':
-      // Regent contracts (subsumed inheritance) have no Linux counterpart.
-      if ((given as number) !== 0) throw ContractError.fromErrno(errno.ENOTSUP, syscall);
-      terms.transfer = 0;
+      setTransfer(terms, given as number, context, syscall);
+      return;
+    case 'noneg':
+      // CTDP_NONEG_SET is 1, CTDP_NONEG_CLEAR 0.
+      setTransfer(terms, given === true ? 1 : 0, context, syscall);
       return;
     case 'svc_fmri': {
       const fmri = given as string;
-      if (!privileged) throw ContractError.fromErrno(errno.EPERM, syscall);
-      terms.svcFmri = fmri === CT_PR_SVC_DEFAULT ? '' : fmri;
+      checkSize(fmri, syscall);
+      if (!context.privileged) throw fail(errno.EPERM, syscall);
+      terms.svcFmri = fmri === CT_PR_SVC_DEFAULT ? undefined : fmri;
       return;
     }
     case 'svc_aux':
+      checkSize(given as string, syscall);
       terms.svcAux = given as string;
       return;
-    case 'aset':
-      // Template parameter ids overlap across types (CTDP_ACCEPT = CTPP_PARAMS = 1): on a process
-      // template ctmpl_process_set takes an A-set as the parameter set.
-      setTerm(terms, 'param', given as number, privileged);
-      return;
     default:
-      // minor, noneg: device terms on a process template.
-      throw invalid(syscall);
+      // minor: CTDP_MINOR is CTPP_SVC_CTID's id, which ctmpl_process_set does not accept.
+      checkSize(given as string, syscall);
+      throw fail(errno.EINVAL, syscall);
   }
 }
 
-/** `ct_*_get_<term>`. */
+/** `ct_*_get_<term>` on a process template (the device term ids read their process twins). */
 export function getTerm<Term extends TemplateTerm>(terms: ProcessTerms, term: Term): TemplateTermValues[Term] {
-  const values: Partial<TemplateTermValues> = {
+  const values: Omit<TemplateTermValues, 'minor'> = {
     cookie: terms.cookie,
     critical: terms.critical,
     informative: terms.informative,
     fatal: terms.fatal,
     param: terms.param,
     transfer: terms.transfer,
-    svc_fmri: terms.svcFmri === '' ? CT_PR_SVC_DEFAULT : terms.svcFmri,
+    svc_fmri: terms.svcFmri ?? CT_PR_SVC_DEFAULT,
     svc_aux: terms.svcAux,
+    aset: terms.param,
+    noneg: terms.transfer !== 0,
   };
-  if (!(term in values)) throw invalid(`ct_tmpl_get_${term}`);
-  return values[term] as TemplateTermValues[Term];
+  if (!Object.hasOwn(values, term)) throw fail(errno.EINVAL, TEMPLATE_TERM_FUNCTIONS[term].get);
+  return values[term as keyof typeof values] as TemplateTermValues[Term];
 }

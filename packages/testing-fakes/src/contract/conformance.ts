@@ -226,6 +226,27 @@ export function describeContractBackend(
       handle.close();
     });
 
+    it('string terms hold at most CT_PARAM_MAX_SIZE bytes of UTF-8 with the NUL, checked before privilege (ctfs_tmpl_ioctl → ctparam_copyin, then ctmpl_process_set)', async () => {
+      const { backend } = await setup();
+      const handle = backend.openTemplate('process');
+      // Two UTF-8 bytes a character: 8192 bytes and the NUL do not fit, 8190 and the NUL do.
+      const tooLarge = '\u00e9'.repeat(ct.CT_PARAM_MAX_SIZE / 2);
+      const largest = '\u00e9'.repeat(ct.CT_PARAM_MAX_SIZE / 2 - 1);
+      expectErrno(() => {
+        handle.set('svc_aux', tooLarge);
+      }, 'EINVAL');
+      handle.set('svc_aux', largest);
+      expect(handle.get('svc_aux')).toBe(largest);
+      // The size is refused on copy-in, before the FMRI's privilege check.
+      expectErrno(() => {
+        handle.set('svc_fmri', tooLarge);
+      }, 'EINVAL');
+      expectErrno(() => {
+        handle.set('svc_fmri', largest);
+      }, 'EPERM');
+      handle.close();
+    });
+
     it('PRIV_CONTRACT_EVENT lifts the critical-set restriction (ctmpl_process_set, secpolicy_contract_event)', async () => {
       const { backend } = await setup({ privileges: ['contract_event'] });
       const handle = backend.openTemplate('process');

@@ -24,6 +24,7 @@ import type { SimLwp, SimProcess } from './model.ts';
 import type { EndpointFile, OpenFile, OpenFileTable } from './open-files.ts';
 import {
   minorIsWellFormed,
+  parameterTooLarge,
   setAset,
   setCritical,
   setFatal,
@@ -320,7 +321,9 @@ export class SimLibcontract implements SimulatedLibcontract {
   ct_pr_tmpl_set_svc_fmri(fd: number, fmri: string): number {
     const template = this.template(fd, 'ct_pr_tmpl_set_svc_fmri');
     if (typeof template === 'number') return template;
-    if (template.type !== 'process') return Errno.EINVAL;
+    // ctfs_tmpl_ioctl copies the parameter in (ctparam_copyin: size) before ctmpl_process_set
+    // asks for PRIV_CONTRACT_IDENTITY: an oversized FMRI is EINVAL even without the privilege.
+    if (template.type !== 'process' || parameterTooLarge(fmri)) return Errno.EINVAL;
     if (this.caller()?.privileges.has('contract_identity') !== true) return Errno.EPERM;
     return setSvcFmri(template, fmri);
   }

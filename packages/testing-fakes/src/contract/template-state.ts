@@ -132,16 +132,25 @@ export function setParam(template: TemplateState, params: number, caller: Templa
   return 0;
 }
 
-/** ct_pr_tmpl_set_svc_fmri (privilege is checked by the caller). */
+/**
+ * ctparam_copyin: a parameter of more than CT_PARAM_MAX_SIZE bytes is EINVAL before any contract
+ * type sees it. libcontract passes a string as its UTF-8 bytes and the terminating NUL, so the
+ * limit counts bytes, not UTF-16 code units.
+ */
+export function parameterTooLarge(text: string): boolean {
+  return new TextEncoder().encode(text).length + 1 > CT_PARAM_MAX_SIZE;
+}
+
+/** ct_pr_tmpl_set_svc_fmri (privilege is checked by the caller, after parameterTooLarge). */
 export function setSvcFmri(template: TemplateState, fmri: string): number {
-  if (template.type !== 'process' || fmri.length + 1 > CT_PARAM_MAX_SIZE) return Errno.EINVAL;
+  if (template.type !== 'process' || parameterTooLarge(fmri)) return Errno.EINVAL;
   template.svcFmri = fmri === CT_PR_SVC_DEFAULT ? undefined : fmri;
   return 0;
 }
 
 /** ct_pr_tmpl_set_svc_aux. */
 export function setSvcAux(template: TemplateState, aux: string): number {
-  if (template.type !== 'process' || aux.length + 1 > CT_PARAM_MAX_SIZE) return Errno.EINVAL;
+  if (template.type !== 'process' || parameterTooLarge(aux)) return Errno.EINVAL;
   template.svcAux = aux;
   return 0;
 }
