@@ -1,4 +1,4 @@
-// The Linux flavor of the addon and its sentinel (SYSBIND_FLAVOR=linux), into build/linux, then
+// The Linux flavor of the addon, its sentinel and its enter helper (SYSBIND_FLAVOR=linux), into build/linux, then
 // copied to prebuilds/linux-<arch>, the folder the package ships so that installing on that
 // target compiles nothing. Run by the workspace build on Linux, and by the install hook on Linux
 // targets without a prebuilt binary. Does nothing elsewhere.
@@ -35,6 +35,6 @@ for (const command of ['configure', 'build']) {
 if (process.argv.includes('--prebuild') && !sanitize) {
   const target = path.join(here, 'prebuilds', `linux-${process.arch}`);
   mkdirSync(target, { recursive: true });
-  for (const file of ['contract.node', 'sysbind-contract-sentinel'])
+  for (const file of ['contract.node', 'sysbind-contract-sentinel', 'sysbind-contract-enter'])
     copyFileSync(path.join(out, 'Release', file), path.join(target, file));
 }

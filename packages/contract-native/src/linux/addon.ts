@@ -68,7 +68,9 @@ function buildFolder(): string {
   const folders = linuxBuildFolders();
   const found = folders.find(
     (folder) =>
-      existsSync(path.join(folder, 'contract.node')) && existsSync(path.join(folder, 'sysbind-contract-sentinel')),
+      existsSync(path.join(folder, 'contract.node')) &&
+      existsSync(path.join(folder, 'sysbind-contract-sentinel')) &&
+      existsSync(path.join(folder, 'sysbind-contract-enter')),
   );
   if (found === undefined) {
     throw new ContractError(
@@ -97,4 +99,9 @@ export function loadLinuxAddon(): LinuxContractAddon {
 /** Path of the sentinel executable that goes with the loaded addon. */
 export function sentinelPath(): string {
   return path.join(buildFolder(), 'sysbind-contract-sentinel');
+}
+
+/** Path of the helper a synchronous child is started through (native/linux/enter/main.cc). */
+export function enterHelperPath(): string {
+  return path.join(buildFolder(), 'sysbind-contract-enter');
 }

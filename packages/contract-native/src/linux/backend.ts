@@ -18,6 +18,7 @@ import {
 import { LinuxContractHost, type LinuxContract } from './contract-host.ts';
 import { probeLinuxContractHost, unsupportedHostError } from './host.ts';
 import { installSpawnHook } from './spawn-hook.ts';
+import { installSpawnSyncHook } from './spawn-sync-hook.ts';
 import { DEFAULT_TERMS, getTerm, setTerm, type ProcessTerms } from './terms.ts';
 import { checkCtid, checkEvid, checkSignal, checkTermValue } from './arguments.ts';
 import { invalidArgType, invalidArgValue } from '@sysbind/core';
@@ -31,6 +32,7 @@ function currentHost(): LinuxContractHost {
   if (!capabilities.supported) throw unsupportedHostError(capabilities);
   host = new LinuxContractHost(capabilities);
   installSpawnHook(host);
+  installSpawnSyncHook(host);
   return host;
 }
 

@@ -16,13 +16,14 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { ContractError } from '@sysbind/contract-interface';
 import { loadLinuxAddon } from './addon.ts';
+import { spawnSyncUnavailable } from './spawn-sync-binding.ts';
 
 /** Name of the registry folder inside a cgroup. */
 export const REGISTRY_NAME = 'sysbind.contracts';
 
 /** One thing the host lacks, what it costs, and how to get it. */
 export interface MissingFeature {
-  /** Short name: `cgroup2`, `delegation`, `cgroup.kill`, `cgroup.freeze`, `xattr`, `connector`, `pidfd-exit-info`. */
+  /** Short name: `cgroup2`, `delegation`, `cgroup.kill`, `cgroup.freeze`, `xattr`, `connector`, `pidfd-exit-info`, `spawn-sync`. */
   readonly feature: string;
   /** What does not work without it. */
   readonly consequence: string;
@@ -214,6 +215,15 @@ export function probeLinuxContractHost(): LinuxContractCapabilities {
         required: false,
       });
     }
+  }
+  const syncSpawn = spawnSyncUnavailable();
+  if (syncSpawn !== undefined) {
+    missing.push({
+      feature: 'spawn-sync',
+      consequence: `children of spawnSync, execSync and execFileSync are not born in contracts: ${syncSpawn}`,
+      remedy: 'run without the permission model, or use the asynchronous child_process functions',
+      required: false,
+    });
   }
   if (!kernelAtLeast(6, 15)) {
     missing.push({
