@@ -67,6 +67,7 @@ Napi::Function Monitor::Define(Napi::Env env) {
                          InstanceMethod<&Monitor::Unref>("unref"),
                          InstanceMethod<&Monitor::Close>("close"),
                          InstanceMethod<&Monitor::ConnectorError>("connectorError"),
+                         InstanceMethod<&Monitor::WatchExit>("watchExit"),
                      });
 }
 
@@ -84,9 +85,6 @@ Monitor::Monitor(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Monitor>(inf
   shared->monitor = this;
   if (napi_add_async_cleanup_hook(env, OnTeardown, shared, &shared->hook) != napi_ok)
     shared->hook = nullptr;
-
-  uv_loop_t *loop = nullptr;
-  napi_get_uv_event_loop(env, &loop);
 
   if (useConnector)
     OpenConnector();
@@ -110,30 +108,37 @@ Monitor::Monitor(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Monitor>(inf
     throw failure;
   }
 
-  auto start = [&](int fd) -> void * {
-    PollHandle *poll = new PollHandle();
-    poll->fd = fd;
-    poll->shared = shared;
-    poll->owner = this;
-    if (uv_poll_init(loop, &poll->handle, fd) != 0) {
-      ::close(fd);
-      delete poll;
-      return nullptr;
-    }
-    poll->handle.data = poll;
-    shared->openHandles++;
-    uv_poll_start(&poll->handle, UV_READABLE, OnPoll);
-    uv_unref(reinterpret_cast<uv_handle_t *>(&poll->handle));
-    return poll;
-  };
   if (connector_ >= 0) {
-    connectorPoll_ = start(connector_);
+    connectorPoll_ = StartPoll(connector_);
     if (connectorPoll_ == nullptr) {
       connector_ = -1;
       connectorError_ = EIO;
     }
   }
-  inotifyPoll_ = start(inotify_);
+  inotifyPoll_ = StartPoll(inotify_);
+}
+
+// Polls `fd` on the event loop (unreferenced unless ref() was called); the handle closes the fd
+// when it is closed. nullptr (and the fd closed) if libuv refuses it.
+void *Monitor::StartPoll(int fd) {
+  Shared *shared = static_cast<Shared *>(shared_);
+  uv_loop_t *loop = nullptr;
+  napi_get_uv_event_loop(shared->env, &loop);
+  PollHandle *poll = new PollHandle();
+  poll->fd = fd;
+  poll->shared = shared;
+  poll->owner = this;
+  if (loop == nullptr || uv_poll_init(loop, &poll->handle, fd) != 0) {
+    ::close(fd);
+    delete poll;
+    return nullptr;
+  }
+  poll->handle.data = poll;
+  shared->openHandles++;
+  uv_poll_start(&poll->handle, UV_READABLE, OnPoll);
+  if (!refed_)
+    uv_unref(reinterpret_cast<uv_handle_t *>(&poll->handle));
+  return poll;
 }
 
 Monitor::~Monitor() {
@@ -314,6 +319,8 @@ void Monitor::OnPoll(uv_poll_t *handle, int status, int) {
   std::vector<double> facts;
   if (poll->fd == monitor->connector_)
     monitor->ReadConnector(facts);
+  else if (poll->fd == monitor->exits_.epoll())
+    monitor->exits_.Collect(facts, kExit);
   else
     monitor->ReadInotify(facts);
   monitor->Deliver(facts);
@@ -325,7 +332,11 @@ void Monitor::CloseAll() {
   closed_ = true;
   Shared *shared = static_cast<Shared *>(shared_);
   shared_ = nullptr;
-  for (void *handle : {connectorPoll_, inotifyPoll_}) {
+  // The pidfds close now; the epoll fd closes with its handle (or here, if it never had one).
+  int epoll = exits_.Release();
+  if (epoll >= 0 && exitsPoll_ == nullptr)
+    ::close(epoll);
+  for (void *handle : {connectorPoll_, inotifyPoll_, exitsPoll_}) {
     if (handle == nullptr)
       continue;
     PollHandle *poll = static_cast<PollHandle *>(handle);
@@ -333,7 +344,7 @@ void Monitor::CloseAll() {
     uv_poll_stop(&poll->handle);
     uv_close(reinterpret_cast<uv_handle_t *>(&poll->handle), HandleClosed);
   }
-  connectorPoll_ = inotifyPoll_ = nullptr;
+  connectorPoll_ = inotifyPoll_ = exitsPoll_ = nullptr;
   connector_ = inotify_ = -1;
   members_.clear();
   watches_.clear();
@@ -389,7 +400,31 @@ Napi::Value Monitor::Untrack(const Napi::CallbackInfo &info) {
   if (!ReadNumber(info, 0, &pid))
     return ArgumentError(info, "pid");
   members_.erase(static_cast<pid_t>(pid));
+  exits_.Unwatch(static_cast<pid_t>(pid));
   return info.Env().Undefined();
+}
+
+// watchExit(pid, ctid): follows pid's exit status through a pidfd (hosts without the connector):
+// 0, or -errno (-ESRCH: the process has already been reaped).
+Napi::Value Monitor::WatchExit(const Napi::CallbackInfo &info) {
+  double pid, ctid;
+  if (!ReadNumber(info, 0, &pid))
+    return ArgumentError(info, "pid");
+  if (!ReadNumber(info, 1, &ctid))
+    return ArgumentError(info, "ctid");
+  if (closed_)
+    return Napi::Number::New(info.Env(), -EBADF);
+  if (exitsPoll_ == nullptr) {
+    int epoll = exits_.EnsureEpoll();
+    if (epoll < 0)
+      return Napi::Number::New(info.Env(), -errno);
+    exitsPoll_ = StartPoll(epoll);
+    if (exitsPoll_ == nullptr) {
+      exits_.Release(); // the epoll fd was closed by StartPoll
+      return Napi::Number::New(info.Env(), -EIO);
+    }
+  }
+  return Napi::Number::New(info.Env(), exits_.Watch(static_cast<pid_t>(pid), ctid));
 }
 
 static Napi::Value AddWatch(const Napi::CallbackInfo &info, int inotify, uint32_t mask, int kind,
@@ -442,15 +477,18 @@ Napi::Value Monitor::Unwatch(const Napi::CallbackInfo &info) {
     else
       ++it;
   }
+  exits_.UnwatchContract(id);
   return info.Env().Undefined();
 }
 
-// drain(): reads whatever both fds hold now and returns it (the same records the callback gets).
+// drain(): reads whatever the connector, inotify and the pidfds hold now and returns it (the same
+// records the callback gets).
 Napi::Value Monitor::Drain(const Napi::CallbackInfo &info) {
   std::vector<double> facts;
   if (!closed_) {
     ReadConnector(facts);
     ReadInotify(facts);
+    exits_.Collect(facts, kExit);
   }
   Napi::Float64Array batch = Napi::Float64Array::New(info.Env(), facts.size());
   if (!facts.empty())
@@ -459,14 +497,16 @@ Napi::Value Monitor::Drain(const Napi::CallbackInfo &info) {
 }
 
 Napi::Value Monitor::Ref(const Napi::CallbackInfo &info) {
-  for (void *handle : {connectorPoll_, inotifyPoll_})
+  refed_ = true;
+  for (void *handle : {connectorPoll_, inotifyPoll_, exitsPoll_})
     if (handle != nullptr)
       uv_ref(reinterpret_cast<uv_handle_t *>(&static_cast<PollHandle *>(handle)->handle));
   return info.Env().Undefined();
 }
 
 Napi::Value Monitor::Unref(const Napi::CallbackInfo &info) {
-  for (void *handle : {connectorPoll_, inotifyPoll_})
+  refed_ = false;
+  for (void *handle : {connectorPoll_, inotifyPoll_, exitsPoll_})
     if (handle != nullptr)
       uv_unref(reinterpret_cast<uv_handle_t *>(&static_cast<PollHandle *>(handle)->handle));
   return info.Env().Undefined();

@@ -8,6 +8,8 @@
 #include <napi.h>
 #include <uv.h>
 
+#include "exit_watch.h"
+
 #include <sys/types.h>
 #include <unordered_map>
 #include <vector>
@@ -42,10 +44,12 @@ private:
   Napi::Value Unref(const Napi::CallbackInfo &info);
   Napi::Value Close(const Napi::CallbackInfo &info);
   Napi::Value ConnectorError(const Napi::CallbackInfo &info);
+  Napi::Value WatchExit(const Napi::CallbackInfo &info);
 
   void OpenConnector();
   void ReadConnector(std::vector<double> &out);
   void ReadInotify(std::vector<double> &out);
+  void *StartPoll(int fd);
   void Deliver(std::vector<double> &facts);
 
 public:
@@ -60,6 +64,9 @@ private:
   int inotify_ = -1;
   void *connectorPoll_ = nullptr;
   void *inotifyPoll_ = nullptr;
+  void *exitsPoll_ = nullptr; // the epoll set of pidfds (ExitWatch), once one is watched
+  bool refed_ = false;
+  ExitWatch exits_;
   bool closed_ = false;
   void *shared_ = nullptr; // bookkeeping shared with the libuv handles (see monitor.cc)
   Napi::FunctionReference callback_;

@@ -11,6 +11,8 @@ import { ContractError } from '@sysbind/contract-interface';
 export interface LinuxMonitor {
   track(pid: number, ctid: number): void;
   untrack(pid: number): void;
+  /** Follows `pid`'s exit status through a pidfd (no connector): 0, or -errno (-ESRCH: already reaped). */
+  watchExit(pid: number, ctid: number): number;
   /** 0, or a negative errno. */
   watchFile(ctid: number, path: string): number;
   /** 0, or a negative errno. */

@@ -69,6 +69,11 @@ export function processGroup(pid: number): number | undefined {
   return stat === undefined ? undefined : Number(stat[2]);
 }
 
+/** True while `pid` has exited but nobody has reaped it yet (state Z). */
+export function isZombie(pid: number): boolean {
+  return procStat(pid)?.[0] === 'Z';
+}
+
 // Fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses):
 // index 0 is field 3 (state).
 function procStat(pid: number): string[] | undefined {

@@ -27,6 +27,7 @@ import {
   processGroup,
   processStartTime,
   readCgroupEvents,
+  isZombie,
   readMembers,
   systemError,
   writeControl,
@@ -45,6 +46,14 @@ const SIGKILL = 9;
 const OWN_SIGNAL_WINDOW_MS = 2000;
 /** How long pr_empty waits for exit facts still in flight before resynchronising. */
 const EMPTY_GRACE_MS = 50;
+/** Without the connector: how often cgroup.procs is read for members to follow through pidfds. */
+const MEMBER_SCAN_MS = 100;
+/**
+ * Without the connector, a member's status comes through its pidfd when it is reaped, which an
+ * init that reaps lazily (some container inits take seconds) can delay: pr_empty waits this long
+ * for members that are still zombies, then reports without them.
+ */
+const REAP_GRACE_MS = 10_000;
 
 /** One contract this process knows about (holds, held, or watches). */
 export interface LinuxContract {
@@ -91,6 +100,8 @@ export class LinuxContractHost implements EndpointHost {
   readonly ownCgroup: string;
   readonly registries: string[];
   readonly connector: boolean;
+  /** No connector, but exit statuses from pidfds (PIDFD_INFO_EXIT): members are found by scanning. */
+  readonly exitsFromPidfds: boolean;
   readonly privileged: boolean;
   readonly uid: number;
   readonly identity: string;
@@ -105,6 +116,7 @@ export class LinuxContractHost implements EndpointHost {
   /** The process template active on this thread, if any. */
   active: ProcessTerms | undefined;
   private latestContract: LinuxContract | undefined;
+  private scanTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(capabilities: LinuxContractCapabilities) {
     const registry = capabilities.registry;
@@ -117,6 +129,7 @@ export class LinuxContractHost implements EndpointHost {
       capabilities.cgroupMount === undefined ? undefined : path.join(capabilities.cgroupMount, REGISTRY_NAME);
     this.registries = [...new Set([registry, ...(rootRegistry === undefined ? [] : [rootRegistry])])];
     this.connector = capabilities.connector;
+    this.exitsFromPidfds = !capabilities.connector && capabilities.pidfdExit;
     this.uid = process.geteuid?.() ?? -1;
     this.privileged = this.uid === 0;
     this.identity = `${identityOf(process.pid) ?? `${process.pid}:0`}:${this.uid}`;
@@ -234,16 +247,53 @@ export class LinuxContractHost implements EndpointHost {
     return contract;
   }
 
-  /** A contract was just created or spawned into (`pid` is its first member, if the fork happened). */
-  addMember(contract: LinuxContract, pid: number): void {
+  /**
+   * `pid` is a member from now on (`reaped`: it has ended and been reaped already). True when its
+   * exit will be reported (by the connector, or a pidfd opened before it was reaped); false when
+   * the caller must supply it (the direct child's status from libuv or spawnSync).
+   */
+  addMember(contract: LinuxContract, pid: number, reaped = false): boolean {
     const group = (contract.terms.param & CT_PR_PGRPONLY) !== 0 ? processGroup(pid) : undefined;
     contract.members.set(pid, group);
     this.monitor.track(pid, contract.ctid);
+    if (this.connector) return true;
+    if (!this.exitsFromPidfds) return false;
+    this.startScanning();
+    // A pidfd for a pid already reaped (a synchronous child) could name a new process.
+    return !reaped && this.monitor.watchExit(pid, contract.ctid) === 0;
+  }
+
+  // Without the connector nothing tells of forks: members are picked up from cgroup.procs, on a
+  // timer (unreferenced) while a monitored contract may have members, and whenever one exits.
+  private startScanning(): void {
+    if (this.scanTimer !== undefined) return;
+    this.scanTimer = setInterval(() => {
+      let busy = false;
+      for (const contract of this.contracts.values()) {
+        if (!contract.monitored || contract.emptied) continue;
+        busy = true;
+        this.scanMembers(contract);
+      }
+      if (!busy) {
+        clearInterval(this.scanTimer);
+        this.scanTimer = undefined;
+      }
+    }, MEMBER_SCAN_MS);
+    this.scanTimer.unref();
+  }
+
+  private scanMembers(contract: LinuxContract): void {
+    if (!contract.monitored || contract.emptied || contract.unpopulated) return;
+    for (const pid of readMembers(contract.path)) {
+      // A pid that is reaped before its pidfd opens is not followed (its exit is unknown).
+      if (!contract.members.has(pid) && !this.addMember(contract, pid)) contract.members.delete(pid);
+    }
   }
 
   /** After a spawn under a template: catch a contract that emptied before its watch could say so. */
   settle(contract: LinuxContract): void {
     setImmediate(() => {
+      if (this.exitsFromPidfds) this.scanMembers(contract);
       this.checkPopulated(contract);
     });
   }
@@ -353,6 +403,8 @@ export class LinuxContractHost implements EndpointHost {
   private onExit(ctid: number, pid: number, status: number): void {
     const contract = this.contracts.get(ctid);
     if (contract === undefined) return;
+    // Members forked since the last scan are still listed while their parent's exit is handled.
+    if (this.exitsFromPidfds) this.scanMembers(contract);
     const group = contract.members.get(pid);
     contract.members.delete(pid);
     contract.lastExited = pid;
@@ -424,20 +476,31 @@ export class LinuxContractHost implements EndpointHost {
       return;
     }
     if (contract.emptyTimer !== undefined) return;
-    contract.emptyTimer = setTimeout(() => {
+    const since = Date.now();
+    const check = (): void => {
       contract.emptyTimer = undefined;
       this.onFacts(this.monitor.drain());
       // Whoever is still listed without an exit fact left the cgroup or died unseen (a lost
-      // connector message): it is no longer a member.
+      // connector message): it is no longer a member. Without the connector, a zombie's status
+      // is still to come from its pidfd when it is reaped.
       const listed = new Set(readMembers(contract.path));
+      let reaping = false;
       for (const pid of [...contract.members.keys()]) {
-        if (!listed.has(pid)) {
-          contract.members.delete(pid);
-          this.monitor.untrack(pid);
+        if (listed.has(pid)) continue;
+        if (this.exitsFromPidfds && Date.now() - since < REAP_GRACE_MS && isZombie(pid)) {
+          reaping = true;
+          continue;
         }
+        contract.members.delete(pid);
+        this.monitor.untrack(pid);
+      }
+      if (reaping && !contract.emptied) {
+        contract.emptyTimer = setTimeout(check, EMPTY_GRACE_MS);
+        return;
       }
       this.maybeEmpty(contract);
-    }, EMPTY_GRACE_MS);
+    };
+    contract.emptyTimer = setTimeout(check, EMPTY_GRACE_MS);
   }
 
   private emitEmpty(contract: LinuxContract): void {

@@ -47,6 +47,11 @@ export interface LinuxContractCapabilities {
   readonly registry: string | undefined;
   /** True when fork, exit (with wait status) and core facts come from the process-events connector. */
   readonly connector: boolean;
+  /**
+   * True when exit statuses can be read from pidfds (Linux 6.15+, PIDFD_INFO_EXIT): without the
+   * connector, members seen in cgroup.procs still get their pr_exit.
+   */
+  readonly pidfdExit: boolean;
   /** Everything missing, required or not. Empty on a fully capable host. */
   readonly missing: readonly MissingFeature[];
 }
@@ -119,6 +124,7 @@ export function probeLinuxContractHost(): LinuxContractCapabilities {
       ownCgroup: undefined,
       registry: undefined,
       connector: false,
+      pidfdExit: false,
       missing: [
         {
           feature: 'linux',
@@ -196,22 +202,35 @@ export function probeLinuxContractHost(): LinuxContractCapabilities {
       }
     }
   }
+  const pidfdExit = kernelAtLeast(6, 15);
   let connector = false;
   if (registry !== undefined && missing.every((entry) => !entry.required)) {
-    const addon = loadLinuxAddon();
-    const monitor = new addon.Monitor(() => undefined, true);
-    const error = monitor.connectorError();
-    monitor.close();
-    connector = error === 0;
+    // SYSBIND_CONTRACT_CONNECTOR=off runs the backend as on a host without the connector (the
+    // degraded path, for tests and for hosts where its host-wide event stream costs too much).
+    const disabled = process.env['SYSBIND_CONTRACT_CONNECTOR'] === 'off';
+    let error = 0;
+    if (!disabled) {
+      const addon = loadLinuxAddon();
+      const monitor = new addon.Monitor(() => undefined, true);
+      error = monitor.connectorError();
+      monitor.close();
+    }
+    connector = !disabled && error === 0;
     if (!connector) {
+      const remedy = disabled
+        ? 'unset SYSBIND_CONTRACT_CONNECTOR'
+        : kernelAtLeast(6, 6)
+          ? 'run in the initial user, pid and network namespaces (not in a container), or as root'
+          : 'Linux 6.6 or later for an unprivileged process, or CAP_NET_ADMIN';
       missing.push({
         feature: 'connector',
-        consequence:
-          'pr_fork, pr_exit, pr_core and pr_signal are not reported for members other than the direct child, ' +
-          'and members are known from cgroup.procs only',
-        remedy: kernelAtLeast(6, 6)
-          ? 'run in the initial user, pid and network namespaces (not in a container), or as root'
-          : 'Linux 6.6 or later for an unprivileged process, or CAP_NET_ADMIN',
+        consequence: pidfdExit
+          ? 'pr_fork is not reported; pr_exit, pr_core and pr_signal are reported for the direct child and for ' +
+            'members seen in cgroup.procs (scanned every 100 ms and at each exit), from pidfds; a member that ' +
+            'lives and dies between two scans goes unreported'
+          : 'pr_fork, pr_exit, pr_core and pr_signal are not reported for members other than the direct child, ' +
+            'and members are known from cgroup.procs only',
+        remedy,
         required: false,
       });
     }
@@ -225,10 +244,12 @@ export function probeLinuxContractHost(): LinuxContractCapabilities {
       required: false,
     });
   }
-  if (!kernelAtLeast(6, 15)) {
+  if (!pidfdExit) {
     missing.push({
       feature: 'pidfd-exit-info',
-      consequence: 'not used yet by this backend; listed for completeness',
+      consequence: connector
+        ? 'nothing while the connector works; without it, only the direct child would get pr_exit'
+        : 'without the connector, only the direct child gets pr_exit (from libuv)',
       remedy: 'Linux 6.15 or later',
       required: false,
     });
@@ -240,6 +261,7 @@ export function probeLinuxContractHost(): LinuxContractCapabilities {
     ownCgroup: own,
     registry,
     connector,
+    pidfdExit,
     missing,
   });
 }

@@ -39,9 +39,8 @@ export function installSpawnHook(host: LinuxContractHost): void {
     host.latest = contract;
     const pid = this.pid;
     if (pid !== undefined) {
-      host.addMember(contract, pid);
-      // Without the connector, the direct child's status still comes from libuv's own 'exit'.
-      if (!host.connector) {
+      // Without the connector or a pidfd, the direct child's status comes from libuv's own 'exit'.
+      if (!host.addMember(contract, pid)) {
         this.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
           host.exitedWithoutConnector(contract, pid, code, signal);
         });

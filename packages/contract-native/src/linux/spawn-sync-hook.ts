@@ -89,15 +89,16 @@ export function installSpawnSyncHook(host: LinuxContractHost): void {
       return result;
     }
     host.latest = contract;
-    host.addMember(contract, pid);
-    // The command has ended: without the connector its status is the one spawnSync returned.
-    if (!host.connector)
-      host.exitedWithoutConnector(
-        contract,
-        pid,
-        result.status ?? null,
-        (result.signal ?? null) as NodeJS.Signals | null,
-      );
+    // The command has ended and been reaped: without the connector its status is the one
+    // spawnSync returned, reported from the event loop as the connector's would be (so that
+    // whoever opens the contract after the call still sees it).
+    if (!host.addMember(contract, pid, true)) {
+      const signal = (result.signal ?? null) as NodeJS.Signals | null;
+      const status = result.status ?? null;
+      setImmediate(() => {
+        host.exitedWithoutConnector(contract, pid, status, signal);
+      });
+    }
     host.settle(contract);
     return result;
   };
