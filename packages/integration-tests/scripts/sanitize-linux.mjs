@@ -3,7 +3,9 @@
 // packages/contract-native, into build/linux-asan), through real contracts on this kernel: spawns
 // under templates, double-forked members, fork and exit facts, sigsend through freeze and through
 // cgroup.kill, fatal events, abandon with NOORPHAN, observers and the bundle, worker threads
-// terminated with an open monitor, and a sentinel that cleans up after its owner. Prints
+// terminated with an open monitor, a sentinel that cleans up after its owner, and a synchronous
+// child started through the enter helper; once with the process-events connector and once
+// without it (exit statuses from pidfds). Prints
 // `sanitize-linux: N ASan errors, N UBSan errors, N leaks` and exits non-zero if any. Off Linux,
 // or on a host that cannot run the backend, it says so and exits 0.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -42,28 +44,41 @@ async function supervise() {
   const preload = process.env.LD_PRELOAD?.includes('libasan')
     ? process.env.LD_PRELOAD
     : execFileSync(process.env.CXX ?? 'g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
-  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-    env: {
-      ...process.env,
-      LD_PRELOAD: preload,
-      ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1',
-      UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1',
-      SYSBIND_SANITIZE: '1',
-      SYSBIND_SANITIZE_RUN: '1',
-    },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  const asan = (result.stderr.match(/ERROR: AddressSanitizer/g) ?? []).length;
-  const ubsan = (result.stderr.match(/runtime error:/g) ?? []).length;
-  const leaks = (result.stderr.match(/(Direct|Indirect) leak of/g) ?? []).length;
-  const finished = result.stdout.includes('sanitize-linux: workload done');
-  console.log(
-    `sanitize-linux: ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks (exit ${result.status ?? result.signal})`,
-  );
-  process.exit(asan + ubsan + leaks === 0 && finished && result.status === 0 ? 0 : 1);
+  // Twice: with the process-events connector, and without it (SYSBIND_CONTRACT_CONNECTOR=off),
+  // where exit statuses come from pidfds instead.
+  let failed = false;
+  const totals = { asan: 0, ubsan: 0, leaks: 0 };
+  for (const connector of ['on', 'off']) {
+    const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+      env: {
+        ...process.env,
+        LD_PRELOAD: preload,
+        ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1',
+        UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1',
+        SYSBIND_SANITIZE: '1',
+        SYSBIND_SANITIZE_RUN: '1',
+        ...(connector === 'off' ? { SYSBIND_CONTRACT_CONNECTOR: 'off' } : {}),
+      },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    const asan = (result.stderr.match(/ERROR: AddressSanitizer/g) ?? []).length;
+    const ubsan = (result.stderr.match(/runtime error:/g) ?? []).length;
+    const leaks = (result.stderr.match(/(Direct|Indirect) leak of/g) ?? []).length;
+    const finished = result.stdout.includes('sanitize-linux: workload done');
+    console.log(
+      `sanitize-linux (connector ${connector}): ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks ` +
+        `(exit ${result.status ?? result.signal})`,
+    );
+    totals.asan += asan;
+    totals.ubsan += ubsan;
+    totals.leaks += leaks;
+    if (asan + ubsan + leaks !== 0 || !finished || result.status !== 0) failed = true;
+  }
+  console.log(`sanitize-linux: ${totals.asan} ASan errors, ${totals.ubsan} UBSan errors, ${totals.leaks} leaks`);
+  process.exit(failed ? 1 : 0);
 }
 
 const DAEMON = 'sh -c "setsid sleep 30 </dev/null >/dev/null 2>&1 & echo \\$!"';
@@ -117,6 +132,21 @@ async function workload(rounds) {
     contract.abandon();
     contract.close();
   }
+  // A synchronous child under a template (through the enter helper), leaving a member behind.
+  const active = system.activateTemplate({ informative: ['pr_exit'] });
+  let daemon;
+  try {
+    daemon = Number(execFileSync('sh', ['-c', DAEMON], { encoding: 'utf8', env: childEnv }).trim());
+  } finally {
+    active.clear();
+  }
+  const synced = system.latest();
+  const syncEmpty = emptied(synced);
+  if (!synced.status().members.includes(daemon)) throw new Error(`daemon ${daemon} is not a member`);
+  synced.signal('SIGKILL');
+  await syncEmpty;
+  synced.abandon();
+  synced.close();
   // An abandoned NOORPHAN contract with a live member: killed on abandon.
   const { contract } = system.spawn('sh', ['-c', DAEMON], {
     template: { params: ['noorphan'] },
