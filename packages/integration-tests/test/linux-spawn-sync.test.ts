@@ -144,6 +144,19 @@ describe.skipIf(skip !== undefined)(
       }
     }, 30_000);
 
+    it("a uid option is taken on after the helper joined the contract (the cgroup is the caller's)", async () => {
+      let result: ReturnType<typeof spawnSync> | undefined;
+      const contract = latestUnder({}, () => {
+        result = spawnSync('sh', ['-c', 'id -u; cat /proc/self/cgroup'], { encoding: 'utf8', uid: 65534, gid: 65534 });
+      });
+      const [uid, ...cgroup] = String(result?.stdout).trim().split('\n');
+      expect(result?.status).toBe(0);
+      expect(uid).toBe('65534');
+      expect(cgroup.join('\n')).toContain('sysbind.contracts/ct.');
+      await eventsUntilEmpty(contract);
+      contract.abandon();
+    }, 30_000);
+
     it('a command that cannot be found fails exactly as without a template, and makes no contract', () => {
       const without = (() => {
         try {

@@ -67,8 +67,14 @@ int ExitWatch::Watch(pid_t pid, double ctid) {
     ::close(fd);
     return -error;
   }
-  watched_[pid] = {fd, ctid};
-  pidOf_[fd] = pid;
+  try {
+    watched_[pid] = {fd, ctid};
+    pidOf_[fd] = pid;
+  } catch (...) {
+    watched_.erase(pid);
+    ::close(fd);
+    throw;
+  }
   return 0;
 }
 

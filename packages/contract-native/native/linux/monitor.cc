@@ -7,6 +7,7 @@
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <new>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -317,12 +318,18 @@ void Monitor::OnPoll(uv_poll_t *handle, int status, int) {
   if (monitor == nullptr || status < 0)
     return;
   std::vector<double> facts;
-  if (poll->fd == monitor->connector_)
-    monitor->ReadConnector(facts);
-  else if (poll->fd == monitor->exits_.epoll())
-    monitor->exits_.Collect(facts, kExit);
-  else
-    monitor->ReadInotify(facts);
+  // Nothing may escape into libuv (it would abort): out of memory drops what was read (the
+  // contracts resynchronise from cgroup.procs when they empty).
+  try {
+    if (poll->fd == monitor->connector_)
+      monitor->ReadConnector(facts);
+    else if (poll->fd == monitor->exits_.epoll())
+      monitor->exits_.Collect(facts, kExit);
+    else
+      monitor->ReadInotify(facts);
+  } catch (...) {
+    return;
+  }
   monitor->Deliver(facts);
 }
 
@@ -424,7 +431,13 @@ Napi::Value Monitor::WatchExit(const Napi::CallbackInfo &info) {
       return Napi::Number::New(info.Env(), -EIO);
     }
   }
-  return Napi::Number::New(info.Env(), exits_.Watch(static_cast<pid_t>(pid), ctid));
+  int watched;
+  try {
+    watched = exits_.Watch(static_cast<pid_t>(pid), ctid);
+  } catch (const std::bad_alloc &) {
+    watched = -ENOMEM;
+  }
+  return Napi::Number::New(info.Env(), watched);
 }
 
 static Napi::Value AddWatch(const Napi::CallbackInfo &info, int inotify, uint32_t mask, int kind,
@@ -486,9 +499,14 @@ Napi::Value Monitor::Unwatch(const Napi::CallbackInfo &info) {
 Napi::Value Monitor::Drain(const Napi::CallbackInfo &info) {
   std::vector<double> facts;
   if (!closed_) {
-    ReadConnector(facts);
-    ReadInotify(facts);
-    exits_.Collect(facts, kExit);
+    try {
+      ReadConnector(facts);
+      ReadInotify(facts);
+      exits_.Collect(facts, kExit);
+    } catch (const std::bad_alloc &) {
+      // What was read before is returned; the rest is lost as in an overflow.
+      facts.insert(facts.end(), {double(kOverflow), 0, 0, 0});
+    }
   }
   Napi::Float64Array batch = Napi::Float64Array::New(info.Env(), facts.size());
   if (!facts.empty())
