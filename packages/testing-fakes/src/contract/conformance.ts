@@ -1013,6 +1013,22 @@ export function describeContractBackend(
       status.close();
     });
 
+    it('a minor path is relative to /devices: one that starts with /devices/ is EINVAL, not looked up (ctmpl_device_set, CTDP_MINOR)', async () => {
+      const { backend, sim } = await setup();
+      sim.world.addDevice('/pci@0/disk@9:a');
+      const device = backend.openTemplate('device');
+      expectErrno(() => {
+        device.set('minor', '/devices/pci@0/disk@9:a');
+      }, 'EINVAL');
+      // Well formed but naming no device: ERANGE.
+      expectErrno(() => {
+        device.set('minor', '/pci@0/disk@8:a');
+      }, 'ERANGE');
+      device.set('minor', '/pci@0/disk@9:a');
+      expect(device.get('minor')).toBe('/pci@0/disk@9:a');
+      device.close();
+    });
+
     it('item 11: template terms are numbered: a process term on a device template is the device term of the same number, and back (ctfs_tmpl_ioctl, ctmpl_device_set/get, ctmpl_process_set/get)', async () => {
       const { backend } = await setup();
       const device = backend.openTemplate('device');

@@ -175,7 +175,13 @@ export function setNoneg(template: TemplateState, value: number, caller: { reado
   return 0;
 }
 
-/** The form check of ct_dev_tmpl_set_minor (EINVAL); resolution (ERANGE) is the caller's. */
+/**
+ * The form check of ct_dev_tmpl_set_minor (ctmpl_device_set, CTDP_MINOR: EINVAL); resolution
+ * (ERANGE) is the caller's. The path is relative to /devices, so one that starts with /devices/
+ * itself is refused too.
+ */
 export function minorIsWellFormed(minor: string): boolean {
-  return minor.startsWith('/') && minor.includes(':') && !minor.includes('../devices/');
+  return (
+    minor.startsWith('/') && !minor.startsWith('/devices/') && minor.includes(':') && !minor.includes('../devices/')
+  );
 }
