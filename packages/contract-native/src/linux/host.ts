@@ -76,9 +76,21 @@ function unescapeMountPath(text: string): string {
   return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }
 
-/** This process's cgroup2 path (relative to the mount), from /proc/self/cgroup. */
-export function ownCgroupPath(text = readText('/proc/self/cgroup')): string | undefined {
-  for (const line of text.split('\n')) if (line.startsWith('0::')) return line.slice(3).replace(/ \(deleted\)$/, '');
+/**
+ * This process's cgroup2 path (relative to the mount), from /proc/self/cgroup. Another thread of
+ * this process may be forking into one of its contracts at that moment (the process sits in the
+ * contract's cgroup for the fork): such a folder of this very process is not its own cgroup, the
+ * one above the registry is.
+ */
+export function ownCgroupPath(text = readText('/proc/self/cgroup'), pid = process.pid): string | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('0::')) continue;
+    const own = line.slice(3).replace(/ \(deleted\)$/, '');
+    const inside = own.lastIndexOf(`/${REGISTRY_NAME}/ct.${pid}.`);
+    return inside >= 0 && !own.slice(inside + 1 + REGISTRY_NAME.length + 1).includes('/')
+      ? own.slice(0, inside) || '/'
+      : own;
+  }
   return undefined;
 }
 
