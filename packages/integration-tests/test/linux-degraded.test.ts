@@ -23,13 +23,14 @@ afterAll(() => {
   killAll(pids);
 });
 
-type Seen = { name: string; pid?: number; exitStatus?: number };
+type Seen = { name: string; pid?: number; exitStatus?: number; signal?: number };
 interface Report {
   connector: boolean;
   pidfdExit: boolean;
   missing: string[];
   async: { pid: number; exitCode: number; children: number[]; events: Seen[] };
   sync: { pid: number; status: number; child: number; events: Seen[] };
+  fatal: { daemons: number[]; events: Seen[]; secondAlive: boolean };
 }
 
 /** Runs the driver with the connector turned off; its pid is recorded for the clean-up. */
@@ -63,7 +64,13 @@ describe.skipIf(skip !== undefined)(
       async () => {
         const outcome = await runWithoutConnector();
         const report = JSON.parse(outcome.stdout.trim().split('\n').at(-1) ?? 'null') as Report | null;
-        for (const pid of [report?.async.pid, ...(report?.async.children ?? []), report?.sync.pid, report?.sync.child])
+        for (const pid of [
+          report?.async.pid,
+          ...(report?.async.children ?? []),
+          report?.sync.pid,
+          report?.sync.child,
+          ...(report?.fatal.daemons ?? []),
+        ])
           if (pid !== undefined) pids.add(pid);
         expect(outcome.code, outcome.stderr).toBe(0);
         if (report === null) throw new Error('no report');
@@ -87,6 +94,18 @@ describe.skipIf(skip !== undefined)(
         expect(exitOf(sync.events, sync.pid)).toBe(2 << 8);
         expect(exitOf(sync.events, sync.child)).toBe(4 << 8);
         expect(sync.events.at(-1)?.name).toBe('pr_empty');
+        // The fatal set: the daemon killed with SIGTERM from outside the contract machinery (its
+        // status from its pidfd: signal 15) gives pr_signal and kills the other daemon.
+        const { fatal } = report;
+        expect(fatal.daemons).toHaveLength(2);
+        expect(exitOf(fatal.events, fatal.daemons[0] ?? 0)).toBe(15);
+        expect(fatal.events.find((event) => event.name === 'pr_signal')).toMatchObject({
+          pid: fatal.daemons[0],
+          signal: 15,
+        });
+        expect(exitOf(fatal.events, fatal.daemons[1] ?? 0)).toBe(9);
+        expect(fatal.secondAlive).toBe(false);
+        expect(fatal.events.at(-1)?.name).toBe('pr_empty');
       },
       60_000,
     );
