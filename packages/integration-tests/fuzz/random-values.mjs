@@ -192,6 +192,15 @@ const HOSTILE = [
   ['process', () => process],
 ];
 
+/**
+ * A random hostile value as a factory: `{ make, label }`. For a sequence replayed on several
+ * backends, each gets a fresh value from the same draw.
+ */
+export function hostileFactory(random) {
+  const [label, make] = random.pick(HOSTILE);
+  return { make, label };
+}
+
 /** A random hostile value: `{ value, label }`. */
 export function hostile(random) {
   const [label, make] = random.pick(HOSTILE);

@@ -7,26 +7,29 @@ import type { TemplateTerm } from '@sysbind/contract-interface';
 const MAX_CTID = 2 ** 31 - 1;
 const MAX_U64 = 2n ** 64n - 1n;
 
-/** A ctid: an integer in 1..2^31-1. */
+/** A ctid: an integer in 0..2^31-1, as ctid_t takes (0 names no contract: ENOENT/ESRCH later). */
 export function checkCtid(value: unknown, name = 'ctid'): number {
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_CTID)
-    throw outOfRange(name, `an integer >= 1 and <= ${MAX_CTID}`, value);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_CTID)
+    throw outOfRange(name, `an integer >= 0 and <= ${MAX_CTID}`, value);
   return value;
 }
 
-/** A signal number for sigsend: an integer in 0..64. */
+/**
+ * A signal number for sigsend: any C int, as the addon takes it (sigsend itself refuses a
+ * number that names no signal, with EINVAL).
+ */
 export function checkSignal(value: unknown): number {
   if (typeof value !== 'number') throw invalidArgType('signal', 'of type number', value);
-  if (!Number.isInteger(value) || value < 0 || value > 64)
-    throw outOfRange('signal', 'an integer >= 0 and <= 64', value);
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1)
+    throw outOfRange('signal', 'an integer >= -2147483648 and <= 2147483647', value);
   return value;
 }
 
-/** An event id: a bigint in 1..2^64-1. */
+/** An event id: a bigint in 0..2^64-1 (a uint64_t; 0n names no event: ESRCH later). */
 export function checkEvid(value: unknown): bigint {
   if (typeof value !== 'bigint') throw invalidArgType('evid', 'of type bigint', value);
-  if (value < 1n || value > MAX_U64) throw outOfRange('evid', '>= 1n and <= 2n ** 64n - 1n', value);
+  if (value < 0n || value > MAX_U64) throw outOfRange('evid', '>= 0n and < 2n ** 64n', value);
   return value;
 }
 

@@ -11,6 +11,7 @@ import {
   type TemplateTerm,
   type TemplateTermValues,
   ContractError,
+  TEMPLATE_TERM_FUNCTIONS,
   COMMON_TEMPLATE_TERMS,
   PROCESS_TEMPLATE_TERMS,
   DEVICE_TEMPLATE_TERMS,
@@ -57,14 +58,14 @@ class LinuxTemplate implements ContractTemplateHandle {
     this.host = owner;
   }
   set<Term extends TemplateTerm>(term: Term, value: TemplateTermValues[Term]): void {
-    checkTerm(term);
+    checkTerm(term, 'ct_tmpl_set');
     checkTermValue(term, value);
-    if (this.closed) throw badf(`ct_tmpl_set_${term}`);
+    if (this.closed) throw badf(TEMPLATE_TERM_FUNCTIONS[term].set);
     setTerm(this.terms, term, value, this.host);
   }
   get<Term extends TemplateTerm>(term: Term): TemplateTermValues[Term] {
-    checkTerm(term);
-    if (this.closed) throw badf(`ct_tmpl_get_${term}`);
+    checkTerm(term, 'ct_tmpl_get');
+    if (this.closed) throw badf(TEMPLATE_TERM_FUNCTIONS[term].get);
     return getTerm(this.terms, term);
   }
   activate(): void {
@@ -140,16 +141,19 @@ function controlHandle(owner: LinuxContractHost, contract: LinuxContract): Contr
       live('ct_ctl_ack');
       owner.ack(contract, id);
     },
-    nack() {
+    nack(evid) {
+      checkEvid(evid);
       live('ct_ctl_nack');
       // Process contracts never negotiate.
       throw ContractError.fromErrno(errno.ESRCH, 'ct_ctl_nack', { ctid: contract.ctid });
     },
-    qack() {
+    qack(evid) {
+      checkEvid(evid);
       live('ct_ctl_qack');
       throw ContractError.fromErrno(errno.ESRCH, 'ct_ctl_qack', { ctid: contract.ctid });
     },
-    newct() {
+    newct(evid) {
+      checkEvid(evid);
       live('ct_ctl_newct');
       // A no-op for process contracts, as on illumos.
     },
@@ -162,6 +166,8 @@ function controlHandle(owner: LinuxContractHost, contract: LinuxContract): Contr
 function requireProcess(type: unknown, syscall: string): void {
   if (type === 'process') return;
   if (type === 'device') throw deviceUnsupported(syscall);
+  // As the addon's ContractTypeArg: a wrong type first, then a string that names no type.
+  if (typeof type !== 'string') throw invalidArgType('type', 'of type string', type);
   throw invalidArgValue('type', type, "must be 'process' or 'device'");
 }
 
@@ -171,9 +177,10 @@ const TERMS: ReadonlySet<string> = new Set([
   ...DEVICE_TEMPLATE_TERMS,
 ]);
 
-function checkTerm(term: unknown): void {
-  if (typeof term !== 'string') throw invalidArgType('term', 'of type string', term);
-  if (!TERMS.has(term)) throw invalidArgValue('term', term, `is not one of ${[...TERMS].join(', ')}`);
+// A term names a libcontract function; anything that names none (whatever its type) fails as the
+// illumos path fails it: EINVAL from the generic ct_tmpl_set/ct_tmpl_get (see addon-backend.ts).
+function checkTerm(term: unknown, syscall: string): void {
+  if (typeof term !== 'string' || !TERMS.has(term)) throw ContractError.fromErrno(errno.EINVAL, syscall);
 }
 
 /**
@@ -231,8 +238,16 @@ export function createLinuxContractBackend(): ContractBackend {
       return Promise.reject(deviceUnsupported('open'));
     },
     sigsend(ctid, signal) {
+      // The ctid is checked before the signal, as the addon checks its arguments in order.
+      const id = checkCtid(ctid);
       const number = checkSignal(signal);
-      owner.sigsend(lookup(ctid, 'sigsend'), number);
+      // Linux has signals 1..64 (NSIG 65): sigsend's own range check, before the process set.
+      if (number < 0 || number > 64) throw ContractError.fromErrno(errno.EINVAL, 'sigsend', { ctid: id });
+      // sigsend(P_CTID) finds no process in a contract that does not exist: ESRCH, as dotoprocs()
+      // answers for an empty process set (ENOENT is for opening its ctfs files).
+      const contract = owner.find(id);
+      if (contract === undefined) throw ContractError.fromErrno(errno.ESRCH, 'sigsend', { ctid: id });
+      owner.sigsend(contract, number);
     },
   };
 }

@@ -1,0 +1,211 @@
+// Regressions of what the Linux differential fuzzer (fuzz/linux-differential.mjs) found: each
+// call is made on the native addon over the simulator (the illumos path's argument checks and
+// libcontract's answers) and on the Linux backend, and both must fail alike (error name, code,
+// syscall) or succeed alike. The reference is the addon, never the Linux backend's own output.
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ContractBackend, ContractControlHandle } from '@sysbind/contract-interface';
+import { createLinuxContractBackend } from '@sysbind/contract-native';
+import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
+import { createContractSimulator } from '@sysbind/testing-fakes';
+import { killAll, linuxSkipReason, until } from './support/linux-host.ts';
+
+const skip = linuxSkipReason();
+const spawned = new Set<number>();
+const NO_CONTRACT = 987_654_321;
+
+afterAll(() => {
+  killAll(spawned);
+});
+
+function outcome(call: () => unknown): string {
+  try {
+    const value = call();
+    return `ok ${typeof value === 'boolean' || typeof value === 'number' ? String(value) : typeof value}`;
+  } catch (error) {
+    const { name, code, syscall } = error as { name: string; code?: string; syscall?: string };
+    return [name, code, syscall].filter((part) => part !== undefined).join(' ');
+  }
+}
+
+/** The same calls on both backends: template and backend calls that need no contract. */
+const STATELESS: [string, (backend: ContractBackend) => unknown][] = [
+  // dotoprocs() finds no process in a contract that does not exist: ESRCH, not ENOENT.
+  [
+    'sigsend to no contract',
+    (backend) => {
+      backend.sigsend(NO_CONTRACT, 15);
+    },
+  ],
+  [
+    'sigsend to ctid 0',
+    (backend) => {
+      backend.sigsend(0, 15);
+    },
+  ],
+  // The ctid is checked before the signal.
+  [
+    'sigsend of a bad ctid and a bad signal',
+    (backend) => {
+      backend.sigsend('x' as unknown as number, Number.NaN);
+    },
+  ],
+  // A negative signal: sigsend's own EINVAL, not an argument RangeError.
+  [
+    'sigsend of signal -1',
+    (backend) => {
+      backend.sigsend(NO_CONTRACT, -1);
+    },
+  ],
+  [
+    'sigsend of signal 2**31',
+    (backend) => {
+      backend.sigsend(NO_CONTRACT, 2 ** 31);
+    },
+  ],
+  ['openStatus(0)', (backend) => backend.openStatus(0)],
+  ['openControl(0)', (backend) => backend.openControl(0)],
+  ['openTemplate of a non-string', (backend) => backend.openTemplate(/re/ as unknown as 'process')],
+  ['openLatest of a symbol', (backend) => backend.openLatest(Symbol.iterator as unknown as 'process')],
+  // A term that names no libcontract function, whatever its type: EINVAL from ct_tmpl_set.
+  [
+    'set of a number as term',
+    (backend) => {
+      backend.openTemplate('process').set(5e-324 as unknown as 'cookie', 1n);
+    },
+  ],
+  [
+    'set of an unknown term',
+    (backend) => {
+      backend.openTemplate('process').set('nonsense' as 'cookie', 1n);
+    },
+  ],
+  ['get of an unknown term', (backend) => backend.openTemplate('process').get('nonsense' as 'cookie')],
+  // Ids overlap across types: CTDP_ACCEPT is CTPP_PARAMS, CTDP_NONEG is CTPP_SUBSUME.
+  [
+    'aset on a process template is the parameter set',
+    (backend) => {
+      const template = backend.openTemplate('process');
+      template.set('aset', 2);
+      return template.get('param') === 2 && template.get('aset') === 2;
+    },
+  ],
+  ['get noneg on a process template', (backend) => backend.openTemplate('process').get('noneg')],
+  [
+    'clear noneg on a process template',
+    (backend) => {
+      backend.openTemplate('process').set('noneg', false);
+    },
+  ],
+  ['get minor on a process template', (backend) => backend.openTemplate('process').get('minor')],
+  // Failures name libcontract's own function.
+  [
+    'set svc_aux on a closed template',
+    (backend) => {
+      const template = backend.openTemplate('process');
+      template.close();
+      template.set('svc_aux', 'aux');
+    },
+  ],
+  [
+    'get fatal on a closed template',
+    (backend) => {
+      const template = backend.openTemplate('process');
+      template.close();
+      return template.get('fatal');
+    },
+  ],
+];
+
+describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simulator (${skip ?? 'real kernel'})`, () => {
+  const linux = skip === undefined ? createLinuxContractBackend() : undefined;
+  const simulator = createContractSimulator({
+    followRealChildren: false,
+    euid: 0,
+    privileges: ['contract_event', 'contract_identity', 'contract_observer', 'proc_owner'],
+  });
+  const reference = createSimulatedNativeBackend(simulator);
+
+  it.each(STATELESS)('%s', (_name, call) => {
+    const expected = outcome(() => call(reference));
+    expect(outcome(() => call(linux as ContractBackend))).toBe(expected);
+  });
+
+  it('control calls on an own contract check the evid first, as the addon does (qack/nack/newct of -1n, ack of 0n)', async () => {
+    const backend = linux as ContractBackend;
+    const template = backend.openTemplate('process');
+    template.activate();
+    let control: ContractControlHandle | undefined;
+    try {
+      const child = spawn('sh', ['-c', 'exit 0'], { stdio: 'ignore' });
+      if (child.pid !== undefined) spawned.add(child.pid);
+      const status = backend.openLatest('process');
+      control = backend.openControl(status.ctid);
+      status.close();
+      await new Promise((resolve) => child.once('exit', resolve));
+      // The simulator's own contract of the same kind: a simulated fork under a template.
+      const simTemplate = reference.openTemplate('process');
+      simTemplate.activate();
+      simulator.world.fork(simulator.self.pid);
+      simTemplate.clear();
+      const simLatest = reference.openLatest('process');
+      const simControl = reference.openControl(simLatest.ctid);
+      simLatest.close();
+      const calls: [string, (handle: ContractControlHandle) => unknown][] = [
+        [
+          'qack(-1n)',
+          (handle) => {
+            handle.qack(-1n);
+          },
+        ],
+        [
+          'nack(-1n)',
+          (handle) => {
+            handle.nack(-1n);
+          },
+        ],
+        [
+          'newct(2n ** 64n)',
+          (handle) => {
+            handle.newct(2n ** 64n, template);
+          },
+        ],
+        [
+          'ack(0n)',
+          (handle) => {
+            handle.ack(0n);
+          },
+        ],
+        [
+          'ack(99999n)',
+          (handle) => {
+            handle.ack(99_999n);
+          },
+        ],
+      ];
+      for (const [name, call] of calls) {
+        expect(
+          outcome(() => call(control as ContractControlHandle)),
+          name,
+        ).toBe(outcome(() => call(simControl)));
+      }
+      simControl.close();
+    } finally {
+      template.clear();
+      template.close();
+      if (control !== undefined) {
+        const ctid = control.ctid;
+        await until(() => {
+          try {
+            backend.sigsend(ctid, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        }, 2000);
+        control.abandon();
+        control.close();
+      }
+    }
+  });
+});
