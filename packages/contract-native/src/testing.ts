@@ -1,7 +1,9 @@
 // @sysbind/contract-native/testing: the native addon, built against the simulator shim, as a
 // ContractBackend. Tests run the real binding (argument checks, handle lifetimes, fds, uv_poll)
 // with the testing-fakes contract simulator answering every libcontract call.
-import type { ContractBackend } from '@sysbind/contract-interface';
+import { ContractError, type ContractBackend } from '@sysbind/contract-interface';
+import { currentLinuxHostIfStarted } from './linux/backend.ts';
+import type { LinuxContractHost } from './linux/contract-host.ts';
 import { loadAddon } from './addon.ts';
 import { createAddonBackend } from './addon-backend.ts';
 import type { NativeContractAddon } from './native-addon.ts';
@@ -48,4 +50,42 @@ export function createSimulatedNativeBackend(
       addon.bindSimulator(api);
     },
   });
+}
+
+/** What {@link linuxBackendTestHooks} can do to this thread's Linux backend. */
+export interface LinuxBackendTestHooks {
+  /**
+   * Sets the receive buffer of the process-events connector socket (0 restores the default of
+   * 8 MiB), so that a test can make the kernel's queue overflow (ENOBUFS) with a fork burst while
+   * the event loop is blocked. Returns the size the kernel settled on (it doubles the request and
+   * clamps it to its minimum). Throws if the backend has not started on this thread or the host
+   * has no connector.
+   */
+  setConnectorBuffer(bytes: number): number;
+  /** The overflows this thread's backend has reported so far: when, and the contracts it resynchronised. */
+  overflows(): readonly { readonly at: number; readonly ctids: readonly number[] }[];
+}
+
+/**
+ * For tests only, not part of the supported API: knobs of this thread's Linux contract backend
+ * that no production code path reaches (the backend itself never calls them). Importing this entry
+ * loads nothing; the hooks act on the backend only once it has started on this thread.
+ */
+export const linuxBackendTestHooks: LinuxBackendTestHooks = {
+  setConnectorBuffer(bytes) {
+    const size = startedHost().setConnectorBufferForTesting(bytes);
+    if (size < 0) throw ContractError.fromErrno(-size, 'setsockopt');
+    return size;
+  },
+  overflows() {
+    return startedHost().overflows.map((overflow) => ({ at: overflow.at, ctids: [...overflow.ctids] }));
+  },
+};
+
+function startedHost(): LinuxContractHost {
+  const host = currentLinuxHostIfStarted();
+  if (host === undefined) {
+    throw new ContractError('the Linux contract backend has not started on this thread', { code: 'ERR_INVALID_STATE' });
+  }
+  return host;
 }

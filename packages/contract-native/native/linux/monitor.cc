@@ -52,6 +52,7 @@ void HandleClosed(uv_handle_t *handle) {
 }
 
 constexpr size_t kConnectorBuffer = 1 << 16;
+constexpr int kConnectorReceiveBuffer = 8 << 20;
 
 } // namespace
 
@@ -69,6 +70,7 @@ Napi::Function Monitor::Define(Napi::Env env) {
                          InstanceMethod<&Monitor::Close>("close"),
                          InstanceMethod<&Monitor::ConnectorError>("connectorError"),
                          InstanceMethod<&Monitor::WatchExit>("watchExit"),
+                         InstanceMethod<&Monitor::SetConnectorBuffer>("setConnectorBuffer"),
                      });
 }
 
@@ -146,6 +148,15 @@ Monitor::~Monitor() {
   CloseAll();
 }
 
+namespace {
+// The connector socket's receive buffer: SO_RCVBUFFORCE past rmem_max where allowed (root), else
+// SO_RCVBUF within it.
+void SetReceiveBuffer(int fd, int size) {
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+}
+} // namespace
+
 void Monitor::OpenConnector() {
   int fd = socket(PF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR);
   if (fd < 0) {
@@ -154,9 +165,7 @@ void Monitor::OpenConnector() {
   }
   // A busy host produces thousands of unrelated events; a deep buffer makes ENOBUFS rare (it is
   // still handled: JS resynchronises from cgroup.procs).
-  int size = 8 << 20;
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  SetReceiveBuffer(fd, kConnectorReceiveBuffer);
   sockaddr_nl address{};
   address.nl_family = AF_NETLINK;
   address.nl_groups = CN_IDX_PROC;
@@ -315,9 +324,25 @@ void Monitor::Deliver(std::vector<double> &facts) {
 void Monitor::OnPoll(uv_poll_t *handle, int status, int) {
   PollHandle *poll = static_cast<PollHandle *>(handle->data);
   Monitor *monitor = static_cast<Monitor *>(poll->owner);
-  if (monitor == nullptr || status < 0)
+  if (monitor == nullptr)
     return;
   std::vector<double> facts;
+  if (status < 0) {
+    // libuv stops a poll handle on POLLERR and reports UV_EBADF. On the connector that is the
+    // socket's pending error: ENOBUFS once the kernel dropped messages for want of room. recv()
+    // returns it (and clears it), then what is still queued: read, and watch the socket again,
+    // or nothing would be read from it any more after an overflow.
+    if (poll->fd != monitor->connector_)
+      return;
+    try {
+      monitor->ReadConnector(facts);
+    } catch (...) {
+      return; // out of memory: what was read is dropped, as below (the poll stays stopped)
+    }
+    uv_poll_start(handle, UV_READABLE, OnPoll);
+    monitor->Deliver(facts);
+    return;
+  }
   // Nothing may escape into libuv (it would abort): out of memory drops what was read (the
   // contracts resynchronise from cgroup.procs when they empty).
   try {
@@ -538,6 +563,25 @@ Napi::Value Monitor::Close(const Napi::CallbackInfo &info) {
 // connectorError(): 0 when fork/exit/core facts flow, else the errno that stopped the set-up.
 Napi::Value Monitor::ConnectorError(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), connectorError_);
+}
+
+// setConnectorBuffer(bytes): for tests only (the overflow test shrinks the buffer so that a fork
+// burst overflows it, then restores it); 0 restores the default. Returns the size the kernel
+// settled on (it doubles the request and clamps it to its minimum), or -errno.
+Napi::Value Monitor::SetConnectorBuffer(const Napi::CallbackInfo &info) {
+  double bytes;
+  if (!ReadNumber(info, 0, &bytes))
+    return ArgumentError(info, "bytes");
+  if (connector_ < 0)
+    return Napi::Number::New(info.Env(), -(connectorError_ != 0 ? connectorError_ : EBADF));
+  int size = bytes <= 0 ? kConnectorReceiveBuffer
+                        : static_cast<int>(std::min(bytes, double(kConnectorReceiveBuffer)));
+  SetReceiveBuffer(connector_, size);
+  int effective = 0;
+  socklen_t length = sizeof effective;
+  if (getsockopt(connector_, SOL_SOCKET, SO_RCVBUF, &effective, &length) != 0)
+    return Napi::Number::New(info.Env(), -errno);
+  return Napi::Number::New(info.Env(), effective);
 }
 
 } // namespace sysbind::linux_backend

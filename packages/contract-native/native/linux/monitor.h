@@ -45,6 +45,7 @@ private:
   Napi::Value Close(const Napi::CallbackInfo &info);
   Napi::Value ConnectorError(const Napi::CallbackInfo &info);
   Napi::Value WatchExit(const Napi::CallbackInfo &info);
+  Napi::Value SetConnectorBuffer(const Napi::CallbackInfo &info);
 
   void OpenConnector();
   void ReadConnector(std::vector<double> &out);

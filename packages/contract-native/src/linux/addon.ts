@@ -24,6 +24,11 @@ export interface LinuxMonitor {
   close(): void;
   /** 0 when the process-events connector works, else the errno that stopped it. */
   connectorError(): number;
+  /**
+   * For tests only: sets the connector socket's receive buffer (0: the default), returning the
+   * size the kernel settled on, or a negative errno.
+   */
+  setConnectorBuffer(bytes: number): number;
 }
 
 /** What the Linux flavor exports. */

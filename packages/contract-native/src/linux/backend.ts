@@ -37,6 +37,11 @@ function currentHost(): LinuxContractHost {
   return host;
 }
 
+/** This thread's host, if the backend was started here (for the test hooks of ../testing.ts only). */
+export function currentLinuxHostIfStarted(): LinuxContractHost | undefined {
+  return host;
+}
+
 function deviceUnsupported(syscall: string): ContractError {
   return new ContractError(`ENOTSUP: device contracts exist only on illumos, ${syscall}`, {
     code: 'ENOTSUP',

@@ -347,6 +347,7 @@ export class LinuxContractHost implements EndpointHost {
   }
 
   private handle(facts: Float64Array): void {
+    let overflowed = false;
     for (let index = 0; index + 3 < facts.length; index += 4) {
       const kind = facts[index] as number;
       const id = facts[index + 1] as number;
@@ -366,7 +367,9 @@ export class LinuxContractHost implements EndpointHost {
           this.onRemoved(id);
           break;
         case Fact.Overflow:
-          this.resynchronise();
+          // Several in one batch (each ENOBUFS of one drain) are one gap: reported once.
+          this.resynchronise(!overflowed);
+          overflowed = true;
           break;
         case Fact.Folder:
           this.discover();
@@ -521,10 +524,20 @@ export class LinuxContractHost implements EndpointHost {
     this.release(contract);
   }
 
-  /** After a connector overflow: members again from cgroup.procs; what was lost cannot be known. */
-  private resynchronise(): void {
+  /** Overflows of the connector (or inotify) queue so far, and the contracts each resynchronised. */
+  readonly overflows: { at: number; ctids: number[] }[] = [];
+
+  /**
+   * After a connector overflow (ENOBUFS) or an inotify queue overflow: facts were lost. Members
+   * again from cgroup.procs (every one the kernel still knows is tracked again, so its exit will
+   * be reported); exits and forks in the gap cannot be known any more. Reported as a process
+   * warning (code SYSBIND_CONTRACT_EVENTS_LOST) naming the contracts concerned.
+   */
+  private resynchronise(report: boolean): void {
+    const ctids: number[] = [];
     for (const contract of this.contracts.values()) {
       if (!contract.monitored) continue;
+      ctids.push(contract.ctid);
       const listed = readMembers(contract.path);
       const live = new Set(listed);
       for (const pid of listed) if (!contract.members.has(pid)) this.addMember(contract, pid);
@@ -536,6 +549,26 @@ export class LinuxContractHost implements EndpointHost {
       }
       this.checkPopulated(contract);
     }
+    if (!report || ctids.length === 0) return;
+    // Bounded: a host that overflows all the time must not grow this without end.
+    if (this.overflows.length >= 100) this.overflows.shift();
+    this.overflows.push({ at: Date.now(), ctids });
+    process.emitWarning(
+      `process contract events were lost (the kernel's event queue overflowed); the members of ` +
+        `${ctids.length === 1 ? 'contract' : 'contracts'} ${ctids.join(', ')} were read again from cgroup.procs`,
+      {
+        type: 'ContractEventsLostWarning',
+        code: 'SYSBIND_CONTRACT_EVENTS_LOST',
+        detail:
+          'Forks and exits of members during the overflow are not reported (they cannot be known any more); ' +
+          'every member still alive is followed again and its exit will be reported.',
+      },
+    );
+  }
+
+  /** For tests only: the connector socket's receive buffer (see LinuxMonitor.setConnectorBuffer). */
+  setConnectorBufferForTesting(bytes: number): number {
+    return this.monitor.setConnectorBuffer(bytes);
   }
 
   // ---- events --------------------------------------------------------------------------------------
