@@ -1,27 +1,43 @@
 // Soak of the compat API as code written for illumos_contract uses it (issue 12, item 21): each
 // round spawns under the active template, takes latest(), waits for pr_empty, then abandon() and
 // removeAllListeners(), and never calls dispose() (the original required it; real code forgets).
-// Runs on the simulator's backend ('fake') or the native addon's sim flavor over the simulator
-// ('native'), and prints the heap after full collections and the fd count every tenth of the run,
+// Runs on the simulator's backend ('fake'), the native addon's sim flavor over the simulator
+// ('native'), or, on Linux, the real Linux backend over real children ('linux': every round spawns
+// a real `true` into a real cgroup; it says why and stops where the host cannot run it), and prints the heap after full collections and the fd count every tenth of the run,
 // then a JSON report. Needs --expose-gc; runs on the built packages.
 //
 // Spawns are simulated forks by default; --real spawns a real `true` per round (the fork capturer
 // path, slower). --short runs 3,000 rounds (what CI runs); the default is 10,000. The first fifth
 // (at most 1,000 rounds) warms up: compiled code and one-time allocations are not growth.
 //
-// Usage: node --expose-gc scripts/soak-compat.mjs [fake|native] [rounds] [--real] [--short]
+// Usage: node --expose-gc scripts/soak-compat.mjs [fake|native|linux] [rounds] [--real] [--short]
 // Last line: a JSON report.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as contract from '@sysbind/contract/compat';
+import { createLinuxContractBackend, probeLinuxContractHost } from '@sysbind/contract-native';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
 
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const [kind = 'fake', roundsText] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const real = flags.includes('--real');
+const real = kind === 'linux' || flags.includes('--real');
 const rounds = Number(roundsText ?? (flags.includes('--short') ? 3000 : 10_000));
-if (kind !== 'fake' && kind !== 'native') throw new Error(`unknown backend ${kind}`);
+if (kind !== 'fake' && kind !== 'native' && kind !== 'linux') throw new Error(`unknown backend ${kind}`);
+if (kind === 'linux') {
+  const capabilities = process.platform === 'linux' ? probeLinuxContractHost() : undefined;
+  const missing =
+    capabilities === undefined
+      ? 'needs Linux'
+      : capabilities.supported
+        ? undefined
+        : `needs a writable cgroup2 (missing: ${capabilities.missing.map((entry) => entry.feature).join(', ')})`;
+  if (missing !== undefined) {
+    console.log(`soak-compat linux: skipped: ${missing}`);
+    process.stdout.write(`${JSON.stringify({ kind, skipped: missing })}\n`);
+    process.exit(0);
+  }
+}
 if (!Number.isInteger(rounds) || rounds < 100) throw new Error('rounds must be an integer >= 100');
 const collect = globalThis.gc;
 if (typeof collect !== 'function') throw new Error('run with --expose-gc');
@@ -44,7 +60,12 @@ async function settledHeap() {
 }
 
 const sim = createContractSimulator({ followRealChildren: real });
-const backend = kind === 'fake' ? sim.backend() : createSimulatedNativeBackend(sim);
+const backend =
+  kind === 'fake'
+    ? sim.backend()
+    : kind === 'native'
+      ? createSimulatedNativeBackend(sim)
+      : createLinuxContractBackend();
 contract.useBackend(backend);
 // Manta's marlin agent's template, set once and never cleared.
 contract.set_template({

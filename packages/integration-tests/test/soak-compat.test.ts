@@ -7,7 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runNode } from './support/contract-child.ts';
+import { linuxSkipReason } from './support/linux-host.ts';
 
+const linuxSkip = process.platform === 'linux' ? linuxSkipReason() : 'needs Linux';
 const driver = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../scripts/soak-compat.mjs');
 
 interface CompatSoakReport {
@@ -18,7 +20,7 @@ interface CompatSoakReport {
   readonly alive: number;
 }
 
-async function soak(kind: 'fake' | 'native'): Promise<CompatSoakReport> {
+async function soak(kind: 'fake' | 'native' | 'linux'): Promise<CompatSoakReport> {
   const outcome = await runNode(driver, [kind, '--short'], ['--expose-gc']);
   expect({ code: outcome.code, signal: outcome.signal, stderr: outcome.stderr }).toEqual({
     code: 0,
@@ -50,5 +52,14 @@ describe.runIf(process.platform === 'linux')(
     it('item 21: on the native addon over the simulator', async () => {
       expectFlat(await soak('native'));
     }, 120_000);
+
+    // Real children in real cgroups, through the real Linux backend (about 20 s).
+    it.skipIf(linuxSkip !== undefined)(
+      `item 21: on the Linux backend (${linuxSkip ?? 'real kernel'})`,
+      async () => {
+        expectFlat(await soak('linux'));
+      },
+      180_000,
+    );
   },
 );
