@@ -74,6 +74,9 @@ const CHILDREN = [
   ['sleep 0.5, then sigsend', 'sleep', ['0.5'], 'signalled'],
 ];
 
+// The children run uninstrumented even under the sanitizer job (libasan is preloaded into node only).
+const { LD_PRELOAD: _preload, ...CHILD_ENV } = process.env;
+
 /** A value drawn now, made fresh on each backend: `{ label, make }`. */
 function choice(label, make) {
   return { label, make };
@@ -549,6 +552,7 @@ async function spawnChild(op, world) {
   const before = latestCtid(backend);
   const child = spawn(op.command, op.args, {
     stdio: ['ignore', op.childKind === 'double fork' ? 'pipe' : 'ignore', 'ignore'],
+    env: CHILD_ENV,
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const failed = new Promise((resolve) => child.once('error', resolve));

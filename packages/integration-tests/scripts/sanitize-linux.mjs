@@ -3,8 +3,9 @@
 // packages/contract-native, into build/linux-asan), through real contracts on this kernel: spawns
 // under templates, double-forked members, fork and exit facts, sigsend through freeze and through
 // cgroup.kill, fatal events, abandon with NOORPHAN, observers and the bundle, worker threads
-// terminated with an open monitor, a sentinel that cleans up after its owner, and a synchronous
-// child started through the enter helper; once with the process-events connector and once
+// terminated with an open monitor, a sentinel that cleans up after its owner, a synchronous
+// child started through the enter helper, and a real overflow of the connector socket (ENOBUFS:
+// the poll handle's error path, the resync); once with the process-events connector and once
 // without it (exit statuses from pidfds). Prints
 // `sanitize-linux: N ASan errors, N UBSan errors, N leaks` and exits non-zero if any. Off Linux,
 // or on a host that cannot run the backend, it says so and exits 0.
@@ -155,8 +156,37 @@ async function workload(rounds) {
   });
   await new Promise((resolve) => setTimeout(resolve, 50));
   contract.abandon();
+  // Only with the connector (the run without it has no socket to overflow).
+  if (isMainThread && process.env.SYSBIND_CONTRACT_CONNECTOR !== 'off') await overflow(system);
   watcher.close();
   system.close();
+}
+
+// A real ENOBUFS: the connector's buffer shrunk to the kernel's minimum (the test-only hook), a
+// fork burst in a contract while the event loop is blocked, then the members' exits and pr_empty.
+async function overflow(system) {
+  const { linuxBackendTestHooks } = await import('@sysbind/contract-native/testing');
+  const before = linuxBackendTestHooks.overflows().length;
+  linuxBackendTestHooks.setConnectorBuffer(1);
+  process.on('warning', () => undefined);
+  try {
+    const { contract } = system.spawn(
+      'sh',
+      ['-c', 'for i in $(seq 10); do sleep 1 & done; for i in $(seq 40); do /bin/true; done; wait'],
+      { template: { informative: ['pr_fork', 'pr_exit'] }, stdio: 'ignore', env: childEnv },
+    );
+    const empty = emptied(contract);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    for (let waited = 0; linuxBackendTestHooks.overflows().length === before && waited < 3000; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    linuxBackendTestHooks.setConnectorBuffer(0);
+    if (linuxBackendTestHooks.overflows().length === before) throw new Error('the connector did not overflow');
+    await empty;
+    contract.abandon();
+    contract.close();
+  } finally {
+    linuxBackendTestHooks.setConnectorBuffer(0);
+  }
 }
 
 async function drive() {

@@ -1,7 +1,8 @@
 // The sanitizer job (CI runs it): builds the ASan + UBSan sim flavor of both addons
 // (build/sim-asan, apart from the normal build/sim) and, on Linux, the Linux flavor of the
 // contract addon (build/linux-asan), then runs under libasan with leak detection: the contract
-// harness, the Linux backend harness, the Gridcentric harness, and a fuzz smoke. Fails on any AddressSanitizer,
+// harness, the Linux backend harness, the Gridcentric harness, a fuzz smoke and a short run of
+// the Linux differential fuzzer. Fails on any AddressSanitizer,
 // UndefinedBehaviorSanitizer or LeakSanitizer report, and on any failing step.
 //
 //   pnpm run sanitize                 (in packages/integration-tests)
@@ -80,6 +81,13 @@ steps.push(
   {
     name: `fuzz smoke (${fuzzCalls} calls)`,
     command: [process.execPath, ['fuzz/fuzz.mjs', '--calls', fuzzCalls, '--chunk', String(Math.ceil(fuzzCalls / 2))]],
+    scan: true,
+  },
+  {
+    // The Linux backend against the addon over the simulator, on real children (says so and
+    // passes where the host cannot run it).
+    name: 'Linux differential fuzz (2 epochs)',
+    command: [process.execPath, ['fuzz/linux-differential.mjs', '--seed', '20261122', '--epochs', '2', '--ops', '120']],
     scan: true,
   },
 );
