@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { createLinuxContractBackend, probeLinuxContractHost } from '@sysbind/contract-native';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
-import { excusedBy, poolOf, taintOf, valuesOwnError } from './linux-exclusions.mjs';
+import { environmentCtid, excusedBy, poolOf, taintOf, valuesOwnError } from './linux-exclusions.mjs';
 import { closeWorld, createWorld, drawSequence, killLeftovers, runOp } from './linux-sequence.mjs';
 import { chunkSeed, createRandom } from './random-values.mjs';
 
@@ -60,7 +60,7 @@ function skipReason() {
 // backend's per-thread state (latest, the event id counter) starts afresh, as the simulator's does.
 async function supervise() {
   const started = Date.now();
-  const totals = { calls: 0, ops: 0, mismatches: 0, crashes: 0, valueErrors: 0, excused: new Map() };
+  const totals = { calls: 0, ops: 0, mismatches: 0, crashes: 0, valueErrors: 0, environment: 0, excused: new Map() };
   const reported = new Set();
   console.log(`fuzz linux: seed ${seed}, ${epochs} epochs of ${opsPerEpoch} operations`);
   let next = 0;
@@ -80,6 +80,7 @@ async function supervise() {
       totals.calls += report.calls;
       totals.ops += report.ops;
       totals.valueErrors += report.valueErrors;
+      totals.environment += report.environment;
       for (const [row, count] of Object.entries(report.excused))
         totals.excused.set(row, (totals.excused.get(row) ?? 0) + count);
       for (const mismatch of report.mismatches) {
@@ -98,6 +99,7 @@ async function supervise() {
   const excused = [...totals.excused].map(([row, count]) => `'${row}' ${count}`).join(', ');
   console.log(`fuzz linux: excused by fidelity row: ${excused || 'none'}`);
   console.log(`fuzz linux: differences where a hostile value threw its own error on one side: ${totals.valueErrors}`);
+  console.log(`fuzz linux: differences over small ctids the simulated system itself holds: ${totals.environment}`);
   console.log(
     `fuzz linux: ${totals.calls} calls (${totals.ops} operations on each backend), ${totals.mismatches} mismatches, ` +
       `${[...totals.excused.values()].reduce((a, b) => a + b, 0)} excused, ${totals.crashes} crashes, ${seconds} s`,
@@ -158,13 +160,39 @@ async function runEpochAsChild(epoch) {
   simulator.close();
   const ops = drawSequence(createRandom(epochSeed), opsPerEpoch);
   const linuxRun = await runPass(linuxBackend, ops, 'linux');
-  const report = { calls: simRun.calls + linuxRun.calls, ops: ops.length, mismatches: [], excused: {}, valueErrors: 0 };
+  const report = {
+    calls: simRun.calls + linuxRun.calls,
+    ops: ops.length,
+    mismatches: [],
+    excused: {},
+    valueErrors: 0,
+    environment: 0,
+  };
+  // A slot an excused difference filled differently stays excused (by the same row) until reopened.
+  const slotRows = new Map();
   for (const [index, op] of ops.entries()) {
     const sim = simRun.outcomes[index].outcome.join(' | ');
     const linux = linuxRun.outcomes[index].outcome.join(' | ');
-    if (sim === linux) continue;
-    const row = excusedBy(op, sim, linux) ?? linuxRun.outcomes[index].tainted ?? simRun.outcomes[index].tainted;
+    const pool = poolOf(op);
+    const key = pool === undefined ? undefined : `${pool}[${op.slot}]`;
+    const opens = key !== undefined && op.kind.startsWith('open');
+    if (sim === linux) {
+      if (opens) slotRows.delete(key);
+      continue;
+    }
+    const row =
+      excusedBy(op, sim, linux) ??
+      (opens ? undefined : slotRows.get(key)) ??
+      // newct takes a template from another slot.
+      (op.kind === 'control' && op.method === 'newct' ? slotRows.get(`template[${op.template}]`) : undefined) ??
+      linuxRun.outcomes[index].tainted ??
+      simRun.outcomes[index].tainted;
+    if (opens) {
+      if (row === undefined) slotRows.delete(key);
+      else slotRows.set(key, row);
+    }
     if (row !== undefined) report.excused[row] = (report.excused[row] ?? 0) + 1;
+    else if (environmentCtid(op)) report.environment++;
     else if (valuesOwnError(sim) || valuesOwnError(linux)) report.valueErrors++;
     else report.mismatches.push({ index, kind: op.kind, label: op.label, simulator: sim, linux });
   }
@@ -193,6 +221,13 @@ function taintsFor(op, world) {
   const pool = poolOf(op);
   const key = pool === undefined ? undefined : `${pool}[${op.slot}]`;
   const fresh = taintOf(op);
+  // A tainted template, once active, taints what spawns under it create, and every contract a
+  // transfer could have subsumed.
+  if (op.kind === 'template method' && op.method === 'activate') world.activeTaint = world.taintedSlots.get(key);
+  if (op.kind === 'template method' && op.method === 'clear') world.activeTaint = undefined;
+  if (op.kind === 'spawn' && world.activeTaint !== undefined) {
+    for (let index = 0; index < world.contracts.length; index++) world.taintedContracts.set(index, world.activeTaint);
+  }
   // An open starts the slot afresh; other ops may taint it from the next one on.
   const before = key === undefined ? undefined : world.taintedSlots.get(key);
   if (key !== undefined && op.kind.startsWith('open')) {
@@ -203,13 +238,6 @@ function taintsFor(op, world) {
     return undefined;
   }
   if (key !== undefined && world.taintedSlots.has(key)) return world.taintedSlots.get(key);
-  // A tainted template, once active, taints what spawns under it create, and every contract a
-  // transfer could have subsumed.
-  if (op.kind === 'template method' && op.method === 'activate') world.activeTaint = world.taintedSlots.get(key);
-  if (op.kind === 'template method' && op.method === 'clear') world.activeTaint = undefined;
-  if (op.kind === 'spawn' && world.activeTaint !== undefined) {
-    for (let index = 0; index < world.contracts.length; index++) world.taintedContracts.set(index, world.activeTaint);
-  }
   // Which of the run's contracts this op (or the slot it works on) concerns.
   let concerns;
   for (const choice of [op.ctid, op.argument]) {

@@ -19,6 +19,11 @@ export function excusedBy(op, simulator, linux) {
       if (op.term !== undefined && ['aset', 'minor', 'noneg'].includes(op.term)) return 'device contracts';
       if (op.term === 'transfer') return 'INHERIT, REGENT, `transfer`';
       break;
+    case 'openControl':
+      // Linux lets the same user (or root) open the ctl of an orphan to adopt it; illumos only
+      // that of an inherited contract.
+      if (/EACCES open/.test(simulator) && /^ok handle/.test(linux)) return 'adopt';
+      break;
     case 'sigsend':
       // Linux has 64 signals; illumos has more real-time ones (a number above 64 is EINVAL here).
       if (/EINVAL sigsend/.test(linux) && /ESRCH sigsend|^ok/.test(simulator)) return 'sigsend(P_CTID)';
@@ -92,4 +97,17 @@ function regentTerm(op) {
  */
 export function valuesOwnError(outcome) {
   return /^TypeError( \||$)|FuzzSentinel|threw non-Error/.test(outcome);
+}
+
+/**
+ * A ctid a hostile value happened to make small: the simulated system holds contracts of its own
+ * there (its init and service contracts, ctid 1 and up), which no Linux registry has.
+ */
+export function environmentCtid(op) {
+  for (const choice of [op.ctid, op.argument]) {
+    if (choice === undefined || choice.own !== undefined || typeof choice.make !== 'function') continue;
+    const value = choice.make();
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value < 100) return true;
+  }
+  return false;
 }

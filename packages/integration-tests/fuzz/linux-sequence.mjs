@@ -426,7 +426,14 @@ export async function runOp(op, world) {
     case 'get': {
       const template = world.templates[op.slot];
       if (template === undefined) return ['no template'];
-      return [attempt(world, () => template.get(op.term)).text];
+      // The value itself (a number here is a term, never a ctid to map).
+      world.calls++;
+      try {
+        const value = template.get(op.term);
+        return [`ok ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value)}`];
+      } catch (error) {
+        return [outcome(error, undefined, world)];
+      }
     }
     case 'template method': {
       const template = world.templates[op.slot];
@@ -580,6 +587,14 @@ async function spawnChild(op, world) {
   if (op.childKind === 'double fork' && created) {
     // The simulator follows direct children only: the grandchild is invisible to it.
     world.taintedContracts.set(index, 'membership by fork (simulator: direct children only)');
+  }
+  // Endpoints open now see this contract's events, which differ by the row: their reads too.
+  const row = created ? world.taintedContracts.get(index) : undefined;
+  if (row !== undefined) {
+    world.endpoints.forEach((endpoint, slot) => {
+      if (endpoint !== undefined && !world.taintedSlots.has(`endpoint[${slot}]`))
+        world.taintedSlots.set(`endpoint[${slot}]`, row);
+    });
   }
   if (created) await settledContract(world, after, op.childKind === 'double fork' ? 400 : 150);
   return outcomes;

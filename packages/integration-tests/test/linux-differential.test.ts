@@ -4,7 +4,7 @@
 // syscall) or succeed alike. The reference is the addon, never the Linux backend's own output.
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ContractBackend, ContractControlHandle } from '@sysbind/contract-interface';
+import type { ContractBackend, ContractControlHandle, ContractTemplateHandle } from '@sysbind/contract-interface';
 import { createLinuxContractBackend } from '@sysbind/contract-native';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
@@ -189,6 +189,56 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
           name,
         ).toBe(outcome(() => call(simControl)));
       }
+      // newct reads the template: not a template is a TypeError, a closed one EBADF.
+      const closedTemplates = [backend.openTemplate('process'), reference.openTemplate('process')];
+      for (const closedTemplate of closedTemplates) closedTemplate.close();
+      expect(outcome(() => control?.newct(1n, closedTemplates[0] as ContractTemplateHandle))).toBe(
+        outcome(() => {
+          simControl.newct(1n, closedTemplates[1] as ContractTemplateHandle);
+        }),
+      );
+      expect(outcome(() => control?.newct(1n, {} as ContractTemplateHandle))).toBe(
+        outcome(() => {
+          simControl.newct(1n, {} as ContractTemplateHandle);
+        }),
+      );
+      // A status detail is a C int first (TypeError, RangeError), then ct_status_read's EINVAL.
+      const linuxStatus = backend.openStatus(control.ctid);
+      const simStatus = reference.openStatus(simControl.ctid);
+      for (const detail of [1.5, '2', 3, -1]) {
+        expect(
+          outcome(() => linuxStatus.read(detail as 0)),
+          String(detail),
+        ).toBe(outcome(() => simStatus.read(detail as 0)));
+      }
+      linuxStatus.close();
+      simStatus.close();
+      // After an abandon (which acknowledged everything): contract_ack finds no event (ESRCH),
+      // contract_adopt refuses a contract that is not adoptable (EINVAL).
+      const ctid = control.ctid;
+      await until(() => backend.openStatus(ctid).read(2).members?.length === 0, 2000);
+      control.abandon();
+      simControl.abandon();
+      const afterAbandon: [string, (handle: ContractControlHandle) => unknown][] = [
+        [
+          'ack(1n) after abandon',
+          (handle) => {
+            handle.ack(1n);
+          },
+        ],
+        [
+          'adopt() after abandon',
+          (handle) => {
+            handle.adopt();
+          },
+        ],
+      ];
+      for (const [name, call] of afterAbandon) {
+        expect(
+          outcome(() => call(control as ContractControlHandle)),
+          name,
+        ).toBe(outcome(() => call(simControl)));
+      }
       simControl.close();
     } finally {
       template.clear();
@@ -203,7 +253,11 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
             return true;
           }
         }, 2000);
-        control.abandon();
+        try {
+          control.abandon();
+        } catch {
+          // abandoned above
+        }
         control.close();
       }
     }

@@ -26,6 +26,14 @@ export function checkSignal(value: unknown): number {
   return value;
 }
 
+/** A C int (detail levels): an integer in -2^31..2^31-1. */
+export function checkInt(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < -(2 ** 31) || value > 2 ** 31 - 1)
+    throw outOfRange(name, 'an integer >= -2147483648 and <= 2147483647', value);
+  return value;
+}
+
 /** An event id: a bigint in 0..2^64-1 (a uint64_t; 0n names no event: ESRCH later). */
 export function checkEvid(value: unknown): bigint {
   if (typeof value !== 'bigint') throw invalidArgType('evid', 'of type bigint', value);

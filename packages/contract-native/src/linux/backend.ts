@@ -21,7 +21,7 @@ import { probeLinuxContractHost, unsupportedHostError } from './host.ts';
 import { installSpawnHook } from './spawn-hook.ts';
 import { installSpawnSyncHook } from './spawn-sync-hook.ts';
 import { DEFAULT_TERMS, getTerm, setTerm, type ProcessTerms } from './terms.ts';
-import { checkCtid, checkEvid, checkSignal, checkTermValue } from './arguments.ts';
+import { checkCtid, checkEvid, checkInt, checkSignal, checkTermValue } from './arguments.ts';
 import { invalidArgType, invalidArgValue } from '@sysbind/core';
 
 const { errno } = constants;
@@ -95,6 +95,10 @@ class LinuxTemplate implements ContractTemplateHandle {
   close(): void {
     this.closed = true;
   }
+  /** @internal Whether close() was called (newct reads a closed template as EBADF). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
 }
 
 function statusHandle(owner: LinuxContractHost, contract: LinuxContract): ContractStatusHandle {
@@ -104,6 +108,8 @@ function statusHandle(owner: LinuxContractHost, contract: LinuxContract): Contra
     ctid: contract.ctid,
     type: 'process',
     read(detail: StatusDetail) {
+      // A C int first, as the addon takes it; then ct_status_read's own EINVAL for other levels.
+      checkInt(detail, 'detail');
       if (closed) throw badf('ct_status_read', contract.ctid);
       if (![0, 1, 2].includes(detail))
         throw ContractError.fromErrno(errno.EINVAL, 'ct_status_read', { ctid: contract.ctid });
@@ -157,8 +163,13 @@ function controlHandle(owner: LinuxContractHost, contract: LinuxContract): Contr
       live('ct_ctl_qack');
       throw ContractError.fromErrno(errno.ESRCH, 'ct_ctl_qack', { ctid: contract.ctid });
     },
-    newct(evid) {
+    newct(evid, template) {
       checkEvid(evid);
+      // The replacement's terms come from one of this backend's own templates.
+      if (!(template instanceof LinuxTemplate))
+        throw invalidArgType('template', 'a process template of this backend', template);
+      // libcontract reads the template's fd: a closed one is EBADF.
+      if (template.isClosed) throw badf('ct_ctl_newct', contract.ctid);
       live('ct_ctl_newct');
       // A no-op for process contracts, as on illumos.
     },

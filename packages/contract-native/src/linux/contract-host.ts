@@ -783,8 +783,10 @@ export class LinuxContractHost implements EndpointHost {
     if (contract.ownedHere && contract.state === CTS_OWNED)
       throw ContractError.fromErrno(errno.EINVAL, 'ct_ctl_adopt', { ctid: contract.ctid });
     const { state } = this.liveState(contract);
-    if (state !== CTS_ORPHAN || !this.mayObserve(contract.path))
+    if (!this.mayObserve(contract.path))
       throw ContractError.fromErrno(errno.EACCES, 'ct_ctl_adopt', { ctid: contract.ctid });
+    // contract_adopt: a contract in any other state than the adoptable one is EINVAL.
+    if (state !== CTS_ORPHAN) throw ContractError.fromErrno(errno.EINVAL, 'ct_ctl_adopt', { ctid: contract.ctid });
     this.ensureSentinel();
     this.setXattr(contract.path, 'owner', this.identity, contract.ctid);
     this.addon.setXattr(contract.path, 'user.sysbind.state', 'owned');
@@ -823,7 +825,8 @@ export class LinuxContractHost implements EndpointHost {
   }
 
   ack(contract: LinuxContract, evid: bigint): void {
-    this.requireOwned(contract, 'ct_ctl_ack');
+    // contract_ack looks the event up and nothing else (ownership was checked when the ctl file
+    // was opened): after an abandon, which acknowledged everything, it is ESRCH.
     const event = contract.unacked.get(evid);
     if (event === undefined) throw ContractError.fromErrno(errno.ESRCH, 'ct_ctl_ack', { ctid: contract.ctid });
     event.acked = true;
