@@ -204,7 +204,12 @@ async function runPass(backend, ops, name) {
   const outcomes = [];
   try {
     for (const [index, op] of ops.entries()) {
-      if (options.trace) process.stderr.write(`${name} ${index}: ${op.label}\n`);
+      if (options.trace) {
+        const own = op.ctid?.own ?? op.argument?.own;
+        const resolved =
+          own === undefined || world.contracts.length === 0 ? '' : ` [= #${own % world.contracts.length}]`;
+        process.stderr.write(`${name} ${index}: ${op.label}${resolved}\n`);
+      }
       const outcome = await runOp(op, world);
       if (options.trace) process.stderr.write(`  → ${outcome.join(' | ')}\n`);
       outcomes.push({ outcome, tainted: taintsFor(op, world) });
