@@ -62,8 +62,15 @@ export interface LinuxBackendTestHooks {
    * has no connector.
    */
   setConnectorBuffer(bytes: number): number;
-  /** The overflows this thread's backend has reported so far: when, and the contracts it resynchronised. */
-  overflows(): readonly { readonly at: number; readonly ctids: readonly number[] }[];
+  /**
+   * The overflows this thread's backend has reported so far (the last 100): when, the contracts
+   * it resynchronised, and the members it read from each one's cgroup.procs then (by ctid).
+   */
+  overflows(): readonly {
+    readonly at: number;
+    readonly ctids: readonly number[];
+    readonly members: Readonly<Record<number, readonly number[]>>;
+  }[];
 }
 
 /**
@@ -78,7 +85,11 @@ export const linuxBackendTestHooks: LinuxBackendTestHooks = {
     return size;
   },
   overflows() {
-    return startedHost().overflows.map((overflow) => ({ at: overflow.at, ctids: [...overflow.ctids] }));
+    return startedHost().overflows.map((overflow) => ({
+      at: overflow.at,
+      ctids: [...overflow.ctids],
+      members: Object.fromEntries(overflow.members),
+    }));
   },
 };
 

@@ -136,6 +136,7 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
     const template = backend.openTemplate('process');
     template.activate();
     let control: ContractControlHandle | undefined;
+    let later: number | undefined;
     try {
       const child = spawn('sh', ['-c', 'exit 0'], { stdio: 'ignore' });
       if (child.pid !== undefined) spawned.add(child.pid);
@@ -216,7 +217,22 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
       // After an abandon (which acknowledged everything): contract_ack finds no event (ESRCH),
       // contract_adopt refuses a contract that is not adoptable (EINVAL).
       const ctid = control.ctid;
-      await until(() => backend.openStatus(ctid).read(2).members?.length === 0, 2000);
+      await until(() => {
+        const status = backend.openStatus(ctid);
+        const members = status.read(2).members;
+        status.close();
+        return members?.length === 0;
+      }, 2000);
+      // Another contract becomes latest on both sides: only the open ctl handles hold these now.
+      const next = spawn('true', [], { stdio: 'ignore' });
+      if (next.pid !== undefined) spawned.add(next.pid);
+      await new Promise((resolve) => next.once('exit', resolve));
+      const nextStatus = backend.openLatest('process');
+      later = nextStatus.ctid;
+      nextStatus.close();
+      simTemplate.activate();
+      simulator.world.fork(simulator.self.pid);
+      simTemplate.clear();
       control.abandon();
       simControl.abandon();
       const afterAbandon: [string, (handle: ContractControlHandle) => unknown][] = [
@@ -239,6 +255,16 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
           name,
         ).toBe(outcome(() => call(simControl)));
       }
+      // The open ctl handles hold the abandoned, dead contracts: still visible, no longer controllable.
+      const open = (which: ContractBackend, id: number): string[] => [
+        outcome(() => {
+          which.openStatus(id).close();
+        }),
+        outcome(() => {
+          which.openControl(id).close();
+        }),
+      ];
+      expect(open(backend, ctid)).toEqual(open(reference, simControl.ctid));
       simControl.close();
     } finally {
       template.clear();
@@ -259,6 +285,19 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
           // abandoned above
         }
         control.close();
+      }
+      if (later !== undefined) {
+        const laterControl = backend.openControl(later);
+        await until(() => {
+          try {
+            backend.sigsend(later ?? 0, 0);
+            return false;
+          } catch {
+            return true;
+          }
+        }, 2000);
+        laterControl.abandon();
+        laterControl.close();
       }
     }
   });

@@ -125,6 +125,9 @@ function statusHandle(owner: LinuxContractHost, contract: LinuxContract): Contra
 
 function controlHandle(owner: LinuxContractHost, contract: LinuxContract): ContractControlHandle {
   let closed = false;
+  // An open ctl file holds the contract, as a ctfs vnode does: abandoned and dead, it stays
+  // visible (openStatus, openControl's EACCES) until the handle is closed.
+  owner.reference(contract);
   const live = (syscall: string): void => {
     if (closed) throw badf(syscall, contract.ctid);
   };
@@ -174,7 +177,9 @@ function controlHandle(owner: LinuxContractHost, contract: LinuxContract): Contr
       // A no-op for process contracts, as on illumos.
     },
     close() {
+      if (closed) return;
       closed = true;
+      owner.unreference(contract);
     },
   };
 }

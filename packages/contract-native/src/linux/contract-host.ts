@@ -525,7 +525,7 @@ export class LinuxContractHost implements EndpointHost {
   }
 
   /** Overflows of the connector (or inotify) queue so far, and the contracts each resynchronised. */
-  readonly overflows: { at: number; ctids: number[] }[] = [];
+  readonly overflows: { at: number; ctids: number[]; members: Map<number, number[]> }[] = [];
 
   /**
    * After a connector overflow (ENOBUFS) or an inotify queue overflow: facts were lost. Members
@@ -535,10 +535,12 @@ export class LinuxContractHost implements EndpointHost {
    */
   private resynchronise(report: boolean): void {
     const ctids: number[] = [];
+    const members = new Map<number, number[]>();
     for (const contract of this.contracts.values()) {
       if (!contract.monitored) continue;
       ctids.push(contract.ctid);
       const listed = readMembers(contract.path);
+      members.set(contract.ctid, listed);
       const live = new Set(listed);
       for (const pid of listed) if (!contract.members.has(pid)) this.addMember(contract, pid);
       for (const pid of [...contract.members.keys()]) {
@@ -552,7 +554,7 @@ export class LinuxContractHost implements EndpointHost {
     if (!report || ctids.length === 0) return;
     // Bounded: a host that overflows all the time must not grow this without end.
     if (this.overflows.length >= 100) this.overflows.shift();
-    this.overflows.push({ at: Date.now(), ctids });
+    this.overflows.push({ at: Date.now(), ctids, members });
     process.emitWarning(
       `process contract events were lost (the kernel's event queue overflowed); the members of ` +
         `${ctids.length === 1 ? 'contract' : 'contracts'} ${ctids.join(', ')} were read again from cgroup.procs`,
