@@ -131,6 +131,55 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
     expect(outcome(() => call(linux as ContractBackend))).toBe(expected);
   });
 
+  it('contract_process_fork: the creating fork is a pr_fork too (the child, this process its parent), before its pr_exit', async () => {
+    // A simulator that follows real children, for the same real child on both sides.
+    const following = createContractSimulator({
+      followRealChildren: true,
+      euid: 0,
+      privileges: ['contract_event', 'contract_identity', 'contract_observer', 'proc_owner'],
+    });
+    const sequence = async (backend: ContractBackend): Promise<string[]> => {
+      const seen: { type: number; pid?: number; ppid?: number; exitStatus?: number }[] = [];
+      const bundle = backend.openProcessBundle('process');
+      bundle.listen({
+        onEvent: (event) => {
+          seen.push(event);
+        },
+        onError: () => undefined,
+      });
+      const template = backend.openTemplate('process');
+      template.set('critical', 1);
+      template.set('informative', 2 | 4);
+      template.activate();
+      const child = spawn('sh', ['-c', 'exit 3'], { stdio: 'ignore' });
+      template.clear();
+      template.close();
+      if (child.pid !== undefined) spawned.add(child.pid);
+      await until(() => seen.some((event) => event.type === 1), 3000);
+      bundle.close();
+      const latest = backend.openLatest('process');
+      const control = backend.openControl(latest.ctid);
+      latest.close();
+      control.abandon();
+      control.close();
+      return seen.map((event) =>
+        [
+          event.type,
+          event.pid === child.pid ? 'child' : 'other',
+          event.ppid === undefined ? '' : event.ppid === process.pid ? 'parent: this process' : 'parent: other',
+          event.exitStatus ?? '',
+        ].join(' '),
+      );
+    };
+    try {
+      const expected = await sequence(createSimulatedNativeBackend(following));
+      expect(expected[0]).toBe('2 child parent: this process ');
+      expect(await sequence(linux as ContractBackend)).toEqual(expected);
+    } finally {
+      following.close();
+    }
+  });
+
   it('control calls on an own contract check the evid first, as the addon does (qack/nack/newct of -1n, ack of 0n)', async () => {
     const backend = linux as ContractBackend;
     const template = backend.openTemplate('process');

@@ -290,6 +290,16 @@ export class LinuxContractHost implements EndpointHost {
     }
   }
 
+  /**
+   * The fork that created `contract` made `pid`, its first member: contract_process_fork
+   * publishes pr_fork for it too (pid, and this process as the parent), before anything the
+   * member itself does. Then as addMember (`reaped`, and what it returns).
+   */
+  bornInto(contract: LinuxContract, pid: number, reaped = false): boolean {
+    this.publish(contract, CT_PR_EV_FORK, { pid, ppid: process.pid });
+    return this.addMember(contract, pid, reaped);
+  }
+
   /** After a spawn under a template: catch a contract that emptied before its watch could say so. */
   settle(contract: LinuxContract): void {
     setImmediate(() => {

@@ -40,7 +40,7 @@ export function installSpawnHook(host: LinuxContractHost): void {
     const pid = this.pid;
     if (pid !== undefined) {
       // Without the connector or a pidfd, the direct child's status comes from libuv's own 'exit'.
-      if (!host.addMember(contract, pid)) {
+      if (!host.bornInto(contract, pid)) {
         this.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
           host.exitedWithoutConnector(contract, pid, code, signal);
         });

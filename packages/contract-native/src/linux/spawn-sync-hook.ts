@@ -92,7 +92,7 @@ export function installSpawnSyncHook(host: LinuxContractHost): void {
     // The command has ended and been reaped: without the connector its status is the one
     // spawnSync returned, reported from the event loop as the connector's would be (so that
     // whoever opens the contract after the call still sees it).
-    if (!host.addMember(contract, pid, true)) {
+    if (!host.bornInto(contract, pid, true)) {
       const signal = (result.signal ?? null) as NodeJS.Signals | null;
       const status = result.status ?? null;
       setImmediate(() => {
