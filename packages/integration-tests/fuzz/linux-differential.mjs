@@ -36,6 +36,8 @@ const seed = options.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : 
 const opsPerEpoch = Number(options.ops);
 const epochs = Number(options.epochs);
 const EPOCH_TIMEOUT_MS = 120_000;
+/** Not a fidelity row: a slot filled from a ctid only the simulated system has (environmentCtid). */
+const ENVIRONMENT = Symbol('the simulated system');
 
 if (options.child) {
   await runEpochAsChild(Number(options.epoch));
@@ -187,12 +189,13 @@ async function runEpochAsChild(epoch) {
       (op.kind === 'control' && op.method === 'newct' ? slotRows.get(`template[${op.template}]`) : undefined) ??
       linuxRun.outcomes[index].tainted ??
       simRun.outcomes[index].tainted;
+    const environment = row === undefined && environmentCtid(op) ? ENVIRONMENT : undefined;
     if (opens) {
-      if (row === undefined) slotRows.delete(key);
-      else slotRows.set(key, row);
+      if ((row ?? environment) === undefined) slotRows.delete(key);
+      else slotRows.set(key, row ?? environment);
     }
-    if (row !== undefined) report.excused[row] = (report.excused[row] ?? 0) + 1;
-    else if (environmentCtid(op)) report.environment++;
+    if (row === ENVIRONMENT || environment !== undefined) report.environment++;
+    else if (row !== undefined) report.excused[row] = (report.excused[row] ?? 0) + 1;
     else if (valuesOwnError(sim) || valuesOwnError(linux)) report.valueErrors++;
     else report.mismatches.push({ index, kind: op.kind, label: op.label, simulator: sim, linux });
   }
@@ -212,7 +215,7 @@ async function runPass(backend, ops, name) {
       }
       const outcome = await runOp(op, world);
       if (options.trace) process.stderr.write(`  → ${outcome.join(' | ')}\n`);
-      outcomes.push({ outcome, tainted: taintsFor(op, world) });
+      outcomes.push({ outcome, tainted: taintsFor(op, world, outcome) });
     }
   } finally {
     closeWorld(world);
@@ -222,14 +225,18 @@ async function runPass(backend, ops, name) {
 }
 
 /** The fidelity row that makes this op's outcome incomparable, given what came before on its slot or contract. */
-function taintsFor(op, world) {
+function taintsFor(op, world, outcome) {
   const pool = poolOf(op);
   const key = pool === undefined ? undefined : `${pool}[${op.slot}]`;
   const fresh = taintOf(op);
   // A tainted template, once active, taints what spawns under it create, and every contract a
   // transfer could have subsumed.
-  if (op.kind === 'template method' && op.method === 'activate') world.activeTaint = world.taintedSlots.get(key);
-  if (op.kind === 'template method' && op.method === 'clear') world.activeTaint = undefined;
+  // (Only when the call took effect: a closed template's activate changes nothing.)
+  const tookEffect = outcome[0]?.startsWith('ok') === true;
+  if (op.kind === 'template method' && op.method === 'activate' && tookEffect) {
+    world.activeTaint = world.taintedSlots.get(key);
+  }
+  if (op.kind === 'template method' && op.method === 'clear' && tookEffect) world.activeTaint = undefined;
   if (op.kind === 'spawn' && world.activeTaint !== undefined) {
     for (let index = 0; index < world.contracts.length; index++) world.taintedContracts.set(index, world.activeTaint);
   }
