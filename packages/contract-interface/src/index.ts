@@ -12,5 +12,10 @@ export * from './constants.ts';
 export type * from './backend.ts';
 export { COMMON_TEMPLATE_TERMS, PROCESS_TEMPLATE_TERMS, DEVICE_TEMPLATE_TERMS } from './backend.ts';
 export type * from './simulated-libcontract.ts';
-export { TEMPLATE_TERM_FUNCTIONS, type TemplateFunctionName, type TemplateTermFunctions } from './template-terms.ts';
+export {
+  TEMPLATE_TERM_FUNCTIONS,
+  templateTermFunctions,
+  type TemplateFunctionName,
+  type TemplateTermFunctions,
+} from './template-terms.ts';
 export { DEVICE_TEMPLATE_DEFAULTS, PROCESS_TEMPLATE_DEFAULTS, excessCriticalEvents } from './template-rules.ts';

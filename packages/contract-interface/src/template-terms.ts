@@ -39,3 +39,14 @@ export const TEMPLATE_TERM_FUNCTIONS = {
     clear: 'ct_dev_tmpl_clear_noneg',
   },
 } as const satisfies Readonly<Record<TemplateTerm, TemplateTermFunctions>>;
+
+/**
+ * The functions of `term`, or undefined where `term` names no term: any value a caller may pass,
+ * never throwing (not even for an object whose conversion to a string throws), since every
+ * adapter answers a name libcontract does not know with EINVAL.
+ */
+export function templateTermFunctions(term: unknown): TemplateTermFunctions | undefined {
+  return typeof term === 'string' && Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
+    ? TEMPLATE_TERM_FUNCTIONS[term as TemplateTerm]
+    : undefined;
+}

@@ -10,12 +10,7 @@ import type {
   TemplateTermValues,
 } from '@sysbind/contract-interface';
 import type { ContractType } from '@sysbind/contract-interface';
-import {
-  ContractError,
-  TEMPLATE_TERM_FUNCTIONS,
-  type TemplateFunctionName,
-  type TemplateTermFunctions,
-} from '@sysbind/contract-interface';
+import { ContractError, templateTermFunctions, type TemplateFunctionName } from '@sysbind/contract-interface';
 import { invalidArgType } from '@sysbind/core';
 import type { NativeContractAddon, NativeControl, NativeTemplate } from './native-addon.ts';
 
@@ -165,9 +160,7 @@ export function createAddonBackend(addon: NativeContractAddon, options: AddonBac
 
 // Both directions follow TEMPLATE_TERM_FUNCTIONS: the binding's methods carry libcontract's names.
 function setTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term, value: TemplateTermValues[Term]): void {
-  const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
-    ? TEMPLATE_TERM_FUNCTIONS[term]
-    : undefined;
+  const functions = templateTermFunctions(term);
   if (functions === undefined) throw ContractError.fromErrno(EINVAL, 'ct_tmpl_set');
   const call = (name: TemplateFunctionName, ...args: unknown[]): unknown =>
     (native as unknown as Record<string, (...values: unknown[]) => unknown>)[name]?.(...args);
@@ -181,9 +174,7 @@ function setTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term, 
 }
 
 function getTerm<Term extends TemplateTerm>(native: NativeTemplate, term: Term): TemplateTermValues[Term] {
-  const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
-    ? TEMPLATE_TERM_FUNCTIONS[term]
-    : undefined;
+  const functions = templateTermFunctions(term);
   if (functions === undefined) throw ContractError.fromErrno(EINVAL, 'ct_tmpl_get');
   const read = (native as unknown as Record<string, () => unknown>)[functions.get];
   const value = read?.call(native);

@@ -81,6 +81,18 @@ const STATELESS: [string, (backend: ContractBackend) => unknown][] = [
     },
   ],
   ['get of an unknown term', (backend) => backend.openTemplate('process').get('nonsense' as 'cookie')],
+  // An object whose conversion to a string throws is still just a name of no term (the fuzzer
+  // found Object.hasOwn's TypeError escaping from the addon backend).
+  [
+    'set of a null-prototype object as term',
+    (backend) => {
+      backend.openTemplate('process').set(Object.create(null) as 'cookie', 1n);
+    },
+  ],
+  [
+    'get of a null-prototype object as term',
+    (backend) => backend.openTemplate('process').get(Object.create(null) as 'cookie'),
+  ],
   // Ids overlap across types: CTDP_ACCEPT is CTPP_PARAMS, CTDP_NONEG is CTPP_SUBSUME.
   [
     'aset on a process template is the parameter set',
@@ -129,6 +141,18 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
   it.each(STATELESS)('%s', (_name, call) => {
     const expected = outcome(() => call(reference));
     expect(outcome(() => call(linux as ContractBackend))).toBe(expected);
+  });
+
+  it('a term that names nothing is EINVAL from ct_tmpl_set/ct_tmpl_get on every backend, whatever its type', () => {
+    for (const backend of [reference, simulator.backend(), linux as ContractBackend])
+      for (const term of [Object.create(null), Symbol('term'), 'nonsense', 7]) {
+        expect(outcome(() => backend.openTemplate('process').get(term as 'cookie'))).toBe(
+          'ContractError EINVAL ct_tmpl_get',
+        );
+        expect(outcome(() => backend.openTemplate('process').set(term as 'cookie', 1n))).toBe(
+          'ContractError EINVAL ct_tmpl_set',
+        );
+      }
   });
 
   it('contract_process_fork: the creating fork is a pr_fork too (the child, this process its parent), before its pr_exit', async () => {

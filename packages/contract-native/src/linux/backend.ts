@@ -12,9 +12,7 @@ import {
   type TemplateTermValues,
   ContractError,
   TEMPLATE_TERM_FUNCTIONS,
-  COMMON_TEMPLATE_TERMS,
-  PROCESS_TEMPLATE_TERMS,
-  DEVICE_TEMPLATE_TERMS,
+  templateTermFunctions,
 } from '@sysbind/contract-interface';
 import { LinuxContractHost, type LinuxContract } from './contract-host.ts';
 import { probeLinuxContractHost, unsupportedHostError } from './host.ts';
@@ -192,16 +190,10 @@ function requireProcess(type: unknown, syscall: string): void {
   throw invalidArgValue('type', type, "must be 'process' or 'device'");
 }
 
-const TERMS: ReadonlySet<string> = new Set([
-  ...COMMON_TEMPLATE_TERMS,
-  ...PROCESS_TEMPLATE_TERMS,
-  ...DEVICE_TEMPLATE_TERMS,
-]);
-
 // A term names a libcontract function; anything that names none (whatever its type) fails as the
 // illumos path fails it: EINVAL from the generic ct_tmpl_set/ct_tmpl_get (see addon-backend.ts).
 function checkTerm(term: unknown, syscall: string): void {
-  if (typeof term !== 'string' || !TERMS.has(term)) throw ContractError.fromErrno(errno.EINVAL, syscall);
+  if (templateTermFunctions(term) === undefined) throw ContractError.fromErrno(errno.EINVAL, syscall);
 }
 
 /**

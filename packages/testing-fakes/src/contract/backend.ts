@@ -16,10 +16,9 @@ import {
   type StatusDetail,
   type TemplateTerm,
   type TemplateTermValues,
-  TEMPLATE_TERM_FUNCTIONS,
+  templateTermFunctions,
   type SimulatedLibcontract,
   type TemplateFunctionName,
-  type TemplateTermFunctions,
   type SimulatedOut as Out,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
@@ -307,11 +306,9 @@ class SimTemplate extends SimFile implements ContractTemplateHandle {
 
   set<Term extends TemplateTerm>(term: Term, termValue: TemplateTermValues[Term]): void {
     const api = this.api;
-    const fd = this.live(`ct_tmpl_set_${term}`);
+    const fd = this.live(templateTermFunctions(term)?.set ?? 'ct_tmpl_set');
     const given: unknown = termValue;
-    const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
-      ? TEMPLATE_TERM_FUNCTIONS[term]
-      : undefined;
+    const functions = templateTermFunctions(term);
     if (functions !== undefined) {
       const call = api as unknown as Record<TemplateFunctionName, (fd: number, ...args: unknown[]) => number>;
       if (functions.clear !== undefined) {
@@ -330,11 +327,9 @@ class SimTemplate extends SimFile implements ContractTemplateHandle {
 
   get<Term extends TemplateTerm>(term: Term): TemplateTermValues[Term] {
     const api = this.api;
-    const fd = this.live(`ct_tmpl_get_${term}`);
+    const fd = this.live(templateTermFunctions(term)?.get ?? 'ct_tmpl_get');
     const read = (): unknown => {
-      const functions: TemplateTermFunctions | undefined = Object.hasOwn(TEMPLATE_TERM_FUNCTIONS, term)
-        ? TEMPLATE_TERM_FUNCTIONS[term]
-        : undefined;
+      const functions = templateTermFunctions(term);
       if (functions === undefined) throw ContractError.fromErrno(Errno.EINVAL, 'ct_tmpl_get');
       const call = api as unknown as Record<TemplateFunctionName, (fd: number) => Out<unknown>>;
       const result = value(call[functions.get](fd), functions.get);
