@@ -149,9 +149,11 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
         expect(outcome(() => backend.openTemplate('process').get(term as 'cookie'))).toBe(
           'ContractError EINVAL ct_tmpl_get',
         );
-        expect(outcome(() => backend.openTemplate('process').set(term as 'cookie', 1n))).toBe(
-          'ContractError EINVAL ct_tmpl_set',
-        );
+        expect(
+          outcome(() => {
+            backend.openTemplate('process').set(term as 'cookie', 1n);
+          }),
+        ).toBe('ContractError EINVAL ct_tmpl_set');
       }
   });
 
