@@ -26,6 +26,12 @@ const sanitizedEnv = {
   SYSBIND_SANITIZE: '1',
   LD_PRELOAD: libasan,
   ASAN_OPTIONS: 'detect_leaks=1',
+  // Thread-local storage is not a root (use_tls=0). LeakSanitizer's tracer, scanning each thread's
+  // TLS at exit, crashed now and then under load ("Tracer caught signal 11"; 4 of 100 fuzz smokes
+  // with two CPU hogs, 0 of 100 with this setting). It also makes the check stricter, not looser:
+  // memory reachable only from TLS is reported. The one such allocation that is not ours, glibc's
+  // loader's name of a dlopen'd addon, is suppressed in lsan.supp.
+  LSAN_OPTIONS: `use_tls=0:suppressions=${path.join(packageDir, 'scripts/lsan.supp')}`,
   UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
 };
 
@@ -80,7 +86,11 @@ steps.push(
   },
   {
     name: `fuzz smoke (${fuzzCalls} calls)`,
-    command: [process.execPath, ['fuzz/fuzz.mjs', '--calls', fuzzCalls, '--chunk', String(Math.ceil(fuzzCalls / 2))]],
+    // A fixed seed, as CI's own fuzz smoke has: the job is deterministic; run the fuzzer unseeded to explore.
+    command: [
+      process.execPath,
+      ['fuzz/fuzz.mjs', '--seed', '20261122', '--calls', fuzzCalls, '--chunk', String(Math.ceil(fuzzCalls / 2))],
+    ],
     scan: true,
   },
   {
