@@ -19,3 +19,11 @@ export {
   type TemplateTermFunctions,
 } from './template-terms.ts';
 export { DEVICE_TEMPLATE_DEFAULTS, PROCESS_TEMPLATE_DEFAULTS, excessCriticalEvents } from './template-rules.ts';
+export {
+  AckLedger,
+  EventQueue,
+  QueueListener,
+  type EventFilter,
+  type QueueEvent,
+  type QueueKind,
+} from './event-queue-model.ts';

@@ -20,11 +20,12 @@ import {
   CTS_ORPHAN,
   CTS_OWNED,
   type ContractType,
+  AckLedger,
+  EventQueue,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 import type { EventPayload, SimEvent } from './event.ts';
 import type { Privilege, RealProcessLink, SimContract, SimDevice, SimLwp, SimProcess } from './model.ts';
-import { AckLedger, EventQueue } from './queue.ts';
 import { CORE_SIGNALS, NON_FATAL_SIGNALS, SIGKILL } from './signals.ts';
 import type { TemplateState } from './template-state.ts';
 import type { SimulatorClock } from '../shared/clock.ts';
@@ -103,9 +104,9 @@ export class ContractEngine {
   readonly devices = new Map<string, SimDevice>();
   /** Told of every acknowledgement, so queues know to look again at the events they keep. */
   private readonly acks = new AckLedger();
-  readonly bundles: Record<ContractType, EventQueue> = {
-    process: new EventQueue('bundle', this.acks),
-    device: new EventQueue('bundle', this.acks),
+  readonly bundles: Record<ContractType, EventQueue<SimEvent>> = {
+    process: new EventQueue<SimEvent>('bundle', this.acks),
+    device: new EventQueue<SimEvent>('bundle', this.acks),
   };
   private readonly evids: Record<ContractType, bigint> = { process: 0n, device: 0n };
   private nextCtid = 1;
@@ -180,10 +181,10 @@ export class ContractEngine {
    * contract_device_create), adopts one (contract_adopt) or opens `<type>/pbundle`, so critical
    * events published before a later open are there for a reset to find.
    */
-  processBundle(process: SimProcess, type: ContractType): EventQueue {
+  processBundle(process: SimProcess, type: ContractType): EventQueue<SimEvent> {
     const existing = process.pbundles[type];
     if (existing !== undefined) return existing;
-    const queue = new EventQueue('pbundle', this.acks);
+    const queue = new EventQueue<SimEvent>('pbundle', this.acks);
     process.pbundles[type] = queue;
     return queue;
   }
@@ -263,7 +264,7 @@ export class ContractEngine {
       members: new Set(),
       inherited: new Set(),
       negotiation: undefined,
-      queue: new EventQueue('contract', this.acks),
+      queue: new EventQueue<SimEvent>('contract', this.acks),
       unacked: new Map(),
       refs: 0,
     };

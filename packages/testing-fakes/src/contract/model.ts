@@ -1,6 +1,5 @@
-import type { ContractType } from '@sysbind/contract-interface';
+import type { ContractType, EventQueue } from '@sysbind/contract-interface';
 import type { SimEvent } from './event.ts';
-import type { EventQueue } from './queue.ts';
 import type { TemplateState } from './template-state.ts';
 
 /**
@@ -39,7 +38,7 @@ export interface SimProcess {
   /** Contracts this process owns. */
   readonly held: Set<number>;
   /** Process bundle queues, created when the process first creates, adopts or listens (contract_type_pbundle). */
-  readonly pbundles: Partial<Record<ContractType, EventQueue>>;
+  readonly pbundles: Partial<Record<ContractType, EventQueue<SimEvent>>>;
   /** Set when the process stands for a real child. */
   real: RealProcessLink | undefined;
   /** Who sent the last signal, for a real child whose death by signal is reported later. */
@@ -89,7 +88,7 @@ export interface SimContract {
   readonly minor: string;
   negotiation: ContractNegotiation | undefined;
   // Events.
-  readonly queue: EventQueue;
+  readonly queue: EventQueue<SimEvent>;
   /** Unacknowledged critical events by evid; its size is `nevents`. */
   readonly unacked: Map<bigint, SimEvent>;
   /** Open fds and latest slots referring to the contract; a DEAD contract disappears at 0. */

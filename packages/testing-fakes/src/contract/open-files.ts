@@ -5,11 +5,13 @@ import {
   CTS_OWNED,
   type ContractType,
   type EventEndpointKind,
+  type EventQueue,
+  type QueueListener,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
 import type { ContractEngine } from './engine.ts';
 import type { SimContract, SimDevice, SimProcess } from './model.ts';
-import type { EventQueue, QueueListener } from './queue.ts';
+import type { SimEvent } from './event.ts';
 import { defaultTemplate, type TemplateState } from './template-state.ts';
 
 /** open(2) flags as the simulator reads them (the host's values). */
@@ -52,8 +54,8 @@ export interface EndpointFile {
   readonly type: ContractType;
   readonly ctid: number | undefined;
   readonly contract: SimContract | undefined;
-  readonly queue: EventQueue;
-  listener: QueueListener | undefined;
+  readonly queue: EventQueue<SimEvent>;
+  listener: QueueListener<SimEvent> | undefined;
   readonly nonblocking: boolean;
   readiness: ((readable: boolean) => void) | undefined;
 }
@@ -134,7 +136,7 @@ export class OpenFileTable {
         case 'bundle':
         case 'pbundle': {
           if (!endpointMode) return -Errno.EINVAL;
-          let queue: EventQueue;
+          let queue: EventQueue<SimEvent>;
           // ctfs_create_pbundle creates the process's queue if nothing has yet.
           if (second === 'bundle') queue = this.engine.bundles[type];
           else queue = this.engine.processBundle(caller, type);
@@ -179,7 +181,7 @@ export class OpenFileTable {
     endpoint: EventEndpointKind,
     type: ContractType,
     contract: SimContract | undefined,
-    queue: EventQueue,
+    queue: EventQueue<SimEvent>,
     nonblocking: boolean,
   ): number {
     const file: EndpointFile = {

@@ -1,12 +1,31 @@
-import type { SimEvent } from './event.ts';
-import { eventFlags } from './event.ts';
-import { CTE_ACK, CTE_INFO } from '@sysbind/contract-interface';
+// contract(5)'s event queues, after illumos's usr/src/uts/common/os/contract.c: one model shared
+// by the simulator (@sysbind/testing-fakes) and the Linux backend (@sysbind/contract-native), so
+// both publish, trim, read and reset exactly alike. Pure TypeScript, generic over the event shape.
 
 /** Which kind of kernel queue (CTEL_CONTRACT, CTEL_BUNDLE, CTEL_PBUNDLE). */
 export type QueueKind = 'contract' | 'bundle' | 'pbundle';
 
-interface QueueEntry {
-  readonly event: SimEvent;
+/**
+ * What the queues need of an event (the kernel's ct_kevent_t): its contract, whether it is
+ * critical, and whether it is acknowledged yet. The same object sits on every queue it was
+ * published to, so setting `acked` on it is seen everywhere (tell the {@link AckLedger}).
+ */
+export interface QueueEvent {
+  /** The contract the event is about. */
+  readonly ctid: number;
+  /** Critical (kept until acknowledged) rather than informative. */
+  readonly critical: boolean;
+  /** Acknowledged (CTE_ACK). */
+  readonly acked: boolean;
+}
+
+/** An event is informative or acknowledged: ct_event_read_critical skips it, trims remove it. */
+function expendable(event: QueueEvent): boolean {
+  return !event.critical || event.acked;
+}
+
+interface QueueEntry<E extends QueueEvent> {
+  readonly event: E;
   readonly seq: number;
   /**
    * Trimmed for its contract (abandon purge, destroy) while a listener pointed at it: every
@@ -16,7 +35,7 @@ interface QueueEntry {
 }
 
 /** Decides whether a listener may see an event (the bundle's euid filter). */
-export type EventFilter = (event: SimEvent) => boolean;
+export type EventFilter<E extends QueueEvent> = (event: E) => boolean;
 
 /**
  * Counts acknowledgements across the kernel's queues. An event sits on up to three queues and is
@@ -24,6 +43,7 @@ export type EventFilter = (event: SimEvent) => boolean;
  * needs to know that one happened to look again at the critical events it keeps.
  */
 export class AckLedger {
+  /** How many acknowledgements (or batches of them) there were so far. */
   epoch = 0;
   /** Records that some event was acknowledged. */
   acknowledged(): void {
@@ -36,15 +56,21 @@ export class AckLedger {
  * listener points at (its next event); at or past `nextSeq` it waits at the tail. Sequence numbers
  * are per queue and never reused, so a cursor stays meaningful while entries are removed.
  */
-export class QueueListener {
+export class QueueListener<E extends QueueEvent> {
+  /** Sequence number of the entry the listener points at (ctl_position). */
   cursor: number;
+  /** A reliable listener (ct_event_reliable, CTLF_RELIABLE) holds back a contract's trim. */
   reliable = false;
   /** Last readiness reported to the watcher. */
   readable = false;
-  readonly queue: EventQueue;
-  readonly filter: EventFilter | undefined;
+  /** The queue the listener reads. */
+  readonly queue: EventQueue<E>;
+  /** Which events the listener may see; undefined sees all. */
+  readonly filter: EventFilter<E> | undefined;
+  /** Told when the listener becomes readable or stops being readable (pollwakeup). */
   readonly onReadiness: (readable: boolean) => void;
-  constructor(queue: EventQueue, filter: EventFilter | undefined, onReadiness: (readable: boolean) => void) {
+  /** Positions the listener at the tail of `queue` (cte_add_listener); `listen` also registers it. */
+  constructor(queue: EventQueue<E>, filter: EventFilter<E> | undefined, onReadiness: (readable: boolean) => void) {
     this.queue = queue;
     this.filter = filter;
     this.onReadiness = onReadiness;
@@ -58,9 +84,9 @@ export class QueueListener {
  * (run at publish, at listener removal and, for one contract, at abandon and destroy — not at
  * read or reset), cte_get_event, cte_reset_listener and cte_queue_drain.
  */
-export class EventQueue {
+export class EventQueue<E extends QueueEvent> {
   /** Entries in publish order; removed ones are spliced out, so seqs may have gaps. */
-  private entries: QueueEntry[] = [];
+  private entries: QueueEntry<E>[] = [];
   private seqCounter = 0;
   /**
    * How many entries from the front the last trim kept because they are unacknowledged critical
@@ -69,11 +95,14 @@ export class EventQueue {
   private retained = 0;
   private retainedEpoch = -1;
   private readonly ledger: AckLedger;
-  readonly listeners = new Set<QueueListener>();
+  /** The open listeners (ctq_listeners). */
+  readonly listeners = new Set<QueueListener<E>>();
   /** Drained (cte_queue_drain): holds nothing and takes nothing more. */
   dead = false;
 
+  /** Which kind of queue this is (a pbundle's reliable listeners hold nothing back). */
   readonly kind: QueueKind;
+  /** An empty queue; `ledger` is shared by every queue an event may sit on. */
   constructor(kind: QueueKind, ledger: AckLedger = new AckLedger()) {
     this.kind = kind;
     this.ledger = ledger;
@@ -88,7 +117,7 @@ export class EventQueue {
    * cte_publish: appends `event` (not if the queue is dead, nor if it is informative or already
    * acknowledged and nobody listens), wakes the listeners waiting at the tail, then trims.
    */
-  publish(event: SimEvent): void {
+  publish(event: E): void {
     if (this.dead) return;
     if (this.listeners.size === 0 && (!event.critical || event.acked)) return;
     const seq = this.seqCounter++;
@@ -108,7 +137,7 @@ export class EventQueue {
    * cte_copy (contract_adopt): appends `event` without the publish rules, for the unacknowledged
    * critical events an adopted contract brings to its new owner's pbundle.
    */
-  append(event: SimEvent): void {
+  append(event: E): void {
     if (this.dead) return;
     const seq = this.seqCounter++;
     this.entries.push({ event, seq, trimmed: false });
@@ -120,14 +149,14 @@ export class EventQueue {
   }
 
   /** Opens a listener positioned at the tail. */
-  listen(filter: EventFilter | undefined, onReadiness: (readable: boolean) => void): QueueListener {
-    const listener = new QueueListener(this, filter, onReadiness);
+  listen(filter: EventFilter<E> | undefined, onReadiness: (readable: boolean) => void): QueueListener<E> {
+    const listener = new QueueListener<E>(this, filter, onReadiness);
     this.listeners.add(listener);
     return listener;
   }
 
   /** cte_remove_listener: closes `listener` and trims what only it was holding back. */
-  unlisten(listener: QueueListener): void {
+  unlisten(listener: QueueListener<E>): void {
     this.listeners.delete(listener);
     this.trim();
   }
@@ -136,14 +165,14 @@ export class EventQueue {
    * cte_get_event: the next event the listener may see (criticalOnly skips INFO and ACK), moving
    * its cursor past everything it skipped and past the event. Reading trims nothing.
    */
-  read(listener: QueueListener, criticalOnly: boolean): SimEvent | undefined {
+  read(listener: QueueListener<E>, criticalOnly: boolean): E | undefined {
     let index = this.indexOf(listener.cursor);
-    let found: QueueEntry | undefined;
+    let found: QueueEntry<E> | undefined;
     for (; index < this.entries.length; index++) {
       const entry = this.entries[index];
       if (entry === undefined) break;
       if (!this.visible(listener, entry)) continue;
-      if (criticalOnly && (eventFlags(entry.event) & (CTE_INFO | CTE_ACK)) !== 0) continue;
+      if (criticalOnly && expendable(entry.event)) continue;
       found = entry;
       index++;
       break;
@@ -154,13 +183,13 @@ export class EventQueue {
   }
 
   /** cte_reset_listener: moves the listener's cursor to the head of the queue. */
-  reset(listener: QueueListener): void {
+  reset(listener: QueueListener<E>): void {
     listener.cursor = this.seqAt(this.skipTrimmed(0));
     this.refresh(listener);
   }
 
   /** True if the listener has a visible unread event. */
-  pending(listener: QueueListener): boolean {
+  pending(listener: QueueListener<E>): boolean {
     for (let index = this.indexOf(listener.cursor); index < this.entries.length; index++) {
       const entry = this.entries[index];
       if (entry !== undefined && this.visible(listener, entry)) return true;
@@ -186,8 +215,7 @@ export class EventQueue {
       const pointed = pointers.get(entry.seq);
       const stopper = this.kind !== 'pbundle' && (pointed?.reliable ?? 0) > 0;
       if (pointed === undefined) {
-        const flags = eventFlags(entry.event);
-        if ((start && (flags & (CTE_INFO | CTE_ACK)) !== 0) || entry.event.ctid === ctid || entry.trimmed) continue;
+        if ((start && expendable(entry.event)) || entry.event.ctid === ctid || entry.trimmed) continue;
       } else if (entry.event.ctid === ctid && !stopper) {
         entry.trimmed = true;
       } else if (!stopper) {
@@ -219,7 +247,7 @@ export class EventQueue {
   }
 
   /** The events still queued (not trimmed) of contract `ctid`, oldest first. */
-  eventsOf(ctid: number): SimEvent[] {
+  eventsOf(ctid: number): E[] {
     return this.entries.filter((entry) => !entry.trimmed && entry.event.ctid === ctid).map((entry) => entry.event);
   }
 
@@ -233,11 +261,11 @@ export class EventQueue {
     for (const listener of this.listeners) this.refresh(listener);
   }
 
-  private visible(listener: QueueListener, entry: QueueEntry): boolean {
+  private visible(listener: QueueListener<E>, entry: QueueEntry<E>): boolean {
     return !entry.trimmed && (listener.filter === undefined || listener.filter(entry.event));
   }
 
-  private refresh(listener: QueueListener): void {
+  private refresh(listener: QueueListener<E>): void {
     const readable = this.pending(listener);
     if (readable !== listener.readable) {
       listener.readable = readable;
@@ -303,8 +331,7 @@ export class EventQueue {
     for (; index < this.entries.length; index++) {
       const entry = this.entries[index];
       if (entry === undefined || entry.seq >= limit) break;
-      const event = entry.event;
-      if (entry.trimmed || !event.critical || event.acked) continue;
+      if (entry.trimmed || expendable(entry.event)) continue;
       this.entries[write++] = entry;
     }
     this.compact(write, index);
