@@ -17,7 +17,9 @@ import {
   CT_PR_EV_SIGNAL,
   CT_PR_NOORPHAN,
   CT_PR_PGRPONLY,
+  AckLedger,
   ContractError,
+  EventQueue,
   type RawContractStatus,
   type StatusDetail,
 } from '@sysbind/contract-interface';
@@ -68,6 +70,8 @@ export interface LinuxContract {
   readonly members: Map<number, number | undefined>;
   /** Unacknowledged critical events (owner only). */
   readonly unacked: Map<bigint, QueuedEvent>;
+  /** The contract's own event queue (CTEL_CONTRACT), which its `events` endpoints listen to. */
+  readonly queue: EventQueue<QueuedEvent>;
   /** Monitored here (inotify watch, members tracked). */
   monitored: boolean;
   /** cgroup.events said `populated 0`. */
@@ -108,6 +112,12 @@ export class LinuxContractHost implements EndpointHost {
   private readonly monitor: LinuxMonitor;
   private readonly contracts = new Map<number, LinuxContract>();
   private readonly endpoints = new Set<LinuxEventEndpoint>();
+  /** Told of every acknowledgement, so the queues look again at the critical events they keep. */
+  private readonly acks = new AckLedger();
+  /** This process's bundle queue of process contracts (CTEL_PBUNDLE): the contracts it holds. */
+  private readonly pbundle = new EventQueue<QueuedEvent>('pbundle', this.acks);
+  /** The bundle queue (CTEL_BUNDLE): every contract this process follows. */
+  private readonly bundle = new EventQueue<QueuedEvent>('bundle', this.acks);
   private nextEvid = 0n;
   private sequence = 0;
   private holds = 0;
@@ -235,6 +245,7 @@ export class LinuxContractHost implements EndpointHost {
       state,
       members: new Map(),
       unacked: new Map(),
+      queue: new EventQueue<QueuedEvent>('contract', this.acks),
       monitored: false,
       unpopulated: false,
       emptied: false,
@@ -598,25 +609,18 @@ export class LinuxContractHost implements EndpointHost {
       payload,
     };
     if (critical && !event.acked) contract.unacked.set(event.evid, event);
-    for (const endpoint of this.endpoints) if (this.sees(endpoint, contract)) endpoint.push(event);
+    // cte_publish_all: the contract's queue, the bundle and, while held here, the process bundle.
+    contract.queue.publish(event);
+    this.bundle.publish(event);
+    if (contract.ownedHere && contract.state === CTS_OWNED) this.pbundle.publish(event);
   }
 
-  private sees(endpoint: LinuxEventEndpoint, contract: LinuxContract): boolean {
-    switch (endpoint.kind) {
-      case 'events':
-        return endpoint.ctid === contract.ctid;
-      case 'pbundle':
-        return contract.ownedHere && contract.state === CTS_OWNED;
-      case 'bundle':
-        return true;
-    }
-  }
-
-  retained(endpoint: LinuxEventEndpoint): QueuedEvent[] {
-    const events: QueuedEvent[] = [];
-    for (const contract of this.contracts.values())
-      if (this.sees(endpoint, contract)) events.push(...contract.unacked.values());
-    return events;
+  /** Acknowledges every critical event of `contract` (abandon, destroy). */
+  private acknowledgeAll(contract: LinuxContract): void {
+    if (contract.unacked.size === 0) return;
+    for (const event of contract.unacked.values()) event.acked = true;
+    contract.unacked.clear();
+    this.acks.acknowledged();
   }
 
   hold(delta: 1 | -1): void {
@@ -635,7 +639,8 @@ export class LinuxContractHost implements EndpointHost {
 
   /** Opens an endpoint; `events` endpoints start watching a contract held elsewhere. */
   openEndpoint(kind: 'events' | 'bundle' | 'pbundle', contract?: LinuxContract): LinuxEventEndpoint {
-    const endpoint = new LinuxEventEndpoint(this, kind, contract?.ctid);
+    const queue = contract?.queue ?? (kind === 'pbundle' ? this.pbundle : this.bundle);
+    const endpoint = new LinuxEventEndpoint(this, kind, contract?.ctid, queue);
     if (contract !== undefined) {
       contract.references++;
       if (!contract.monitored && contract.state !== CTS_DEAD) this.startMonitoring(contract, true);
@@ -815,12 +820,13 @@ export class LinuxContractHost implements EndpointHost {
 
   abandon(contract: LinuxContract): void {
     this.requireOwned(contract, 'ct_ctl_abandon');
-    for (const event of contract.unacked.values()) event.acked = true;
-    contract.unacked.clear();
-    for (const endpoint of this.endpoints) if (endpoint.kind === 'pbundle') endpoint.dropContract(contract.ctid);
+    // contract_abandon: the owner's process bundle is trimmed of the contract, then its critical
+    // events are acknowledged.
+    this.pbundle.dropContract(contract.ctid);
+    this.acknowledgeAll(contract);
     const populated = readCgroupEvents(contract.path)?.populated ?? false;
     if (!populated && contract.members.size === 0) {
-      this.destroy(contract);
+      this.destroy(contract, false);
       return;
     }
     contract.state = CTS_ORPHAN;
@@ -843,9 +849,19 @@ export class LinuxContractHost implements EndpointHost {
     if (event === undefined) throw ContractError.fromErrno(errno.ESRCH, 'ct_ctl_ack', { ctid: contract.ctid });
     event.acked = true;
     contract.unacked.delete(evid);
+    this.acks.acknowledged();
   }
 
-  private destroy(contract: LinuxContract): void {
+  /**
+   * contract_destroy: the holder's process bundle is trimmed of the contract (unless an abandon
+   * just did), the contract's own queue is drained (its critical events acknowledged) and dies,
+   * then the bundle is trimmed of its events.
+   */
+  private destroy(contract: LinuxContract, held = contract.ownedHere && contract.state === CTS_OWNED): void {
+    if (held) this.pbundle.dropContract(contract.ctid);
+    this.acknowledgeAll(contract);
+    contract.queue.drain();
+    this.bundle.dropContract(contract.ctid);
     contract.state = CTS_DEAD;
     this.stopMonitoring(contract);
     this.removeFolder(contract.path);

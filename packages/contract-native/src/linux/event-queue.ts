@@ -1,7 +1,8 @@
-// contract(5) event queues in user space: one event object per publication, seen by every
-// endpoint that listens to its contract (the contract's own `events`, the owner's `pbundle`, the
-// `bundle`), critical events kept until acknowledged, informative ones only reaching endpoints
-// open when they were published. Delivery to a listener is always asynchronous.
+// contract(5) event endpoints in user space: each is a listener on one of the host's event queues
+// (a contract's own, the process bundle, the bundle), which follow illumos's queue model shared
+// with the simulator (EventQueue in @sysbind/contract-interface): one event object per
+// publication on every queue it belongs to, critical events kept until acknowledged and trimmed,
+// informative ones only where someone listens. Delivery to a listener is always asynchronous.
 import {
   CTE_ACK,
   CTE_INFO,
@@ -9,6 +10,8 @@ import {
   type ContractEventEndpoint,
   type ContractEventListener,
   type EventEndpointKind,
+  type EventQueue,
+  type QueueListener,
   type RawContractEvent,
 } from '@sysbind/contract-interface';
 import { constants } from 'node:os';
@@ -31,8 +34,6 @@ export function rawEvent(event: QueuedEvent): RawContractEvent {
 
 /** What an endpoint asks of the host it belongs to. */
 export interface EndpointHost {
-  /** The events still retained (unacknowledged critical ones) that `endpoint` may see, for reset(). */
-  retained(endpoint: LinuxEventEndpoint): QueuedEvent[];
   /** Whether the caller may ask for a reliable listener. */
   readonly privileged: boolean;
   /** Keep (or stop keeping) the event loop alive on behalf of an endpoint. */
@@ -45,34 +46,27 @@ function badf(syscall: string): ContractError {
   return ContractError.fromErrno(constants.errno.EBADF, syscall);
 }
 
-/** One open endpoint: a cursor over the events published since it opened (or since reset()). */
+/** One open endpoint: a listener on one queue (cte_add_listener puts it at the tail). */
 export class LinuxEventEndpoint implements ContractEventEndpoint {
   readonly kind: EventEndpointKind;
   readonly type = 'process' as const;
   readonly ctid: number | undefined;
   private readonly host: EndpointHost;
-  private pending: QueuedEvent[] = [];
+  private readonly queue: EventQueue<QueuedEvent>;
+  private readonly position: QueueListener<QueuedEvent>;
   private listener: ContractEventListener | undefined;
   private scheduled = false;
   private referenced = false;
   private closed = false;
 
-  constructor(host: EndpointHost, kind: EventEndpointKind, ctid: number | undefined) {
+  constructor(host: EndpointHost, kind: EventEndpointKind, ctid: number | undefined, queue: EventQueue<QueuedEvent>) {
     this.host = host;
     this.kind = kind;
     this.ctid = ctid;
-  }
-
-  /** @internal A new event for this endpoint. */
-  push(event: QueuedEvent): void {
-    if (this.closed) return;
-    this.pending.push(event);
-    this.schedule();
-  }
-
-  /** @internal Drops every pending event of `ctid` (its owner abandoned it: the pbundle forgets it). */
-  dropContract(ctid: number): void {
-    this.pending = this.pending.filter((event) => event.ctid !== ctid);
+    this.queue = queue;
+    this.position = queue.listen(undefined, (readable) => {
+      if (readable) this.schedule();
+    });
   }
 
   /** @internal Whether the endpoint is closed. */
@@ -81,12 +75,14 @@ export class LinuxEventEndpoint implements ContractEventEndpoint {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.listener === undefined || this.pending.length === 0) return;
+    if (this.scheduled || this.closed || this.listener === undefined) return;
+    if (!this.queue.pending(this.position)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      while (!this.closed && this.listener !== undefined && this.pending.length > 0) {
-        const event = this.pending.shift() as QueuedEvent;
+      while (!this.closed && this.listener !== undefined) {
+        const event = this.queue.read(this.position, false);
+        if (event === undefined) break;
         this.listener.onEvent(rawEvent(event));
       }
     });
@@ -94,36 +90,28 @@ export class LinuxEventEndpoint implements ContractEventEndpoint {
 
   read(): RawContractEvent | undefined {
     if (this.closed) throw badf('ct_event_read');
-    const event = this.pending.shift();
+    const event = this.queue.read(this.position, false);
     return event === undefined ? undefined : rawEvent(event);
   }
 
   readCritical(): RawContractEvent | undefined {
     if (this.closed) throw badf('ct_event_read_critical');
-    const index = this.pending.findIndex((event) => event.critical && !event.acked);
-    if (index < 0) {
-      this.pending = [];
-      return undefined;
-    }
-    const event = this.pending[index] as QueuedEvent;
-    this.pending = this.pending.slice(index + 1);
-    return rawEvent(event);
+    const event = this.queue.read(this.position, true);
+    return event === undefined ? undefined : rawEvent(event);
   }
 
   reset(): void {
     if (this.closed) throw badf('ct_event_reset');
-    const byEvid = new Map<bigint, QueuedEvent>();
-    for (const event of this.host.retained(this)) byEvid.set(event.evid, event);
-    for (const event of this.pending) byEvid.set(event.evid, event);
-    this.pending = [...byEvid.values()].sort((a, b) => (a.evid < b.evid ? -1 : a.evid > b.evid ? 1 : 0));
+    this.queue.reset(this.position);
     this.schedule();
   }
 
   reliable(): void {
     if (this.closed) throw badf('ct_event_reliable');
-    // Nothing is trimmed from behind an open endpoint here, so a reliable listener only needs the
-    // privilege check illumos makes.
     if (!this.host.privileged) throw ContractError.fromErrno(constants.errno.EPERM, 'ct_event_reliable');
+    // CTLF_RELIABLE: a contract's trim (abandon, destroy) stops at the events this listener has
+    // not read yet, except on the process bundle.
+    this.position.reliable = true;
   }
 
   listen(listener: ContractEventListener | undefined): void {
@@ -152,7 +140,8 @@ export class LinuxEventEndpoint implements ContractEventEndpoint {
     this.referenced = false;
     this.closed = true;
     this.listener = undefined;
-    this.pending = [];
+    // cte_remove_listener: what only this listener held back is trimmed.
+    this.queue.unlisten(this.position);
     this.host.detach(this);
   }
 }
