@@ -4,7 +4,17 @@
 // syscall) or succeed alike. The reference is the addon, never the Linux backend's own output.
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ContractBackend, ContractControlHandle, ContractTemplateHandle } from '@sysbind/contract-interface';
+import {
+  CTE_INFO,
+  CT_PR_EV_EMPTY,
+  CT_PR_EV_EXIT,
+  CT_PR_EV_FORK,
+  type ContractBackend,
+  type ContractControlHandle,
+  type ContractEventEndpoint,
+  type ContractTemplateHandle,
+  type RawContractEvent,
+} from '@sysbind/contract-interface';
 import { createLinuxContractBackend } from '@sysbind/contract-native';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
@@ -200,6 +210,87 @@ describe.skipIf(skip !== undefined)(`Linux backend ≡ the addon over the simula
     try {
       const expected = await sequence(createSimulatedNativeBackend(following));
       expect(expected[0]).toBe('2 child parent: this process ');
+      expect(await sequence(linux as ContractBackend)).toEqual(expected);
+    } finally {
+      following.close();
+    }
+  });
+
+  it('ct_event_reset replays what cte_trim kept: the informative events around an unacknowledged critical one, the acknowledged one until the next publish (cte_reset_listener, cte_trim)', async () => {
+    // A simulator that follows real children, for the same real children on both sides.
+    const following = createContractSimulator({
+      followRealChildren: true,
+      euid: 0,
+      privileges: ['contract_event', 'contract_identity', 'contract_observer', 'proc_owner'],
+    });
+    const sequence = async (backend: ContractBackend): Promise<string[][]> => {
+      const ctids: number[] = [];
+      const label = (event: RawContractEvent): string =>
+        `#${ctids.indexOf(event.ctid)} type ${event.type} flags ${event.flags}`;
+      const drain = (endpoint: ContractEventEndpoint): RawContractEvent[] => {
+        const events: RawContractEvent[] = [];
+        for (let event = endpoint.read(); event !== undefined; event = endpoint.read()) events.push(event);
+        return events;
+      };
+      const pbundle = backend.openProcessBundle('process');
+      // The probe: its reads tell when a contract's events are all published, and move nothing
+      // on the pbundle, whose listener stays where the events start.
+      const probe = backend.openBundle('process');
+      const probed: RawContractEvent[] = [];
+      const controls: ContractControlHandle[] = [];
+      const template = backend.openTemplate('process');
+      template.set('critical', CT_PR_EV_EXIT);
+      template.set('informative', CT_PR_EV_FORK | CT_PR_EV_EMPTY);
+      const contract = async (): Promise<void> => {
+        template.activate();
+        const child = spawn('sh', ['-c', 'exit 3'], { stdio: 'ignore' });
+        template.clear();
+        if (child.pid !== undefined) spawned.add(child.pid);
+        const latest = backend.openLatest('process');
+        ctids.push(latest.ctid);
+        controls.push(backend.openControl(latest.ctid));
+        latest.close();
+        await until(() => {
+          probed.push(...drain(probe));
+          return probed.some((event) => event.ctid === latest.ctid && event.type === CT_PR_EV_EMPTY);
+        }, 3000);
+      };
+      const replays: string[][] = [];
+      const replay = (): void => {
+        pbundle.reset();
+        replays.push(drain(pbundle).map(label));
+      };
+      try {
+        // pr_fork (informative), pr_exit (critical), pr_empty (informative), read, then reset.
+        await contract();
+        replays.push(drain(pbundle).map(label));
+        replay();
+        // Acknowledged: nothing trims until the next publish, so the same events come back.
+        const exit = probed.find((event) => event.type === CT_PR_EV_EXIT);
+        controls[0]?.ack(exit?.evid ?? 0n);
+        replay();
+        replay();
+        // The next publish trims everything the listener has read: only the new events remain.
+        await contract();
+        replay();
+        return replays;
+      } finally {
+        template.close();
+        probe.close();
+        pbundle.close();
+        for (const control of controls) {
+          control.abandon();
+          control.close();
+        }
+      }
+    };
+    try {
+      const expected = await sequence(createSimulatedNativeBackend(following));
+      expect(expected[0]).toEqual([
+        `#0 type ${CT_PR_EV_FORK} flags ${CTE_INFO}`,
+        `#0 type ${CT_PR_EV_EXIT} flags 0`,
+        `#0 type ${CT_PR_EV_EMPTY} flags ${CTE_INFO}`,
+      ]);
       expect(await sequence(linux as ContractBackend)).toEqual(expected);
     } finally {
       following.close();
