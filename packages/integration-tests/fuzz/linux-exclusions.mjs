@@ -49,9 +49,6 @@ export function taintOf(op) {
   // Regents and transfers (CT_PR_INHERIT, CT_PR_REGENT, a transfer, noneg = the same id): the
   // simulator subsumes or inherits contracts that Linux leaves alone.
   if (op.kind === 'set' && regentTerm(op)) return 'INHERIT, REGENT, `transfer`';
-  // reset() replays the unacknowledged critical events only, not the informative ones queued
-  // behind them (illumos's cte_trim keeps those): later reads of that endpoint may differ.
-  if (op.kind === 'endpoint' && op.method === 'reset') return 'critical/informative, ack, `nevents`';
   if ((op.kind === 'openTemplate' || op.kind === 'openLatest') && op.type.label === `'device'`)
     return 'device contracts';
   if (op.kind === 'openEndpoint' && op.which === 'openBundle') return 'observe, bundle';
