@@ -18,7 +18,8 @@ export {
   type TemplateFunctionName,
   type TemplateTermFunctions,
 } from './template-terms.ts';
-export { DEVICE_TEMPLATE_DEFAULTS, PROCESS_TEMPLATE_DEFAULTS, excessCriticalEvents } from './template-rules.ts';
+// Everything template-rules.ts exports is public: contract(5)'s rules for backends that keep templates.
+export * from './template-rules.ts';
 export {
   AckLedger,
   EventQueue,

@@ -5,17 +5,16 @@
 // reference these rules are checked against.
 import { constants } from 'node:os';
 import {
-  CT_PR_ALLEVENT,
-  CT_PR_ALLFATAL,
-  CT_PR_ALLPARAM,
-  CT_PR_EV_EMPTY,
-  CT_PR_PGRPONLY,
   CT_PR_SVC_DEFAULT,
-  CT_PARAM_MAX_SIZE,
   ContractError,
   PROCESS_TEMPLATE_DEFAULTS,
   TEMPLATE_TERM_FUNCTIONS,
-  excessCriticalEvents,
+  applyCritical,
+  applyFatal,
+  applyInformative,
+  applyParam,
+  parameterTooLarge,
+  type TemplateRuleRefusal,
   type TemplateTerm,
   type TemplateTermValues,
 } from '@sysbind/contract-interface';
@@ -64,26 +63,14 @@ function fail(code: number, syscall: string): ContractError {
   return ContractError.fromErrno(code, syscall);
 }
 
-// ctmpl_process_set's EXCESS: a critical set that needs PRIV_CONTRACT_EVENT.
-function excessive(terms: ProcessTerms, critical: number): boolean {
-  return excessCriticalEvents(critical, terms.fatal, terms.param) !== 0;
+// The event-set rules and ctparam_copyin's size limit are contract(5)'s, shared with the simulator
+// (@sysbind/contract-interface's template-rules.ts); here a refusal is thrown with the function's name.
+function apply(refusal: TemplateRuleRefusal, syscall: string): void {
+  if (refusal !== undefined) throw fail(errno[refusal], syscall);
 }
 
-// ctparam_copyin refuses a parameter larger than CT_PARAM_MAX_SIZE before any type sees it; a
-// string travels as its UTF-8 bytes and the terminating NUL.
 function checkSize(text: string, syscall: string): void {
-  if (Buffer.byteLength(text, 'utf8') + 1 > CT_PARAM_MAX_SIZE) throw fail(errno.EINVAL, syscall);
-}
-
-// CTPP_PARAMS (also reached as CTDP_ACCEPT, the same parameter id): only setting PGRPONLY on a
-// critical set that is then excessive moves every critical event but EMPTY to the informative set.
-function setParam(terms: ProcessTerms, bits: number, context: TermContext, syscall: string): void {
-  if ((bits & ~CT_PR_ALLPARAM) !== 0) throw fail(errno.EINVAL, syscall);
-  terms.param = bits;
-  if ((bits & CT_PR_PGRPONLY) !== 0 && !context.privileged && excessive(terms, terms.critical)) {
-    terms.informative |= terms.critical & ~CT_PR_EV_EMPTY;
-    terms.critical &= CT_PR_EV_EMPTY;
-  }
+  if (parameterTooLarge(text)) throw fail(errno.EINVAL, syscall);
 }
 
 // CTPP_SUBSUME (also reached as CTDP_NONEG, the same parameter id): the kernel's checks of the
@@ -111,37 +98,19 @@ export function setTerm<Term extends TemplateTerm>(
     case 'cookie':
       terms.cookie = BigInt.asUintN(64, given as bigint);
       return;
-    case 'critical': {
-      const bits = given as number;
-      if ((bits & ~CT_PR_ALLEVENT) !== 0) throw fail(errno.EINVAL, syscall);
-      // ctmpl_set lets a pure reduction through; anything else is ctmpl_process_set's to judge,
-      // on the set as a whole.
-      const reduction = (bits & ~terms.critical) === 0;
-      if (!reduction && !context.privileged && excessive(terms, bits)) throw fail(errno.EPERM, syscall);
-      terms.critical = bits;
+    case 'critical':
+      apply(applyCritical(terms, 'process', given as number, context.privileged), syscall);
       return;
-    }
-    case 'informative': {
-      const bits = given as number;
-      if ((bits & ~CT_PR_ALLEVENT) !== 0) throw fail(errno.EINVAL, syscall);
-      terms.informative = bits;
+    case 'informative':
+      apply(applyInformative(terms, 'process', given as number), syscall);
       return;
-    }
-    case 'fatal': {
-      const bits = given as number;
-      if ((bits & ~CT_PR_ALLFATAL) !== 0) throw fail(errno.EINVAL, syscall);
-      terms.fatal = bits;
-      // The kernel means to keep EMPTY and the fatal events critical here, but its expression for
-      // the events kept always yields 0 (see the simulator's setFatal): the whole critical set moves.
-      if (!context.privileged && excessive(terms, terms.critical)) {
-        terms.informative |= terms.critical;
-        terms.critical = 0;
-      }
+    case 'fatal':
+      apply(applyFatal(terms, given as number, context.privileged), syscall);
       return;
-    }
+    // CTPP_PARAMS, also reached as CTDP_ACCEPT (the same parameter id).
     case 'param':
     case 'aset':
-      setParam(terms, given as number, context, syscall);
+      apply(applyParam(terms, given as number, context.privileged), syscall);
       return;
     case 'transfer':
       setTransfer(terms, given as number, context, syscall);

@@ -1,16 +1,15 @@
 import {
   CT_DEV_ALLEVENT,
-  CT_PARAM_MAX_SIZE,
-  CT_PR_ALLEVENT,
-  CT_PR_ALLFATAL,
-  CT_PR_ALLPARAM,
-  CT_PR_EV_EMPTY,
-  CT_PR_PGRPONLY,
   CT_PR_SVC_DEFAULT,
   DEVICE_TEMPLATE_DEFAULTS,
   PROCESS_TEMPLATE_DEFAULTS,
-  excessCriticalEvents,
+  applyCritical,
+  applyFatal,
+  applyInformative,
+  applyParam,
+  parameterTooLarge,
   type ContractType,
+  type TemplateRuleRefusal,
   type TemplateTermValues,
 } from '@sysbind/contract-interface';
 import { Errno } from './errno.ts';
@@ -66,80 +65,35 @@ export interface TemplateCaller {
   readonly contractEvent: boolean;
 }
 
-function allEventsOf(type: ContractType): number {
-  return type === 'process' ? CT_PR_ALLEVENT : CT_DEV_ALLEVENT;
+// The event-set rules are contract(5)'s, shared with every backend that keeps its own templates
+// (@sysbind/contract-interface's template-rules.ts); here they answer as libcontract does, an errno.
+function errnoOf(refusal: TemplateRuleRefusal): number {
+  return refusal === undefined ? 0 : Errno[refusal];
 }
 
-/**
- * Whether an unprivileged caller may not have `critical` given the template's fatal set and
- * parameters (process.c's EXCESS): an event other than EMPTY that is not also fatal, or any event
- * other than EMPTY under PGRPONLY.
- */
-function excessive(template: TemplateState, critical: number): boolean {
-  return excessCriticalEvents(critical, template.fatal, template.param) !== 0;
-}
-
-/**
- * ct_tmpl_set_critical (ctmpl_set, then the type's ctop_set): a pure reduction is always allowed;
- * otherwise a process template refuses, without PRIV_CONTRACT_EVENT, a set that is excessive as a
- * whole (not just in what it adds). Device templates accept any device event.
- */
+/** ct_tmpl_set_critical (see applyCritical). */
 export function setCritical(template: TemplateState, events: number, caller: TemplateCaller): number {
-  if ((events & ~allEventsOf(template.type)) !== 0 || events < 0) return Errno.EINVAL;
-  const reduction = (events & ~template.critical) === 0;
-  if (!reduction && template.type === 'process' && !caller.contractEvent && excessive(template, events)) {
-    return Errno.EPERM;
-  }
-  template.critical = events;
-  return 0;
+  return errnoOf(applyCritical(template, template.type, events, caller.contractEvent));
 }
 
 /** ct_tmpl_set_informative. */
 export function setInformative(template: TemplateState, events: number): number {
-  if ((events & ~allEventsOf(template.type)) !== 0 || events < 0) return Errno.EINVAL;
-  template.informative = events;
-  return 0;
+  return errnoOf(applyInformative(template, template.type, events));
 }
 
-/**
- * ct_pr_tmpl_set_fatal (ctmpl_process_set, CTPP_EV_FATAL). When the critical set has become
- * excessive for an unprivileged caller, the kernel means to keep EMPTY and the fatal events
- * critical, but its expression `SAFE_EV | (params & CT_PR_PGRPONLY) ? 0 : fatal` parses as
- * `(SAFE_EV | …) ? 0 : fatal`, which is always 0: every critical event, EMPTY included, moves to
- * the informative set. The simulator does what the kernel does.
- */
+/** ct_pr_tmpl_set_fatal (see applyFatal: the kernel's operator-precedence quirk included). */
 export function setFatal(template: TemplateState, events: number, caller: TemplateCaller): number {
-  if (template.type !== 'process' || (events & ~CT_PR_ALLFATAL) !== 0 || events < 0) return Errno.EINVAL;
-  template.fatal = events;
-  if (!caller.contractEvent && excessive(template, template.critical)) {
-    template.informative |= template.critical;
-    template.critical = 0;
-  }
-  return 0;
+  if (template.type !== 'process') return Errno.EINVAL;
+  return errnoOf(applyFatal(template, events, caller.contractEvent));
 }
 
-/**
- * ct_pr_tmpl_set_param (ctmpl_process_set, CTPP_PARAMS): only setting PGRPONLY, on a critical
- * set that is then excessive, moves every critical event but EMPTY to the informative set.
- */
+/** ct_pr_tmpl_set_param (see applyParam). */
 export function setParam(template: TemplateState, params: number, caller: TemplateCaller): number {
-  if (template.type !== 'process' || (params & ~CT_PR_ALLPARAM) !== 0 || params < 0) return Errno.EINVAL;
-  template.param = params;
-  if ((params & CT_PR_PGRPONLY) !== 0 && !caller.contractEvent && excessive(template, template.critical)) {
-    template.informative |= template.critical & ~CT_PR_EV_EMPTY;
-    template.critical &= CT_PR_EV_EMPTY;
-  }
-  return 0;
+  if (template.type !== 'process') return Errno.EINVAL;
+  return errnoOf(applyParam(template, params, caller.contractEvent));
 }
 
-/**
- * ctparam_copyin: a parameter of more than CT_PARAM_MAX_SIZE bytes is EINVAL before any contract
- * type sees it. libcontract passes a string as its UTF-8 bytes and the terminating NUL, so the
- * limit counts bytes, not UTF-16 code units.
- */
-export function parameterTooLarge(text: string): boolean {
-  return new TextEncoder().encode(text).length + 1 > CT_PARAM_MAX_SIZE;
-}
+export { parameterTooLarge };
 
 /** ct_pr_tmpl_set_svc_fmri (privilege is checked by the caller, after parameterTooLarge). */
 export function setSvcFmri(template: TemplateState, fmri: string): number {
