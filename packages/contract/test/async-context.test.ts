@@ -2,33 +2,13 @@
 // the code that subscribed, as EventEmitterAsyncResource does, whatever context the event comes
 // from (here: the simulator's delivery, triggered from a third context).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
-import { createContractSystem, type Contract, type ContractSystem } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { type ContractSimulator } from '@sysbind/testing-fakes';
+import { type Contract, type ContractSystem } from '../src/index.ts';
 import * as compat from '../src/compat.ts';
+import { settle, useSimulatedSystems } from './support/simulated-system.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function setup(): { sim: ContractSimulator; system: ContractSystem } {
-  const sim = createContractSimulator();
-  const system = createContractSystem({ backend: sim.backend() });
-  cleanups.push(
-    () => {
-      sim.close();
-    },
-    () => {
-      system.close();
-    },
-  );
-  return { sim, system };
-}
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const { setup, defer } = useSimulatedSystems();
 
 const store = new AsyncLocalStorage<string>();
 
@@ -115,7 +95,7 @@ describe('item 18: listeners and iterators run in the subscriber’s async conte
     contract.abandon();
 
     compat.useBackend(sim.backend());
-    cleanups.push(() => {
+    defer(() => {
       compat.useBackend(undefined);
     });
     compat.set_template({ type: 'process', critical: { pr_empty: true } });

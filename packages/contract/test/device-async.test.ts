@@ -1,31 +1,21 @@
 // Issue 12 item 14: a device contract's abandon, its creation and the open of a device node can
 // block in the kernel for up to the 60 s negotiation timeout (ct_barrier_wait_for_release,
 // ct_barrier_acquire), so the facade offers them only as promises, which settle in a later turn.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CTS_ORPHAN, CTS_DEAD } from '@sysbind/contract-interface';
-import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
-import { createContractSystem, type ContractSystem } from '../src/index.ts';
+import { createContractSimulator } from '@sysbind/testing-fakes';
 import * as compat from '../src/compat.ts';
+import { useSimulatedSystems, type SimulatedSystem } from './support/simulated-system.ts';
 
 const MINOR = '/pci@0/disk@0:a';
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
+const systems = useSimulatedSystems();
+const { defer } = systems;
 
-function setup(): { sim: ContractSimulator; system: ContractSystem } {
-  const sim = createContractSimulator();
-  const system = createContractSystem({ backend: sim.backend() });
-  cleanups.push(
-    () => {
-      sim.close();
-    },
-    () => {
-      system.close();
-    },
-  );
-  sim.world.addDevice(MINOR);
-  return { sim, system };
+// Every world here has the one device the tests contract for.
+function setup(): SimulatedSystem {
+  const world = systems.setup();
+  world.sim.world.addDevice(MINOR);
+  return world;
 }
 
 describe('item 14: device contracts through promises', () => {
@@ -75,7 +65,7 @@ describe('item 14: device contracts through promises', () => {
     const sim = createContractSimulator();
     sim.world.addDevice(MINOR);
     compat.useBackend(sim.backend());
-    cleanups.push(() => {
+    defer(() => {
       compat.useBackend(undefined);
       sim.close();
     });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CT_DEV_EV_OFFLINE,
   CT_EV_NEGEND,
@@ -7,33 +7,13 @@ import {
   CT_PR_EV_FORK,
   CT_PR_EV_SIGNAL,
 } from '@sysbind/contract-interface';
-import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
-import { createContractSystem, type ContractEvent, type ContractSystem } from '../src/index.ts';
+import { createContractSimulator } from '@sysbind/testing-fakes';
+import { type ContractEvent } from '../src/index.ts';
 import * as compat from '../src/compat.ts';
 import type { CompatEvent } from '../src/compat.ts';
+import { settle, useSimulatedSystems } from './support/simulated-system.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function setup(): { sim: ContractSimulator; system: ContractSystem } {
-  const sim = createContractSimulator();
-  const system = createContractSystem({ backend: sim.backend() });
-  cleanups.push(
-    () => {
-      sim.close();
-    },
-    () => {
-      system.close();
-    },
-  );
-  return { sim, system };
-}
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const { setup, defer } = useSimulatedSystems();
 
 // What the union lets a caller write, checked by the type checker (pnpm run typecheck): each
 // payload is reached through the `type` test alone, without a cast or an optional chain.
@@ -145,7 +125,7 @@ describe('item 19: events follow the JavaScript convention', () => {
 
   it('item 19: compat events keep the seed shape: `type` is the name string, evid a decimal string, flags an object', async () => {
     const sim = createContractSimulator();
-    cleanups.push(() => {
+    defer(() => {
       compat.useBackend(undefined);
       sim.close();
     });

@@ -1,32 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createContractSimulator, type ContractSimulator } from '@sysbind/testing-fakes';
-import { createContractSystem, isContractError, type ContractEvent, type ContractSystem } from '../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { createContractSystem, isContractError, type ContractEvent } from '../src/index.ts';
+import { settle, useSimulatedSystems } from './support/simulated-system.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function setup(options: Parameters<typeof createContractSimulator>[0] = {}): {
-  sim: ContractSimulator;
-  system: ContractSystem;
-} {
-  const sim = createContractSimulator(options);
-  const system = createContractSystem({ backend: sim.backend() });
-  cleanups.push(
-    () => {
-      sim.close();
-    },
-    () => {
-      system.close();
-    },
-  );
-  return { sim, system };
-}
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+const { setup } = useSimulatedSystems();
 
 describe('createContractSystem', () => {
   // On Linux the default is the real Linux backend: native-tests' linux-*.test.ts cover it.
