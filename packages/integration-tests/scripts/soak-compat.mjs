@@ -13,11 +13,11 @@
 // Usage: node --expose-gc scripts/soak-compat.mjs [fake|native|linux] [rounds] [--real] [--short]
 // Last line: a JSON report.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import * as contract from '@sysbind/contract/compat';
 import { createLinuxContractBackend, probeLinuxContractHost } from '@sysbind/contract-native';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
+import { fdCount, settledHeap } from './heap-figures.mjs';
 
 const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const [kind = 'fake', roundsText] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -39,25 +39,6 @@ if (kind === 'linux') {
   }
 }
 if (!Number.isInteger(rounds) || rounds < 100) throw new Error('rounds must be an integer >= 100');
-const collect = globalThis.gc;
-if (typeof collect !== 'function') throw new Error('run with --expose-gc');
-
-const fdCount = () => readdirSync('/proc/self/fd').length;
-
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-
-// The heap after full collections, over several turns (native handles are freed by finalizers
-// that run from an immediate); the lowest figure.
-async function settledHeap() {
-  let heap = Infinity;
-  for (let round = 0; round < 8; round++) {
-    collect();
-    await turn();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    heap = Math.min(heap, process.memoryUsage().heapUsed);
-  }
-  return heap;
-}
 
 const sim = createContractSimulator({ followRealChildren: real });
 const backend =

@@ -12,6 +12,7 @@ import { createContractSystem } from '@sysbind/contract';
 import { probeLinuxContractHost } from '@sysbind/contract-native';
 import { createSimulatedNativeBackend } from '@sysbind/contract-native/testing';
 import { createContractSimulator } from '@sysbind/testing-fakes';
+import { fdCount, settledHeap } from './heap-figures.mjs';
 
 const [kind = 'fake', totalText = '100000', checkpointText = '10000'] = process.argv.slice(2);
 const total = Number(totalText);
@@ -19,25 +20,6 @@ const checkpoint = Number(checkpointText);
 if (kind !== 'fake' && kind !== 'native' && kind !== 'linux') throw new Error(`unknown backend ${kind}`);
 const linux = kind === 'linux';
 if (!(checkpoint > 0 && checkpoint < total)) throw new Error('need 0 < checkpoint < lifecycles');
-const collect = globalThis.gc;
-if (typeof collect !== 'function') throw new Error('run with --expose-gc');
-
-const fdCount = () => readdirSync('/proc/self/fd').length;
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-
-// The heap after full collections. Handles of the native addon are freed in two steps (the
-// collection queues their Node-API finalizers, which run from an immediate, and what they held
-// goes with a later collection), so collect over several turns and keep the lowest figure.
-async function settledHeap() {
-  let heap = Infinity;
-  for (let round = 0; round < 8; round++) {
-    collect();
-    await turn();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    heap = Math.min(heap, process.memoryUsage().heapUsed);
-  }
-  return heap;
-}
 
 const sim = linux ? undefined : createContractSimulator({ followRealChildren: false });
 const backend = sim === undefined ? undefined : kind === 'fake' ? sim.backend() : createSimulatedNativeBackend(sim);

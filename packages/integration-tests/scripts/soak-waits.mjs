@@ -13,25 +13,12 @@
 import { setMaxListeners } from 'node:events';
 import { createSimulatedNativeBackend } from '@sysbind/gridcentric-native/testing';
 import { createGridcentricSimulator } from '@sysbind/testing-fakes';
+import { settledHeap } from './heap-figures.mjs';
 
 const total = Number(process.argv[2] ?? '250000');
 const checkpoints = Number(process.argv[3] ?? '5');
 const wave = 1000;
-const collect = globalThis.gc;
-if (typeof collect !== 'function') throw new Error('run with --expose-gc');
 if (!(total >= wave * checkpoints)) throw new Error(`need at least ${wave * checkpoints} waits`);
-
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-async function settledHeap() {
-  let heap = Infinity;
-  for (let round = 0; round < 8; round++) {
-    collect();
-    await turn();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    heap = Math.min(heap, process.memoryUsage().heapUsed);
-  }
-  return heap;
-}
 
 const sim = createGridcentricSimulator({ bootDelay: 0 });
 const gc = createSimulatedNativeBackend(sim);
