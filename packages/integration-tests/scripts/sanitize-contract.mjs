@@ -7,11 +7,11 @@
 // A plain node script rather than a vitest run: LeakSanitizer checks at process exit, which
 // vitest's workers do not reach. It re-runs itself with LD_PRELOAD of libasan (node is not
 // instrumented, so the runtime must be loaded first) unless that is already set.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { runSanitized } from './sanitized-run.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.resolve(here, '..');
@@ -42,30 +42,11 @@ async function supervise() {
     external: ['@sysbind/contract-interface', '@sysbind/contract-native', '@sysbind/contract-native/*'],
     logLevel: 'silent',
   });
-  const preload = process.env.LD_PRELOAD?.includes('libasan')
-    ? process.env.LD_PRELOAD
-    : execFileSync(process.env.CXX ?? 'g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
-  const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-    env: {
-      ...process.env,
-      LD_PRELOAD: preload,
-      ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1',
-      UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1',
-      SYSBIND_SANITIZE: '1',
-      SYSBIND_SANITIZE_RUN: '1',
-    },
-    encoding: 'utf8',
+  const { asan, ubsan, leaks, ok, exit } = runSanitized(fileURLToPath(import.meta.url), {
+    doneMarker: 'sanitize-contract: workload done',
   });
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  const asan = (result.stderr.match(/ERROR: AddressSanitizer/g) ?? []).length;
-  const ubsan = (result.stderr.match(/runtime error:/g) ?? []).length;
-  const leaks = (result.stderr.match(/(Direct|Indirect) leak of/g) ?? []).length;
-  const finished = result.stdout.includes('sanitize-contract: workload done');
-  console.log(
-    `sanitize-contract: ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks (exit ${result.status ?? result.signal})`,
-  );
-  process.exit(asan + ubsan + leaks === 0 && finished && result.status === 0 ? 0 : 1);
+  console.log(`sanitize-contract: ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks (exit ${exit})`);
+  process.exit(ok ? 0 : 1);
 }
 
 async function drive() {

@@ -9,11 +9,12 @@
 // without it (exit statuses from pidfds). Prints
 // `sanitize-linux: N ASan errors, N UBSan errors, N leaks` and exits non-zero if any. Off Linux,
 // or on a host that cannot run the backend, it says so and exits 0.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread } from 'node:worker_threads';
+import { runSanitized } from './sanitized-run.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const addonFile = path.resolve(here, '../../contract-native/build/linux-asan/Release/contract.node');
@@ -42,41 +43,23 @@ async function supervise() {
     );
     process.exit(2);
   }
-  const preload = process.env.LD_PRELOAD?.includes('libasan')
-    ? process.env.LD_PRELOAD
-    : execFileSync(process.env.CXX ?? 'g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
   // Twice: with the process-events connector, and without it (SYSBIND_CONTRACT_CONNECTOR=off),
   // where exit statuses come from pidfds instead.
   let failed = false;
   const totals = { asan: 0, ubsan: 0, leaks: 0 };
   for (const connector of ['on', 'off']) {
-    const result = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
-      env: {
-        ...process.env,
-        LD_PRELOAD: preload,
-        ASAN_OPTIONS: process.env.ASAN_OPTIONS ?? 'detect_leaks=1',
-        UBSAN_OPTIONS: process.env.UBSAN_OPTIONS ?? 'print_stacktrace=1',
-        SYSBIND_SANITIZE: '1',
-        SYSBIND_SANITIZE_RUN: '1',
-        ...(connector === 'off' ? { SYSBIND_CONTRACT_CONNECTOR: 'off' } : {}),
-      },
-      encoding: 'utf8',
+    const { asan, ubsan, leaks, ok, exit } = runSanitized(fileURLToPath(import.meta.url), {
+      doneMarker: 'sanitize-linux: workload done',
+      env: connector === 'off' ? { SYSBIND_CONTRACT_CONNECTOR: 'off' } : {},
       timeout: 120_000,
     });
-    process.stdout.write(result.stdout);
-    process.stderr.write(result.stderr);
-    const asan = (result.stderr.match(/ERROR: AddressSanitizer/g) ?? []).length;
-    const ubsan = (result.stderr.match(/runtime error:/g) ?? []).length;
-    const leaks = (result.stderr.match(/(Direct|Indirect) leak of/g) ?? []).length;
-    const finished = result.stdout.includes('sanitize-linux: workload done');
     console.log(
-      `sanitize-linux (connector ${connector}): ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks ` +
-        `(exit ${result.status ?? result.signal})`,
+      `sanitize-linux (connector ${connector}): ${asan} ASan errors, ${ubsan} UBSan errors, ${leaks} leaks (exit ${exit})`,
     );
     totals.asan += asan;
     totals.ubsan += ubsan;
     totals.leaks += leaks;
-    if (asan + ubsan + leaks !== 0 || !finished || result.status !== 0) failed = true;
+    if (!ok) failed = true;
   }
   console.log(`sanitize-linux: ${totals.asan} ASan errors, ${totals.ubsan} UBSan errors, ${totals.leaks} leaks`);
   process.exit(failed ? 1 : 0);

@@ -8,15 +8,16 @@
 //   pnpm run sanitize                 (in packages/integration-tests)
 //   SYSBIND_SANITIZE_SKIP_BUILD=1 …   reuse the instrumented builds already there
 //   SYSBIND_SANITIZE_FUZZ_CALLS=N …   size of the fuzz smoke (default 5000)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SANITIZER_REPORTS, countReports, libasanPath } from './sanitized-run.mjs';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nativePackages = ['contract-native', 'gridcentric-native'].map((name) => path.resolve(packageDir, '..', name));
 const fuzzCalls = process.env.SYSBIND_SANITIZE_FUZZ_CALLS ?? '5000';
 
-const libasan = execFileSync(process.env.CXX ?? 'g++', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+const libasan = libasanPath();
 if (!path.isAbsolute(libasan)) {
   console.error(`sanitize: ${process.env.CXX ?? 'g++'} knows no libasan.so (install libasan for it)`);
   process.exit(2);
@@ -102,12 +103,6 @@ steps.push(
   },
 );
 
-const REPORTS = [
-  ['ASan errors', /ERROR: AddressSanitizer/g],
-  ['UBSan errors', /runtime error:/g],
-  ['leaks', /(Direct|Indirect) leak of/g],
-];
-
 let failed = 0;
 const started = Date.now();
 for (const step of steps) {
@@ -120,7 +115,7 @@ for (const step of steps) {
     maxBuffer: 256 * 1024 * 1024,
   });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  const counts = step.scan ? REPORTS.map(([name, pattern]) => [name, (output.match(pattern) ?? []).length]) : [];
+  const counts = step.scan ? countReports(output).map((count, index) => [SANITIZER_REPORTS[index][0], count]) : [];
   const reported = counts.some(([, count]) => count > 0);
   const ok = result.status === 0 && !reported;
   const seconds = ((Date.now() - stepStarted) / 1000).toFixed(1);
