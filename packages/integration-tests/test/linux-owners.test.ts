@@ -4,11 +4,12 @@
 // 65534 in a cgroup chowned to it, whose attempts on root's contract fail (ctfs_ctl open: EACCES;
 // sigsend: EPERM). The kernel (/proc, the cgroup tree) is the judge of what survived.
 import { spawn } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContractSystem, type ContractSystem } from '@sysbind/contract';
 import { probeLinuxContractHost } from '@sysbind/contract-native';
+import { createDelegatedCgroup } from './support/delegated-cgroup.ts';
 import { bundleDriver, reportOf, runNode } from './support/contract-child.ts';
 import { alive, collect, killAll, linuxSkipReason, membersOf, nameOf, until } from './support/linux-host.ts';
 
@@ -152,27 +153,13 @@ describe.skipIf(skip !== undefined)(
     });
 
     it("uid 65534 in a cgroup chowned to it runs the whole life cycle, and cannot adopt, signal or observe root's contract", async () => {
-      const mount = probeLinuxContractHost().cgroupMount ?? '';
-      const delegated = path.join(mount, `sysbind-test-${process.pid}-${Date.now()}`);
-      mkdirSync(delegated);
+      const delegated = createDelegatedCgroup('sysbind-test');
       const root = system?.spawn('sh', ['-c', 'exec sleep 60'], { stdio: 'ignore' });
       if (root?.child.pid !== undefined) pids.add(root.child.pid);
       try {
-        for (const file of ['', 'cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'])
-          chownSync(path.join(delegated, file), 65534, 65534);
-        const script =
-          `echo $$ > ${path.join(delegated, 'cgroup.procs')} && ` +
-          `exec setpriv --reuid=65534 --regid=65534 --clear-groups ${process.execPath} ${driver} unprivileged ${String(root?.contract.id)}`;
-        const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-          const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-          child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-          child.on('close', (code) => {
-            resolve({ code, stdout, stderr });
-          });
-        });
+        const result = await delegated.runNode([driver, 'unprivileged', String(root?.contract.id)], (pid) =>
+          pids.add(pid),
+        );
         expect(result.code, result.stderr).toBe(0);
         const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? 'null') as {
           uid: number;
@@ -196,24 +183,7 @@ describe.skipIf(skip !== undefined)(
           await until(() => membersOf(root.contract).length === 0);
           root.contract.abandon();
         }
-        // Whatever is left in the delegated cgroup (its sentinel) is killed, then the tree removed.
-        writeFileSync(path.join(delegated, 'cgroup.kill'), '1');
-        await until(() => {
-          try {
-            for (const name of readdirSync(path.join(delegated, 'sysbind.contracts'))) {
-              if (name.startsWith('ct.')) rmdirSync(path.join(delegated, 'sysbind.contracts', name));
-            }
-            rmdirSync(path.join(delegated, 'sysbind.contracts'));
-          } catch {
-            // not there, or not empty yet
-          }
-          try {
-            rmdirSync(delegated);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 5000);
+        await delegated.remove();
       }
     });
   },

@@ -3,13 +3,11 @@
 // conformance suite): every term × representative value, alone and in pairs, on a process
 // template, as root in this process and as uid 65534 in a child. Device templates do not exist on
 // Linux (the fidelity table's last row).
-import { spawn } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLinuxContractBackend, probeLinuxContractHost } from '@sysbind/contract-native';
+import { createLinuxContractBackend } from '@sysbind/contract-native';
+import { createDelegatedCgroup } from './support/delegated-cgroup.ts';
 import { bundleDriver } from './support/contract-child.ts';
-import { killAll, linuxSkipReason, until } from './support/linux-host.ts';
+import { killAll, linuxSkipReason } from './support/linux-host.ts';
 import { compareWorlds, linuxWorld, nonegIdentity, simulatorWorld } from './support/term-differential.ts';
 
 const skip = linuxSkipReason();
@@ -64,26 +62,9 @@ describe.skipIf(skip !== undefined)(
     });
 
     it('as uid 65534 in a cgroup chowned to it: the same agreement without privilege', async () => {
-      const mount = probeLinuxContractHost().cgroupMount ?? '';
-      const delegated = path.join(mount, `sysbind-terms-${process.pid}-${Date.now()}`);
-      mkdirSync(delegated);
+      const delegated = createDelegatedCgroup('sysbind-terms');
       try {
-        for (const file of ['', 'cgroup.procs', 'cgroup.threads', 'cgroup.subtree_control'])
-          chownSync(path.join(delegated, file), 65534, 65534);
-        const script =
-          `echo $$ > ${path.join(delegated, 'cgroup.procs')} && ` +
-          `exec setpriv --reuid=65534 --regid=65534 --clear-groups ${process.execPath} ${driver}`;
-        const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-          const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-          if (child.pid !== undefined) pids.add(child.pid);
-          let stdout = '';
-          let stderr = '';
-          child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-          child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-          child.on('close', (code) => {
-            resolve({ code, stdout, stderr });
-          });
-        });
+        const result = await delegated.runNode([driver], (pid) => pids.add(pid));
         const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? 'null') as {
           uid: number;
           cases: number;
@@ -101,25 +82,7 @@ describe.skipIf(skip !== undefined)(
         expect(report?.identity.simulator.noneg).toEqual(report?.identity.simulator.transfer);
         expect(report?.identity.linux.noneg).toEqual(report?.identity.linux.transfer);
       } finally {
-        // Whatever is left in the delegated cgroup (its sentinel) is killed, then the tree removed.
-        writeFileSync(path.join(delegated, 'cgroup.kill'), '1');
-        await until(() => {
-          try {
-            for (const name of readdirSync(path.join(delegated, 'sysbind.contracts'))) {
-              if (name.startsWith('ct.') || name.startsWith('probe.'))
-                rmdirSync(path.join(delegated, 'sysbind.contracts', name));
-            }
-            rmdirSync(path.join(delegated, 'sysbind.contracts'));
-          } catch {
-            // not there, or not empty yet
-          }
-          try {
-            rmdirSync(delegated);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 5000);
+        await delegated.remove();
       }
     }, 120_000);
   },
